@@ -1,0 +1,53 @@
+package io.meridian.storage;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The node's store. Thread-safe. Reads see every write whose apply future has completed.
+ * {@code nowSeconds} decides TTL expiry for the read.
+ */
+public interface StorageEngine extends AutoCloseable {
+  /** Creates the tablets of a new table (idempotent). */
+  void createTable(UUID tableId, int tabletCount);
+
+  /** Removes every row and tablet of the table. */
+  void dropTable(UUID tableId);
+
+  /** Removes every row of the table, keeping it. Durable when the future completes. */
+  CompletableFuture<Void> truncate(UUID tableId);
+
+  List<Tablet> tablets(UUID tableId);
+
+  /** The tablet owning {@code token}. */
+  Tablet tabletFor(UUID tableId, long token);
+
+  /** Routes to the owning tablet and applies. */
+  default CompletableFuture<Void> apply(Mutation mutation) {
+    return tabletFor(mutation.tableId(), mutation.key().token()).apply(mutation);
+  }
+
+  /** One partition's slice; empty if the partition has no live data in range. */
+  Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds);
+
+  /**
+   * Partitions in token order whose token is in {@code tokens}, starting after {@code after} if
+   * not null (resuming a scan), each with rows in {@code perPartition}. Lazily read: the caller
+   * stops when it has enough. The iterator must be closed.
+   */
+  PartitionIterator scan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition, int nowSeconds);
+
+  interface PartitionIterator extends Iterator<PartitionData>, AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Flushes memtables and waits; used by tests and clean shutdown. */
+  void flush();
+
+  @Override
+  void close();
+}

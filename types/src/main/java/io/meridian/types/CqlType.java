@@ -1,0 +1,50 @@
+package io.meridian.types;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A CQL data type. Values travel as their native-protocol serialization (a ByteBuffer, read from
+ * its position to its limit, never modified). Implementations are immutable singletons for the
+ * scalar types.
+ */
+public abstract class CqlType {
+
+  /** The CQL name as written in DDL and shown in system_schema, e.g. "int", "text", "frozen<list<int>>". */
+  public abstract String cqlName();
+
+  /** The native protocol [option] id (spec section 6 / 4.2.5.2), e.g. 0x0009 for int. */
+  public abstract int protocolCode();
+
+  /** Throws MeridianException(INVALID) if the bytes are not a valid serialization of this type. */
+  public abstract void validate(ByteBuffer value);
+
+  /** CQL ordering of two valid serialized values (used for clustering order and comparisons). */
+  public abstract int compare(ByteBuffer a, ByteBuffer b);
+
+  /**
+   * A byte-comparable, prefix-free encoding: unsigned lexicographic order of the results equals
+   * {@link #compare}, and no encoding is a prefix of another, so encodings can be concatenated
+   * into composite keys.
+   */
+  public abstract byte[] toComparable(ByteBuffer value);
+
+  /** Reads one value encoded by {@link #toComparable} from {@code src}, advancing its position. */
+  public abstract ByteBuffer fromComparable(ByteBuffer src);
+
+  /** Parses a CQL literal of the given lexical kind into this type's serialization (INVALID on mismatch). */
+  public abstract ByteBuffer fromLiteral(LiteralKind kind, String text);
+
+  /** The value as a CQL literal (as cqlsh would print it in a statement), for messages and DDL. */
+  public abstract String toCqlLiteral(ByteBuffer value);
+
+  /** The value as a plain Java object (Integer, Long, String, UUID, BigDecimal, ...). */
+  public abstract Object decode(ByteBuffer value);
+
+  /** The Java object (as returned by {@link #decode}) serialized. */
+  public abstract ByteBuffer encode(Object value);
+
+  @Override
+  public String toString() {
+    return cqlName();
+  }
+}
