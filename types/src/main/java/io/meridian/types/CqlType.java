@@ -43,6 +43,22 @@ public abstract class CqlType {
   /** The Java object (as returned by {@link #decode}) serialized. */
   public abstract ByteBuffer encode(Object value);
 
+  /**
+   * Whether the zero-length serialization (Cassandra's "empty value", distinct from null) is a
+   * legal value of this type. When it is, it sorts before every other value.
+   */
+  public boolean emptyAllowed() {
+    return true;
+  }
+
+  /**
+   * Whether values have a meaningful order, so the type may be used in a primary key. When false,
+   * {@link #toComparable} throws INVALID.
+   */
+  public boolean orderable() {
+    return true;
+  }
+
   @Override
   public String toString() {
     return cqlName();

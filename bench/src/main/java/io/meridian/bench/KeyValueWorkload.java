@@ -1,0 +1,103 @@
+package io.meridian.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Single-partition key/value traffic on table {@code bench.kv}. A row is about 100 bytes of values:
+ * bigint key (8), text (48), int (4), bigint (8), blob (32). Keys are uniform in [0, keys).
+ *
+ * <ul>
+ *   <li>insert: 100% INSERT of random keys (upserts once the key space is covered), no preload.
+ *   <li>read: preload every key, then 100% single-row SELECT of random keys; all must hit.
+ *   <li>mixed: preload every key, then 50% SELECT, 50% UPDATE of two columns of random keys.
+ * </ul>
+ */
+final class KeyValueWorkload implements Workload {
+
+  /** Keyspace-qualified, so the session never needs USE. */
+  static final String TABLE = LoadGenerator.KEYSPACE + ".kv";
+
+  private final String name;
+  private final long keys;
+  private final int readPercent;
+  private final boolean preload;
+  private final Payloads payloads;
+
+  private PreparedStatement insert;
+  private PreparedStatement update;
+  private PreparedStatement select;
+
+  private KeyValueWorkload(String name, long keys, int readPercent, boolean preload,
+      Payloads payloads) {
+    this.name = name;
+    this.keys = keys;
+    this.readPercent = readPercent;
+    this.preload = preload;
+    this.payloads = payloads;
+  }
+
+  static KeyValueWorkload insertOnly(long keys, Payloads payloads) {
+    return new KeyValueWorkload("insert", keys, 0, false, payloads);
+  }
+
+  static KeyValueWorkload readOnly(long keys, Payloads payloads) {
+    return new KeyValueWorkload("read", keys, 100, true, payloads);
+  }
+
+  static KeyValueWorkload mixed(long keys, Payloads payloads) {
+    return new KeyValueWorkload("mixed", keys, 50, true, payloads);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<String> createTablesCql() {
+    return List.of("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
+        + "id bigint PRIMARY KEY, c_text text, c_int int, c_bigint bigint, c_blob blob)");
+  }
+
+  @Override
+  public List<String> tableNames() {
+    return List.of(TABLE);
+  }
+
+  @Override
+  public void prepare(CqlSession session) {
+    insert = session.prepare("INSERT INTO " + TABLE
+        + " (id, c_text, c_int, c_bigint, c_blob) VALUES (?, ?, ?, ?, ?)");
+    update = session.prepare("UPDATE " + TABLE + " SET c_text = ?, c_int = ? WHERE id = ?");
+    select = session.prepare(
+        "SELECT id, c_text, c_int, c_bigint, c_blob FROM " + TABLE + " WHERE id = ?");
+  }
+
+  @Override
+  public long preloadCount() {
+    return preload ? keys : 0;
+  }
+
+  @Override
+  public Statement<?> preloadStatement(long index) {
+    return insert.bind(index, payloads.text(index), (int) index, index, payloads.blob(index));
+  }
+
+  @Override
+  public Op next(SplittableRandom random) {
+    long key = random.nextLong(keys);
+    if (readPercent > 0 && random.nextInt(100) < readPercent) {
+      // Only workloads that preloaded every key read, so every read must find its row.
+      return new Op(OpKind.READ, select.bind(key), 1);
+    }
+    if (readPercent == 0) {
+      return new Op(OpKind.WRITE, insert.bind(key, payloads.text(random), random.nextInt(),
+          random.nextLong(), payloads.blob(random)), 0);
+    }
+    return new Op(OpKind.WRITE, update.bind(payloads.text(random), random.nextInt(), key), 0);
+  }
+}

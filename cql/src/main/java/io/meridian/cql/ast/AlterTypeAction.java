@@ -1,0 +1,15 @@
+package io.meridian.cql.ast;
+
+import java.util.List;
+
+/** What an ALTER TYPE does. */
+public sealed interface AlterTypeAction {
+
+  record AddField(boolean ifNotExists, Schema.FieldDefinition field) implements AlterTypeAction {}
+
+  record RenameFields(boolean ifExists, List<Schema.Rename> renames) implements AlterTypeAction {
+    public RenameFields {
+      renames = List.copyOf(renames);
+    }
+  }
+}

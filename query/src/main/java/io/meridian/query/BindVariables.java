@@ -1,0 +1,198 @@
+package io.meridian.query;
+
+import io.meridian.common.MeridianException;
+import io.meridian.cql.ast.Assignment;
+import io.meridian.cql.ast.Attributes;
+import io.meridian.cql.ast.Batch;
+import io.meridian.cql.ast.BindMarker;
+import io.meridian.cql.ast.Delete;
+import io.meridian.cql.ast.Insert;
+import io.meridian.cql.ast.ModificationStatement;
+import io.meridian.cql.ast.Relation;
+import io.meridian.cql.ast.Select;
+import io.meridian.cql.ast.Statement;
+import io.meridian.cql.ast.Term;
+import io.meridian.cql.ast.Update;
+import io.meridian.schema.ColumnMetadata;
+import io.meridian.schema.TableMetadata;
+import io.meridian.types.CqlType;
+import io.meridian.types.CqlTypes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Describes a statement's bind markers for PREPARED metadata: each marker's receiver (name and
+ * type), and which markers carry the partition key (drivers route by it).
+ */
+final class BindVariables {
+  record Variable(String name, CqlType type, String keyspace, String table) {}
+
+  final Variable[] variables;
+  final int[] partitionKeyIndices;
+
+  private BindVariables(Variable[] variables, int[] partitionKeyIndices) {
+    this.variables = variables;
+    this.partitionKeyIndices = partitionKeyIndices;
+  }
+
+  List<String> names() {
+    return Arrays.stream(variables).map(Variable::name).toList();
+  }
+
+  static BindVariables describe(Statement statement, Function<ModificationOrSelect, TableMetadata> tables) {
+    int count = statement.bindMarkers().size();
+    Variable[] vars = new Variable[count];
+    int[] pkIndices = null;
+    if (statement instanceof Batch batch) {
+      describeAttributes(batch.attributes(), vars, null);
+      for (ModificationStatement s : batch.statements()) {
+        TableMetadata t = tables.apply(new ModificationOrSelect(s));
+        describeModification(s, t, vars);
+      }
+    } else if (statement instanceof ModificationStatement m) {
+      TableMetadata t = tables.apply(new ModificationOrSelect(m));
+      describeModification(m, t, vars);
+      pkIndices = partitionKeyIndices(m, t, vars);
+    } else if (statement instanceof Select s) {
+      TableMetadata t = tables.apply(new ModificationOrSelect(s));
+      describeRelations(s.where(), t, vars);
+      if (s.limit() instanceof BindMarker m) {
+        vars[m.index()] = new Variable(name(m, "[limit]"), CqlTypes.INT, t.keyspace(), t.name());
+      }
+      if (s.perPartitionLimit() instanceof BindMarker m) {
+        vars[m.index()] = new Variable(name(m, "[per_partition_limit]"), CqlTypes.INT, t.keyspace(), t.name());
+      }
+      pkIndices = partitionKeyIndices(s.where(), t, vars);
+    }
+    for (int i = 0; i < count; i++) {
+      if (vars[i] == null) {
+        throw MeridianException.invalid("Bind marker " + (i + 1) + " is in a position whose type cannot be inferred yet"
+            + " (markers in function arguments, collections and conditions arrive with a later release)");
+      }
+    }
+    return new BindVariables(vars, pkIndices == null ? new int[0] : pkIndices);
+  }
+
+  /** A statement whose table can be resolved. */
+  record ModificationOrSelect(Statement statement) {}
+
+  private static void describeModification(ModificationStatement m, TableMetadata t, Variable[] vars) {
+    describeAttributes(m.attributes(), vars, t);
+    if (m instanceof Insert insert) {
+      for (int i = 0; i < insert.columns().size(); i++) {
+        if (insert.values().get(i) instanceof BindMarker marker) {
+          ColumnMetadata c = WhereClause.column(t, insert.columns().get(i));
+          vars[marker.index()] = new Variable(name(marker, c.name()), c.type(), t.keyspace(), t.name());
+        }
+      }
+    } else if (m instanceof Update update) {
+      for (Assignment a : update.assignments()) {
+        if (a instanceof Assignment.SetValue set && set.value() instanceof BindMarker marker) {
+          ColumnMetadata c = WhereClause.column(t, a.column());
+          vars[marker.index()] = new Variable(name(marker, c.name()), c.type(), t.keyspace(), t.name());
+        }
+      }
+      describeRelations(update.where(), t, vars);
+    } else if (m instanceof Delete delete) {
+      describeRelations(delete.where(), t, vars);
+    }
+  }
+
+  private static void describeAttributes(Attributes attributes, Variable[] vars, TableMetadata t) {
+    String ks = t == null ? null : t.keyspace();
+    String table = t == null ? null : t.name();
+    if (attributes.ttl() instanceof BindMarker m) {
+      vars[m.index()] = new Variable(name(m, "[ttl]"), CqlTypes.INT, ks, table);
+    }
+    if (attributes.timestamp() instanceof BindMarker m) {
+      vars[m.index()] = new Variable(name(m, "[timestamp]"), CqlTypes.BIGINT, ks, table);
+    }
+  }
+
+  private static void describeRelations(List<Relation> relations, TableMetadata t, Variable[] vars) {
+    for (Relation r : relations) {
+      if (r instanceof Relation.ColumnRelation cr) {
+        ColumnMetadata c = WhereClause.column(t, cr.column());
+        for (BindMarker m : markers(cr.value())) {
+          vars[m.index()] = new Variable(name(m, c.name()), c.type(), t.keyspace(), t.name());
+        }
+      } else if (r instanceof Relation.TokenRelation tr && tr.value() instanceof BindMarker m) {
+        vars[m.index()] = new Variable(name(m, "partition key token"), CqlTypes.BIGINT, t.keyspace(), t.name());
+      } else if (r instanceof Relation.MultiColumnRelation mr) {
+        List<Term> tuples = mr.value() instanceof Term.InValues in ? in.values() : List.of(mr.value());
+        for (Term tuple : tuples) {
+          if (tuple instanceof Term.TupleLiteral tl) {
+            for (int i = 0; i < tl.elements().size() && i < mr.columns().size(); i++) {
+              if (tl.elements().get(i) instanceof BindMarker m) {
+                ColumnMetadata c = WhereClause.column(t, mr.columns().get(i));
+                vars[m.index()] = new Variable(name(m, c.name()), c.type(), t.keyspace(), t.name());
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static List<BindMarker> markers(Term term) {
+    if (term instanceof BindMarker m) {
+      return List.of(m);
+    }
+    List<BindMarker> out = new ArrayList<>();
+    if (term instanceof Term.InValues in) {
+      for (Term t : in.values()) {
+        if (t instanceof BindMarker m) {
+          out.add(m);
+        }
+      }
+    } else if (term instanceof Term.TypeCast cast && cast.term() instanceof BindMarker m) {
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static int[] partitionKeyIndices(ModificationStatement m, TableMetadata t, Variable[] vars) {
+    if (m instanceof Insert insert) {
+      int[] out = new int[t.partitionKey().size()];
+      for (ColumnMetadata pk : t.partitionKey()) {
+        int i = insert.columns().indexOf(pk.name());
+        if (i < 0 || !(insert.values().get(i) instanceof BindMarker marker)) {
+          return null;
+        }
+        out[pk.position()] = marker.index();
+      }
+      return out;
+    }
+    if (m instanceof Update u) {
+      return partitionKeyIndices(u.where(), t, vars);
+    }
+    if (m instanceof Delete d) {
+      return partitionKeyIndices(d.where(), t, vars);
+    }
+    return null;
+  }
+
+  private static int[] partitionKeyIndices(List<Relation> where, TableMetadata t, Variable[] vars) {
+    int[] out = new int[t.partitionKey().size()];
+    for (ColumnMetadata pk : t.partitionKey()) {
+      int found = -1;
+      for (Relation r : where) {
+        if (r instanceof Relation.ColumnRelation cr && cr.column().equals(pk.name())
+            && cr.op() == io.meridian.cql.ast.Operator.EQ && cr.value() instanceof BindMarker m) {
+          found = m.index();
+        }
+      }
+      if (found < 0) {
+        return null;
+      }
+      out[pk.position()] = found;
+    }
+    return out;
+  }
+
+  private static String name(BindMarker m, String receiver) {
+    return m.isNamed() ? m.name() : receiver;
+  }
+}

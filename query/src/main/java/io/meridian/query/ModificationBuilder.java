@@ -1,0 +1,331 @@
+package io.meridian.query;
+
+import io.meridian.common.MeridianException;
+import io.meridian.cql.ast.Assignment;
+import io.meridian.cql.ast.Attributes;
+import io.meridian.cql.ast.Delete;
+import io.meridian.cql.ast.DeleteTarget;
+import io.meridian.cql.ast.Insert;
+import io.meridian.cql.ast.ModificationStatement;
+import io.meridian.cql.ast.Relation;
+import io.meridian.cql.ast.Update;
+import io.meridian.schema.ColumnMetadata;
+import io.meridian.schema.TableMetadata;
+import io.meridian.storage.Cell;
+import io.meridian.storage.DeletionTime;
+import io.meridian.storage.Mutation;
+import io.meridian.storage.PartitionKey;
+import io.meridian.storage.RangeTombstone;
+import io.meridian.storage.RowUpdate;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns INSERT, UPDATE and DELETE into storage mutations, one per partition, checking the CQL
+ * rules on keys, values, TTL and timestamps on the way.
+ */
+final class ModificationBuilder {
+  static final int TTL_MAX_SECONDS = 20 * 365 * 24 * 60 * 60; // Cassandra's MAX_TTL
+  private static final int KEY_BYTES_MAX = 65535;
+
+  private final Terms terms;
+  private final long defaultTimestampMicros;
+  private final int nowSeconds;
+
+  ModificationBuilder(Terms terms, long defaultTimestampMicros, int nowSeconds) {
+    this.terms = terms;
+    this.defaultTimestampMicros = defaultTimestampMicros;
+    this.nowSeconds = nowSeconds;
+  }
+
+  List<Mutation> build(TableMetadata table, ModificationStatement statement, Long batchTimestamp) {
+    if (statement instanceof Insert insert) {
+      return insert(table, insert, batchTimestamp);
+    }
+    if (statement instanceof Update update) {
+      return update(table, update, batchTimestamp);
+    }
+    if (statement instanceof Delete delete) {
+      return delete(table, delete, batchTimestamp);
+    }
+    throw MeridianException.invalid("INSERT JSON arrives with a later release");
+  }
+
+  private long timestamp(Attributes attributes, Long batchTimestamp) {
+    if (attributes.timestamp() != null) {
+      if (batchTimestamp != null) {
+        throw MeridianException.invalid("Timestamp must be set either on BATCH or individual statements");
+      }
+      return terms.evaluateLong(attributes.timestamp(), "[timestamp]");
+    }
+    return batchTimestamp != null ? batchTimestamp : defaultTimestampMicros;
+  }
+
+  private int ttl(TableMetadata table, Attributes attributes) {
+    if (attributes.ttl() == null) {
+      return table.params().defaultTimeToLive();
+    }
+    int ttl = terms.evaluateInt(attributes.ttl(), "[ttl]");
+    if (ttl < 0) {
+      throw MeridianException.invalid("A TTL must be greater or equal to 0, but was " + ttl);
+    }
+    if (ttl > TTL_MAX_SECONDS) {
+      throw MeridianException.invalid("ttl is too large. requested (" + ttl + ") maximum (" + TTL_MAX_SECONDS + ")");
+    }
+    return ttl;
+  }
+
+  private List<Mutation> insert(TableMetadata table, Insert insert, Long batchTimestamp) {
+    if (insert.ifNotExists()) {
+      throw lwtNotYet();
+    }
+    long ts = timestamp(insert.attributes(), batchTimestamp);
+    int ttl = ttl(table, insert.attributes());
+    Map<ColumnMetadata, ByteBuffer> values = new LinkedHashMap<>();
+    for (int i = 0; i < insert.columns().size(); i++) {
+      ColumnMetadata c = WhereClause.column(table, insert.columns().get(i));
+      if (values.containsKey(c)) {
+        throw MeridianException.invalid("Multiple definitions found for column " + c.name());
+      }
+      values.put(c, terms.evaluate(insert.values().get(i), c.type(), c.name()));
+    }
+    List<ByteBuffer> pk = new ArrayList<>();
+    for (ColumnMetadata c : table.partitionKey()) {
+      pk.add(keyValue(c, values, "Some partition key parts are missing: "));
+    }
+    List<ByteBuffer> ck = new ArrayList<>();
+    for (ColumnMetadata c : table.clusteringColumns()) {
+      ck.add(keyValue(c, values, "Some clustering keys are missing: "));
+    }
+    PartitionKey key = partitionKey(table, pk);
+    List<Cell> regular = new ArrayList<>();
+    List<Cell> statics = new ArrayList<>();
+    for (Map.Entry<ColumnMetadata, ByteBuffer> e : values.entrySet()) {
+      ColumnMetadata c = e.getKey();
+      if (c.isPrimaryKey() || BoundValues.isUnset(e.getValue())) {
+        continue;
+      }
+      (c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular).add(cell(c, e.getValue(), ts, ttl));
+    }
+    List<RowUpdate> rows = new ArrayList<>();
+    if (!statics.isEmpty()) {
+      rows.add(new RowUpdate(RowUpdate.STATIC_CLUSTERING, DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, statics));
+    }
+    if (!table.clusteringColumns().isEmpty() || !regular.isEmpty() || statics.isEmpty()) {
+      // The primary key liveness marker: the row exists even if every regular column is null.
+      int livenessDeletion = ttl > 0 ? nowSeconds + ttl : Cell.NO_DELETION_TIME;
+      rows.add(new RowUpdate(KeyEncoder.clustering(table, ck), DeletionTime.LIVE, ts, ttl, livenessDeletion, regular));
+    }
+    return List.of(new Mutation(table.id(), key, DeletionTime.LIVE, List.of(), rows));
+  }
+
+  private List<Mutation> update(TableMetadata table, Update update, Long batchTimestamp) {
+    if (update.ifExists() || !update.conditions().isEmpty()) {
+      throw lwtNotYet();
+    }
+    long ts = timestamp(update.attributes(), batchTimestamp);
+    int ttl = ttl(table, update.attributes());
+    List<Cell> regular = new ArrayList<>();
+    List<Cell> statics = new ArrayList<>();
+    for (Assignment a : update.assignments()) {
+      ColumnMetadata c = WhereClause.column(table, a.column());
+      if (c.isPrimaryKey()) {
+        throw MeridianException.invalid("PRIMARY KEY part " + c.name() + " found in SET part");
+      }
+      if (!(a instanceof Assignment.SetValue set)) {
+        if (a instanceof Assignment.Add || a instanceof Assignment.Subtract || a instanceof Assignment.Prepend) {
+          throw MeridianException.invalid("Invalid operation (" + describe(a) + ") for non counter column " + c.name()
+              + " (counters and collections arrive with a later release)");
+        }
+        throw MeridianException.invalid("Element and field assignments on " + c.name() + " arrive with a later release");
+      }
+      ByteBuffer v = terms.evaluate(set.value(), c.type(), c.name());
+      if (BoundValues.isUnset(v)) {
+        continue;
+      }
+      (c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular).add(cell(c, v, ts, ttl));
+    }
+    Keys keys = keys(table, update.where(), !regular.isEmpty() || statics.isEmpty());
+    List<Mutation> out = new ArrayList<>();
+    for (PartitionKey pk : keys.partitions) {
+      List<RowUpdate> rows = new ArrayList<>();
+      if (!statics.isEmpty()) {
+        rows.add(new RowUpdate(RowUpdate.STATIC_CLUSTERING, DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, statics));
+      }
+      if (!regular.isEmpty()) {
+        for (byte[] ck : keys.clusterings) {
+          rows.add(new RowUpdate(ck, DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, regular));
+        }
+      }
+      out.add(new Mutation(table.id(), pk, DeletionTime.LIVE, List.of(), rows));
+    }
+    return out;
+  }
+
+  private List<Mutation> delete(TableMetadata table, Delete delete, Long batchTimestamp) {
+    if (delete.ifExists() || !delete.conditions().isEmpty()) {
+      throw lwtNotYet();
+    }
+    if (delete.attributes().ttl() != null) {
+      throw MeridianException.invalid("TTL attribute is not allowed for deletes");
+    }
+    long ts = timestamp(delete.attributes(), batchTimestamp);
+    DeletionTime deletion = new DeletionTime(ts, nowSeconds);
+    WhereClause where = WhereClause.analyze(table, delete.where(), terms);
+    if (where.partitionKeys == null) {
+      throw MeridianException.invalid("Some partition key parts are missing: " + missingPartitionKey(table, delete.where()));
+    }
+    if (where.needsFiltering()) {
+      throw MeridianException.invalid("Invalid where clause contains non PRIMARY KEY columns or unsupported restrictions in DELETE");
+    }
+    List<Mutation> out = new ArrayList<>();
+    if (!delete.targets().isEmpty()) {
+      if (!where.clusteringFullyRestricted && !table.clusteringColumns().isEmpty()
+          && delete.targets().stream().anyMatch(t -> WhereClause.column(table, t.column()).kind() != ColumnMetadata.Kind.STATIC)) {
+        throw MeridianException.invalid("Some clustering keys are missing: " + missingClustering(table, delete.where()));
+      }
+      List<Cell> regular = new ArrayList<>();
+      List<Cell> statics = new ArrayList<>();
+      for (DeleteTarget t : delete.targets()) {
+        ColumnMetadata c = WhereClause.column(table, t.column());
+        if (c.isPrimaryKey()) {
+          throw MeridianException.invalid("Invalid identifier " + c.name() + " for deletion (should not be a PRIMARY KEY part)");
+        }
+        if (t.key() != null || t.field() != null) {
+          throw MeridianException.invalid("Deleting collection elements and fields arrives with a later release");
+        }
+        (c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular).add(Cell.tombstone(c.name(), ts, nowSeconds));
+      }
+      for (PartitionKey pk : where.partitionKeys) {
+        List<RowUpdate> rows = new ArrayList<>();
+        if (!statics.isEmpty()) {
+          rows.add(new RowUpdate(RowUpdate.STATIC_CLUSTERING, DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, statics));
+        }
+        if (!regular.isEmpty()) {
+          for (byte[][] r : where.clusteringRanges) {
+            rows.add(new RowUpdate(r[0], DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, regular));
+          }
+        }
+        out.add(new Mutation(table.id(), pk, DeletionTime.LIVE, List.of(), rows));
+      }
+      return out;
+    }
+    for (PartitionKey pk : where.partitionKeys) {
+      if (!where.clusteringRestricted) {
+        out.add(new Mutation(table.id(), pk, deletion, List.of(), List.of()));
+      } else if (where.clusteringFullyRestricted) {
+        List<RowUpdate> rows = new ArrayList<>();
+        for (byte[][] r : where.clusteringRanges) {
+          rows.add(new RowUpdate(r[0], deletion, -1, 0, Cell.NO_DELETION_TIME, List.of()));
+        }
+        out.add(new Mutation(table.id(), pk, DeletionTime.LIVE, List.of(), rows));
+      } else {
+        List<RangeTombstone> ranges = new ArrayList<>();
+        for (byte[][] r : where.clusteringRanges) {
+          ranges.add(new RangeTombstone(r[0], r[1], deletion));
+        }
+        out.add(new Mutation(table.id(), pk, DeletionTime.LIVE, ranges, List.of()));
+      }
+    }
+    return out;
+  }
+
+  private record Keys(List<PartitionKey> partitions, List<byte[]> clusterings) {}
+
+  /** Partitions and full clustering keys named by an UPDATE's WHERE clause. */
+  private Keys keys(TableMetadata table, List<Relation> relations, boolean needRows) {
+    WhereClause where = WhereClause.analyze(table, relations, terms);
+    if (where.partitionKeys == null) {
+      throw MeridianException.invalid("Some partition key parts are missing: " + missingPartitionKey(table, relations));
+    }
+    if (where.needsFiltering()) {
+      throw MeridianException.invalid("Non PRIMARY KEY columns found in where clause: "
+          + where.filters.stream().map(f -> f.column().name()).distinct().toList());
+    }
+    List<byte[]> clusterings = new ArrayList<>();
+    if (needRows && !table.clusteringColumns().isEmpty()) {
+      if (!where.clusteringFullyRestricted) {
+        throw MeridianException.invalid("Some clustering keys are missing: " + missingClustering(table, relations));
+      }
+      for (byte[][] r : where.clusteringRanges) {
+        clusterings.add(r[0]);
+      }
+    } else {
+      clusterings.add(KeyEncoder.clustering(table, List.of()));
+    }
+    return new Keys(where.partitionKeys, clusterings);
+  }
+
+  private static String missingPartitionKey(TableMetadata table, List<Relation> relations) {
+    return missing(table.partitionKey(), relations);
+  }
+
+  private static String missingClustering(TableMetadata table, List<Relation> relations) {
+    return missing(table.clusteringColumns(), relations);
+  }
+
+  private static String missing(List<ColumnMetadata> columns, List<Relation> relations) {
+    List<String> named = new ArrayList<>();
+    for (Relation r : relations) {
+      if (r instanceof Relation.ColumnRelation c) {
+        named.add(c.column());
+      } else if (r instanceof Relation.MultiColumnRelation m) {
+        named.addAll(m.columns());
+      }
+    }
+    return String.join(", ", columns.stream().map(ColumnMetadata::name).filter(n -> !named.contains(n)).toList());
+  }
+
+  private ByteBuffer keyValue(ColumnMetadata c, Map<ColumnMetadata, ByteBuffer> values, String missingMessage) {
+    if (!values.containsKey(c)) {
+      throw MeridianException.invalid(missingMessage + c.name());
+    }
+    ByteBuffer v = values.get(c);
+    if (v == null) {
+      throw MeridianException.invalid("Invalid null value in condition for column " + c.name());
+    }
+    if (BoundValues.isUnset(v)) {
+      throw MeridianException.invalid("Invalid unset value for column " + c.name());
+    }
+    return v;
+  }
+
+  static PartitionKey partitionKey(TableMetadata table, List<ByteBuffer> pk) {
+    for (int i = 0; i < pk.size(); i++) {
+      if (pk.get(i).remaining() > KEY_BYTES_MAX) {
+        throw MeridianException.invalid("Key length of " + pk.get(i).remaining() + " is longer than maximum of " + KEY_BYTES_MAX);
+      }
+    }
+    if (pk.size() == 1 && !pk.get(0).hasRemaining()) {
+      throw MeridianException.invalid("Key may not be empty");
+    }
+    return KeyEncoder.partitionKey(table, pk);
+  }
+
+  private Cell cell(ColumnMetadata c, ByteBuffer value, long ts, int ttl) {
+    if (value == null) {
+      return Cell.tombstone(c.name(), ts, nowSeconds);
+    }
+    byte[] bytes = new byte[value.remaining()];
+    value.duplicate().get(bytes);
+    return ttl > 0 ? Cell.expiring(c.name(), bytes, ts, ttl, nowSeconds) : Cell.live(c.name(), bytes, ts);
+  }
+
+  private static String describe(Assignment a) {
+    String c = a.column();
+    if (a instanceof Assignment.Add) {
+      return c + " = " + c + " + ...";
+    }
+    if (a instanceof Assignment.Subtract) {
+      return c + " = " + c + " - ...";
+    }
+    return c + " = ... + " + c;
+  }
+
+  private static MeridianException lwtNotYet() {
+    return MeridianException.invalid("Conditional updates (IF NOT EXISTS, IF EXISTS, IF <condition>) arrive with a later release");
+  }
+}

@@ -1,0 +1,83 @@
+package io.meridian.query;
+
+import io.meridian.schema.ColumnMetadata;
+import io.meridian.schema.TableMetadata;
+import io.meridian.storage.Cell;
+import io.meridian.storage.PartitionData;
+import io.meridian.storage.StoredRow;
+import io.meridian.types.CqlTypes;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/** A read row seen by column: key values decoded from the keys, other values from the cells. */
+final class RowView {
+  private final TableMetadata table;
+  private final PartitionData partition;
+  private final List<ByteBuffer> partitionKeyValues;
+  private final StoredRow row;
+  private final int nowSeconds;
+  private List<ByteBuffer> clusteringValues;
+
+  RowView(TableMetadata table, PartitionData partition, List<ByteBuffer> partitionKeyValues, StoredRow row, int nowSeconds) {
+    this.table = table;
+    this.partition = partition;
+    this.partitionKeyValues = partitionKeyValues;
+    this.row = row;
+    this.nowSeconds = nowSeconds;
+  }
+
+  long token() {
+    return partition.key().token();
+  }
+
+  /** The clustering key bytes of this row, or null for a static-only row. */
+  byte[] clustering() {
+    return row == null ? null : row.clustering();
+  }
+
+  ByteBuffer value(ColumnMetadata c) {
+    switch (c.kind()) {
+      case PARTITION_KEY:
+        return partitionKeyValues.get(c.position()).duplicate();
+      case CLUSTERING:
+        if (row == null) {
+          return null;
+        }
+        if (clusteringValues == null) {
+          clusteringValues = KeyEncoder.splitClustering(table, row.clustering());
+        }
+        return clusteringValues.get(c.position());
+      case STATIC:
+        Cell s = cell(partition.staticRow(), c.name());
+        return s == null ? null : ByteBuffer.wrap(s.value());
+      default:
+        Cell cell = cell(row, c.name());
+        return cell == null ? null : ByteBuffer.wrap(cell.value());
+    }
+  }
+
+  ByteBuffer writetime(ColumnMetadata c) {
+    Cell cell = cell(c.kind() == ColumnMetadata.Kind.STATIC ? partition.staticRow() : row, c.name());
+    return cell == null ? null : CqlTypes.BIGINT.encode(cell.timestampMicros());
+  }
+
+  ByteBuffer ttl(ColumnMetadata c) {
+    Cell cell = cell(c.kind() == ColumnMetadata.Kind.STATIC ? partition.staticRow() : row, c.name());
+    if (cell == null || cell.ttlSeconds() == 0) {
+      return null;
+    }
+    return CqlTypes.INT.encode(Math.max(0, cell.localDeletionTime() - nowSeconds));
+  }
+
+  private Cell cell(StoredRow r, String column) {
+    if (r == null) {
+      return null;
+    }
+    for (Cell cell : r.cells()) {
+      if (cell.column().equals(column) && cell.isLive(nowSeconds)) {
+        return cell;
+      }
+    }
+    return null;
+  }
+}

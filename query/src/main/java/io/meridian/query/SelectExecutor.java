@@ -1,0 +1,353 @@
+package io.meridian.query;
+
+import com.datastax.oss.protocol.internal.response.result.DefaultRows;
+import com.datastax.oss.protocol.internal.response.result.Rows;
+import com.datastax.oss.protocol.internal.response.result.RowsMetadata;
+import io.meridian.common.MeridianException;
+import io.meridian.cql.ast.Ordering;
+import io.meridian.cql.ast.Select;
+import io.meridian.schema.ColumnMetadata;
+import io.meridian.schema.ClusteringOrder;
+import io.meridian.schema.TableMetadata;
+import io.meridian.storage.PartitionData;
+import io.meridian.storage.PartitionKey;
+import io.meridian.storage.ReadRange;
+import io.meridian.storage.StorageEngine;
+import io.meridian.storage.StoredRow;
+import io.meridian.storage.TokenRange;
+import io.meridian.types.CqlTypes;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+
+/**
+ * Executes a SELECT on a user table: picks partitions (by key or by token range), reads clustering
+ * ranges in the requested order, filters, applies PER PARTITION LIMIT and LIMIT, projects, and
+ * pages with a self-contained paging state.
+ */
+final class SelectExecutor {
+  static final String FILTERING_MESSAGE = "Cannot execute this query as it might involve data filtering and thus may have "
+      + "unpredictable performance. If you want to execute this query despite the performance unpredictability, "
+      + "use ALLOW FILTERING";
+
+  private final StorageEngine storage;
+
+  SelectExecutor(StorageEngine storage) {
+    this.storage = storage;
+  }
+
+  /** Query-time parameters of one execution. */
+  record Page(int pageSize, ByteBuffer pagingState, int fingerprint, boolean skipMetadata, byte[] resultMetadataId) {}
+
+  Rows execute(TableMetadata table, Select select, Selection selection, Terms terms, Page page, int nowSeconds) {
+    WhereClause where = WhereClause.analyze(table, select.where(), terms);
+    if (where.needsFiltering() && !select.allowFiltering()) {
+      throw MeridianException.invalid(FILTERING_MESSAGE);
+    }
+    boolean reversed = reversed(table, select, where);
+    int limit = select.limit() == null ? Integer.MAX_VALUE : positive(terms.evaluateInt(select.limit(), "[limit]"), "LIMIT");
+    int perPartitionLimit = select.perPartitionLimit() == null ? Integer.MAX_VALUE
+        : positive(terms.evaluateInt(select.perPartitionLimit(), "[per_partition_limit]"), "PER PARTITION LIMIT");
+    if (select.distinct()) {
+      perPartitionLimit = 1;
+    }
+    // Aggregates fold the whole result into one row: no paging of the input.
+    int pageSize = selection.aggregate || page.pageSize() <= 0 ? Integer.MAX_VALUE : page.pageSize();
+
+    PagingState resume = page.pagingState() == null ? null : PagingState.decode(page.pagingState(), page.fingerprint());
+    int remaining = resume == null ? limit : resume.remainingLimit();
+
+    Queue<List<ByteBuffer>> out = new ArrayDeque<>();
+    Aggregator aggregator = selection.aggregate ? new Aggregator(selection) : null;
+    PagingState next = null;
+    int emitted = 0;
+
+    try (PartitionSource source = new PartitionSource(table, where, resume, reversed, select.distinct(), nowSeconds)) {
+      while (remaining > 0 && source.hasNext()) {
+        PartitionSource.Next p = source.next();
+        int inPartition = p.resumed ? resume.remainingInPartition() : perPartitionLimit;
+        List<ByteBuffer> pkValues = KeyEncoder.splitPartitionKey(table, p.data.key().serialized());
+        List<StoredRow> rows = p.data.rows();
+        boolean staticOnly = rows.isEmpty() && p.data.staticRow() != null && !where.clusteringRestricted && !p.resumed;
+        if (staticOnly || select.distinct()) {
+          rows = java.util.Collections.singletonList(null);
+        }
+        for (StoredRow row : rows) {
+          if (inPartition <= 0 || remaining <= 0) {
+            break;
+          }
+          RowView view = new RowView(table, p.data, pkValues, row, nowSeconds);
+          if (!passes(where, view)) {
+            continue;
+          }
+          if (aggregator != null) {
+            aggregator.add(view);
+          } else {
+            out.add(selection.project(view));
+          }
+          inPartition--;
+          remaining--;
+          emitted++;
+          if (emitted >= pageSize && remaining > 0) {
+            boolean partitionDone = row == null || inPartition <= 0;
+            next = new PagingState(page.fingerprint(), p.data.key().token(), p.data.key().serialized(),
+                partitionDone ? null : row.clustering(), remaining, inPartition);
+            break;
+          }
+        }
+        if (next != null) {
+          break;
+        }
+      }
+    }
+    if (aggregator != null) {
+      out.add(aggregator.result());
+    }
+    RowsMetadata metadata = page.skipMetadata()
+        ? new RowsMetadata(selection.outputs.size(), next == null ? null : next.encode(), null, null)
+        : new RowsMetadata(selection.specs(table), next == null ? null : next.encode(), null, null);
+    return new DefaultRows(metadata, out);
+  }
+
+  private static int positive(int v, String what) {
+    if (v <= 0) {
+      throw MeridianException.invalid(what + " must be strictly positive");
+    }
+    return v;
+  }
+
+  private static boolean passes(WhereClause where, RowView view) {
+    for (WhereClause.Filter f : where.filters) {
+      if (!f.test(view.value(f.column()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** ORDER BY must follow the clustering order or its exact reverse. */
+  private static boolean reversed(TableMetadata table, Select select, WhereClause where) {
+    if (select.orderings().isEmpty()) {
+      return false;
+    }
+    if (where.partitionKeys == null) {
+      throw MeridianException.invalid("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
+    }
+    List<ColumnMetadata> ck = table.clusteringColumns();
+    Boolean reversed = null;
+    for (int i = 0; i < select.orderings().size(); i++) {
+      Ordering o = select.orderings().get(i);
+      ColumnMetadata c = WhereClause.column(table, o.column());
+      if (c.kind() != ColumnMetadata.Kind.CLUSTERING) {
+        throw MeridianException.invalid("Order by is currently only supported on the clustered columns of the PRIMARY KEY, got " + c.name());
+      }
+      if (c.position() != i) {
+        throw MeridianException.invalid("Order by currently only supports the ordering of columns following their declared order in the PRIMARY KEY");
+      }
+      boolean columnDesc = c.order() == ClusteringOrder.DESC;
+      boolean r = o.descending() != columnDesc;
+      if (reversed != null && reversed != r) {
+        throw MeridianException.invalid("Unsupported order by relation");
+      }
+      reversed = r;
+    }
+    if (where.partitionKeys.size() > 1 && Boolean.TRUE.equals(reversed) && ck.size() > 0) {
+      // Cassandra sorts IN results in memory here; we keep per-partition order, which is the same
+      // for a single partition and documented for several.
+    }
+    return Boolean.TRUE.equals(reversed);
+  }
+
+  /**
+   * The partitions a query visits, in ring order, each read with the query's clustering ranges,
+   * starting from a paging state if there is one.
+   */
+  private final class PartitionSource implements AutoCloseable {
+    record Next(PartitionData data, boolean resumed) {}
+
+    private final TableMetadata table;
+    private final WhereClause where;
+    private final PagingState resume;
+    private final boolean reversed;
+    private final boolean distinct;
+    private final int nowSeconds;
+    private int keyIndex;
+    private StorageEngine.PartitionIterator scan;
+    private boolean resumePending;
+    private Next buffered;
+
+    PartitionSource(TableMetadata table, WhereClause where, PagingState resume, boolean reversed, boolean distinct, int nowSeconds) {
+      this.table = table;
+      this.where = where;
+      this.resume = resume;
+      this.reversed = reversed;
+      this.distinct = distinct;
+      this.nowSeconds = nowSeconds;
+      this.resumePending = resume != null && resume.clustering() != null;
+      if (where.partitionKeys != null) {
+        // Skip partitions already returned.
+        while (resume != null && keyIndex < where.partitionKeys.size()
+            && compare(where.partitionKeys.get(keyIndex), resume) < (resume.clustering() == null ? 1 : 0)) {
+          keyIndex++;
+        }
+      }
+    }
+
+    boolean hasNext() {
+      if (buffered == null) {
+        buffered = advance();
+      }
+      return buffered != null;
+    }
+
+    Next next() {
+      hasNext();
+      Next n = buffered;
+      buffered = null;
+      return n;
+    }
+
+    private Next advance() {
+      if (where.partitionKeys != null) {
+        while (keyIndex < where.partitionKeys.size()) {
+          PartitionKey key = where.partitionKeys.get(keyIndex++);
+          boolean resumed = resumePending && key.token() == resume.token() && Arrays.equals(key.serialized(), resume.partitionKey());
+          resumePending = false;
+          Optional<PartitionData> data = read(key, resumed ? resume.clustering() : null);
+          if (data.isPresent()) {
+            return new Next(data.get(), resumed);
+          }
+        }
+        return null;
+      }
+      if (resumePending) {
+        resumePending = false;
+        PartitionKey key = new PartitionKey(resume.token(), resume.partitionKey());
+        Optional<PartitionData> data = read(key, resume.clustering());
+        if (data.isPresent() && !data.get().rows().isEmpty()) {
+          return new Next(data.get(), true);
+        }
+      }
+      if (scan == null) {
+        PartitionKey after = resume == null ? null : new PartitionKey(resume.token(), resume.partitionKey());
+        TokenRange range = where.tokenRange;
+        if (range.start() >= range.end()) {
+          return null;
+        }
+        scan = storage.scan(table.id(), range, after, scanRange(), nowSeconds);
+      }
+      while (scan.hasNext()) {
+        PartitionData data = scan.next();
+        if (!data.rows().isEmpty() || data.staticRow() != null) {
+          return new Next(data, false);
+        }
+      }
+      return null;
+    }
+
+    private ReadRange scanRange() {
+      return new ReadRange(new byte[0], null, reversed, distinct ? 1 : Integer.MAX_VALUE, true);
+    }
+
+    /** Reads one partition's clustering ranges (after {@code afterClustering} when resuming). */
+    private Optional<PartitionData> read(PartitionKey key, byte[] afterClustering) {
+      List<byte[][]> ranges = new ArrayList<>(where.clusteringRanges);
+      if (reversed) {
+        java.util.Collections.reverse(ranges);
+      }
+      PartitionData first = null;
+      List<StoredRow> rows = new ArrayList<>();
+      for (byte[][] r : ranges) {
+        byte[] start = r[0];
+        byte[] end = r[1];
+        if (afterClustering != null) {
+          if (!reversed) {
+            byte[] after = Arrays.copyOf(afterClustering, afterClustering.length + 1); // smallest key > afterClustering
+            start = Arrays2.compareUnsigned(after, start) > 0 ? after : start;
+          } else {
+            end = Arrays2.compareUnsigned(afterClustering, end) < 0 ? afterClustering : end;
+          }
+          if (end != null && Arrays2.compareUnsigned(start, end) >= 0) {
+            continue;
+          }
+        }
+        boolean includeStatic = first == null;
+        Optional<PartitionData> d = storage.readPartition(table.id(), key,
+            new ReadRange(start, end, reversed, distinct ? 1 : Integer.MAX_VALUE, includeStatic), nowSeconds);
+        if (d.isPresent()) {
+          if (first == null) {
+            first = d.get();
+          }
+          rows.addAll(d.get().rows());
+        }
+      }
+      if (first == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new PartitionData(first.key(), first.staticRow(), rows));
+    }
+
+    private int compare(PartitionKey key, PagingState state) {
+      int c = Long.compare(key.token(), state.token());
+      return c != 0 ? c : Arrays2.compareUnsigned(key.serialized(), state.partitionKey());
+    }
+
+    @Override
+    public void close() {
+      if (scan != null) {
+        scan.close();
+      }
+    }
+  }
+
+  /** COUNT(*) / count(column), with plain columns taking the first row's values (as Cassandra does). */
+  private static final class Aggregator {
+    private final Selection selection;
+    private final long[] counts;
+    private List<ByteBuffer> first;
+
+    Aggregator(Selection selection) {
+      this.selection = selection;
+      this.counts = new long[selection.outputs.size()];
+    }
+
+    void add(RowView row) {
+      List<Selection.Output> outputs = selection.outputs;
+      if (first == null) {
+        first = new ArrayList<>();
+        for (Selection.Output o : outputs) {
+          first.add(switch (o.kind()) {
+            case COLUMN -> row.value(o.column());
+            case WRITETIME -> row.writetime(o.column());
+            case TTL -> row.ttl(o.column());
+            case TOKEN -> CqlTypes.BIGINT.encode(row.token());
+            default -> null;
+          });
+        }
+      }
+      for (int i = 0; i < outputs.size(); i++) {
+        Selection.Output o = outputs.get(i);
+        if (o.kind() == Selection.Kind.COUNT_ROWS || (o.kind() == Selection.Kind.COUNT_COLUMN && row.value(o.column()) != null)) {
+          counts[i]++;
+        }
+      }
+    }
+
+    List<ByteBuffer> result() {
+      List<ByteBuffer> out = new ArrayList<>();
+      for (int i = 0; i < selection.outputs.size(); i++) {
+        Selection.Output o = selection.outputs.get(i);
+        if (o.kind() == Selection.Kind.COUNT_ROWS || o.kind() == Selection.Kind.COUNT_COLUMN) {
+          out.add(CqlTypes.BIGINT.encode(counts[i]));
+        } else {
+          out.add(first == null ? null : first.get(i));
+        }
+      }
+      return out;
+    }
+  }
+}

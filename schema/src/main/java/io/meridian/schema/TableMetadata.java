@@ -1,0 +1,166 @@
+package io.meridian.schema;
+
+import io.meridian.common.Invariants;
+import io.meridian.schema.ColumnMetadata.Kind;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An immutable table definition. {@link #columns()} is kept in the order CQL's {@code SELECT *}
+ * returns them: partition key columns by position, clustering columns by position, then static
+ * columns and regular columns, each group sorted by name. The constructor checks the structural
+ * invariants (unique names, at least one partition key column, positions 0..n-1 with no gaps);
+ * the CQL-level rules (counters, static columns, frozen keys) are checked by {@link SchemaManager}
+ * where the client gets a proper error.
+ */
+public record TableMetadata(
+    String keyspace,
+    String name,
+    UUID id,
+    List<ColumnMetadata> columns,
+    TableParams params,
+    Map<String, DroppedColumn> droppedColumns) {
+
+  private static final Comparator<ColumnMetadata> SELECT_ORDER =
+      Comparator.<ColumnMetadata>comparingInt(c -> kindRank(c.kind()))
+          .thenComparingInt(ColumnMetadata::position)
+          .thenComparing(ColumnMetadata::name);
+
+  public TableMetadata {
+    Objects.requireNonNull(keyspace, "keyspace");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(params, "params");
+    List<ColumnMetadata> sorted = new ArrayList<>(columns);
+    sorted.sort(SELECT_ORDER);
+    columns = List.copyOf(sorted);
+    droppedColumns = Map.copyOf(droppedColumns);
+    Set<String> names = new HashSet<>();
+    int partitionKeys = 0;
+    int clusterings = 0;
+    for (ColumnMetadata column : columns) {
+      Invariants.check(names.add(column.name()), "duplicate column %s in %s.%s", column.name(), keyspace, name);
+      if (column.kind() == Kind.PARTITION_KEY) {
+        Invariants.check(column.position() == partitionKeys++, "partition key positions of %s.%s must be 0..n-1", keyspace, name);
+      } else if (column.kind() == Kind.CLUSTERING) {
+        Invariants.check(column.position() == clusterings++, "clustering positions of %s.%s must be 0..n-1", keyspace, name);
+      }
+    }
+    Invariants.check(partitionKeys > 0, "table %s.%s has no partition key column", keyspace, name);
+  }
+
+  public TableMetadata(
+      String keyspace, String name, UUID id, List<ColumnMetadata> columns, TableParams params) {
+    this(keyspace, name, id, columns, params, Map.of());
+  }
+
+  private static int kindRank(Kind kind) {
+    switch (kind) {
+      case PARTITION_KEY:
+        return 0;
+      case CLUSTERING:
+        return 1;
+      case STATIC:
+        return 2;
+      default:
+        return 3;
+    }
+  }
+
+  private List<ColumnMetadata> ofKind(Kind kind) {
+    List<ColumnMetadata> result = new ArrayList<>();
+    for (ColumnMetadata column : columns) {
+      if (column.kind() == kind) {
+        result.add(column);
+      }
+    }
+    return List.copyOf(result);
+  }
+
+  public List<ColumnMetadata> partitionKey() {
+    return ofKind(Kind.PARTITION_KEY);
+  }
+
+  public List<ColumnMetadata> clusteringColumns() {
+    return ofKind(Kind.CLUSTERING);
+  }
+
+  public List<ColumnMetadata> regularColumns() {
+    return ofKind(Kind.REGULAR);
+  }
+
+  public List<ColumnMetadata> staticColumns() {
+    return ofKind(Kind.STATIC);
+  }
+
+  /** Partition key columns followed by clustering columns. */
+  public List<ColumnMetadata> primaryKey() {
+    List<ColumnMetadata> key = new ArrayList<>(partitionKey());
+    key.addAll(clusteringColumns());
+    return List.copyOf(key);
+  }
+
+  public Optional<ColumnMetadata> column(String columnName) {
+    for (ColumnMetadata column : columns) {
+      if (column.name().equals(columnName)) {
+        return Optional.of(column);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Index of the column in {@link #columns()}, or -1. */
+  public int indexOf(String columnName) {
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).name().equals(columnName)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public boolean isCounter() {
+    for (ColumnMetadata column : columns) {
+      if (Types.isCounter(column.type())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** system_schema.tables.flags: every CQL table is 'compound'; counter tables also 'counter'. */
+  public Set<String> flags() {
+    return isCounter() ? Set.of("compound", "counter") : Set.of("compound");
+  }
+
+  public TableMetadata withColumns(List<ColumnMetadata> newColumns) {
+    return new TableMetadata(keyspace, name, id, newColumns, params, droppedColumns);
+  }
+
+  public TableMetadata withParams(TableParams newParams) {
+    return new TableMetadata(keyspace, name, id, columns, newParams, droppedColumns);
+  }
+
+  public TableMetadata withDroppedColumns(Map<String, DroppedColumn> dropped) {
+    return new TableMetadata(keyspace, name, id, columns, params, dropped);
+  }
+
+  /** The dropped columns sorted by name (a stable order for listings and persistence). */
+  public List<DroppedColumn> droppedColumnsSorted() {
+    List<DroppedColumn> list = new ArrayList<>(droppedColumns.values());
+    list.sort(Comparator.comparing(DroppedColumn::name));
+    return list;
+  }
+
+  static Map<String, DroppedColumn> mutableDropped(TableMetadata table) {
+    return new LinkedHashMap<>(table.droppedColumns);
+  }
+}

@@ -1,0 +1,131 @@
+package io.meridian.server;
+
+import com.datastax.oss.protocol.internal.response.Event;
+import io.meridian.common.Clock;
+import io.meridian.protocol.CqlServer;
+import io.meridian.protocol.ServerEvents;
+import io.meridian.protocol.ServerOptions;
+import io.meridian.query.QueryProcessor;
+import io.meridian.schema.KeyspaceMetadata;
+import io.meridian.schema.SchemaManager;
+import io.meridian.schema.TableMetadata;
+import io.meridian.schema.system.HostIdStore;
+import io.meridian.schema.system.NodeInfo;
+import io.meridian.schema.system.SystemTables;
+import io.meridian.storage.StorageConfig;
+import io.meridian.storage.rocks.RocksStorageEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Meridian node: storage, schema, query layer and the CQL server, started in that
+ * order and closed in reverse. Tests start it in-process; bin/meridian starts it through Main.
+ */
+public final class MeridianNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MeridianNode.class);
+  /** Cassandra's inter-node port, shown in system.local; nothing listens on it yet. */
+  private static final int STORAGE_PORT = 7000;
+
+  private final RocksStorageEngine storage;
+  private final QueryProcessor processor;
+  private final CqlServer server;
+  private boolean closed;
+
+  private MeridianNode(RocksStorageEngine storage, QueryProcessor processor, CqlServer server) {
+    this.storage = storage;
+    this.processor = processor;
+    this.server = server;
+  }
+
+  public static MeridianNode start(ServerConfig config) {
+    Clock clock = Clock.SYSTEM;
+    Path dataDir = Path.of(config.get(ServerConfigKeys.DATA_DIR)).toAbsolutePath();
+    InetAddress listen;
+    UUID hostId;
+    try {
+      Files.createDirectories(dataDir);
+      listen = InetAddress.getByName(config.get(ServerConfigKeys.LISTEN_ADDRESS));
+      hostId = HostIdStore.loadOrCreate(dataDir, UUID::randomUUID);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot prepare data directory " + dataDir + ": " + e.getMessage(), e);
+    }
+    LOG.info("Starting Meridian node {} with data in {}", hostId, dataDir);
+
+    StorageConfig storageConfig = StorageConfig.defaults(dataDir.resolve("rocksdb"))
+        .withCommitPolicy(config.get(ServerConfigKeys.COMMIT_POLICY), config.get(ServerConfigKeys.PERIODIC_SYNC_MS));
+    storageConfig = new StorageConfig(storageConfig.dataDir(), storageConfig.commitPolicy(), storageConfig.periodicSyncMs(),
+        config.get(ServerConfigKeys.TABLETS_PER_TABLE), config.get(ServerConfigKeys.BLOCK_CACHE_BYTES),
+        storageConfig.gcGraceSeconds(), storageConfig.commitQueueCapacity(), storageConfig.commitBatchMutationsMax(),
+        storageConfig.purgeIntervalMs(), storageConfig.purgeBatchEntriesMax(), storageConfig.rangeTombstonesPerPartitionMax());
+    RocksStorageEngine storage = RocksStorageEngine.open(storageConfig, clock);
+
+    // The node's address and port are known only once the server is bound (port 0 in tests).
+    AtomicReference<NodeInfo> node = new AtomicReference<>();
+    String clusterName = config.get(ServerConfigKeys.CLUSTER_NAME);
+    int gossipGeneration = clock.nowInSeconds();
+    node.set(NodeInfo.singleNode(hostId, clusterName, listen, STORAGE_PORT, config.get(ServerConfigKeys.PORT), gossipGeneration));
+    SystemTables systemTables = new SystemTables(node::get);
+    SchemaManager schema = systemTables.newSchemaManager(dataDir.resolve("schema"), clock);
+    int tablets = config.get(ServerConfigKeys.TABLETS_PER_TABLE);
+    for (KeyspaceMetadata ks : schema.current().userKeyspaces().values()) {
+      for (TableMetadata t : ks.tables().values()) {
+        storage.createTable(t.id(), tablets); // idempotent: restores nothing, checks the table is known
+      }
+    }
+
+    ForwardingEvents events = new ForwardingEvents();
+    QueryProcessor processor = new QueryProcessor(schema, systemTables, storage, events, clock,
+        config.get(ServerConfigKeys.QUERY_THREADS), config.get(ServerConfigKeys.QUERY_QUEUE_MAX), tablets);
+    ServerOptions options = ServerOptions.defaults(listen, config.get(ServerConfigKeys.PORT))
+        .withFrameBytesMax(config.get(ServerConfigKeys.FRAME_BYTES_MAX))
+        .withInFlightRequestsPerConnectionMax(config.get(ServerConfigKeys.CONNECTION_IN_FLIGHT_MAX));
+    CqlServer server;
+    try {
+      server = CqlServer.start(options, processor);
+    } catch (RuntimeException e) {
+      processor.close();
+      storage.close();
+      throw e;
+    }
+    events.target.set(server);
+    node.set(NodeInfo.singleNode(hostId, clusterName, listen, STORAGE_PORT, server.boundPort(), gossipGeneration));
+    return new MeridianNode(storage, processor, server);
+  }
+
+  public int port() {
+    return server.boundPort();
+  }
+
+  /** Stops accepting clients, drains the query threads, then flushes and closes storage. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.close();
+    processor.close();
+    storage.close();
+    LOG.info("Meridian node stopped");
+  }
+
+  /** Lets the query layer publish events before the server that delivers them exists. */
+  private static final class ForwardingEvents implements ServerEvents {
+    final AtomicReference<ServerEvents> target = new AtomicReference<>();
+
+    @Override
+    public void publish(Event event) {
+      ServerEvents t = target.get();
+      if (t != null) {
+        t.publish(event);
+      }
+    }
+  }
+}

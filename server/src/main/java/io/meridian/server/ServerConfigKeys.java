@@ -1,0 +1,55 @@
+package io.meridian.server;
+
+import io.meridian.common.ConfigKey;
+import io.meridian.storage.CommitPolicy;
+import java.util.List;
+
+/** The catalogue of node settings: one key each, with its default, validation and meaning. */
+public final class ServerConfigKeys {
+  private ServerConfigKeys() {}
+
+  public static final ConfigKey<String> LISTEN_ADDRESS = ConfigKey.stringKey(
+      "server.listen-address", "127.0.0.1", "address the CQL native protocol listens on");
+
+  public static final ConfigKey<Integer> PORT = ConfigKey.intKey(
+      "server.port", 9042, 0, 65535, "CQL native protocol port (0 picks a free one)");
+
+  public static final ConfigKey<String> CLUSTER_NAME = ConfigKey.stringKey(
+      "server.cluster-name", "Meridian Cluster", "cluster name shown in system.local");
+
+  public static final ConfigKey<Integer> FRAME_BYTES_MAX = ConfigKey.intKey(
+      "protocol.frame-bytes-max", 16 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024,
+      "largest request frame accepted; a larger one closes the connection");
+
+  public static final ConfigKey<Integer> CONNECTION_IN_FLIGHT_MAX = ConfigKey.intKey(
+      "protocol.connection-in-flight-max", 2048, 1, 32768,
+      "requests one connection may have in flight before it gets OVERLOADED");
+
+  public static final ConfigKey<String> DATA_DIR = ConfigKey.stringKey(
+      "storage.data-dir", "data", "folder holding the node's data (RocksDB, schema, node id)");
+
+  public static final ConfigKey<CommitPolicy> COMMIT_POLICY = ConfigKey.enumKey(
+      "storage.commit-policy", CommitPolicy.SYNC, CommitPolicy.class,
+      "sync: fsync the log before acknowledging a write (no acknowledged write is lost);"
+          + " periodic: fsync every storage.periodic-sync-ms (a crash may lose that window)");
+
+  public static final ConfigKey<Integer> PERIODIC_SYNC_MS = ConfigKey.intKey(
+      "storage.periodic-sync-ms", 10, 1, 60_000, "fsync interval under the periodic commit policy");
+
+  public static final ConfigKey<Integer> TABLETS_PER_TABLE = ConfigKey.intKey(
+      "storage.tablets-per-table", 8, 1, 4096, "token-range tablets a new table is split into");
+
+  public static final ConfigKey<Long> BLOCK_CACHE_BYTES = ConfigKey.longKey(
+      "storage.block-cache-bytes", 256L * 1024 * 1024, 1024 * 1024, 1L << 40, "RocksDB block cache size");
+
+  public static final ConfigKey<Integer> QUERY_THREADS = ConfigKey.intKey(
+      "query.threads", Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 1, 1024,
+      "threads executing requests (reads block on storage, so not on the network threads)");
+
+  public static final ConfigKey<Integer> QUERY_QUEUE_MAX = ConfigKey.intKey(
+      "query.queue-max", 16384, 1, 1 << 20, "requests waiting for a query thread before OVERLOADED");
+
+  public static final List<ConfigKey<?>> ALL = List.of(
+      LISTEN_ADDRESS, PORT, CLUSTER_NAME, FRAME_BYTES_MAX, CONNECTION_IN_FLIGHT_MAX, DATA_DIR,
+      COMMIT_POLICY, PERIODIC_SYNC_MS, TABLETS_PER_TABLE, BLOCK_CACHE_BYTES, QUERY_THREADS, QUERY_QUEUE_MAX);
+}

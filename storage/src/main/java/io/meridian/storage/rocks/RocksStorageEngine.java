@@ -1,0 +1,1237 @@
+package io.meridian.storage.rocks;
+
+import io.meridian.common.Clock;
+import io.meridian.common.CqlErrorCode;
+import io.meridian.common.Invariants;
+import io.meridian.common.MeridianException;
+import io.meridian.storage.CommitPolicy;
+import io.meridian.storage.DeletionTime;
+import io.meridian.storage.Mutation;
+import io.meridian.storage.PartitionData;
+import io.meridian.storage.PartitionKey;
+import io.meridian.storage.ReadRange;
+import io.meridian.storage.RowUpdate;
+import io.meridian.storage.StorageConfig;
+import io.meridian.storage.StorageEngine;
+import io.meridian.storage.StoredRow;
+import io.meridian.storage.Tablet;
+import io.meridian.storage.TokenRange;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-node storage engine on RocksDB. See {@code storage/README.md} for the on-disk format.
+ *
+ * <p>Threads: callers enqueue mutations and control work (truncate, drop, purge) on one bounded
+ * commit queue; a single committer thread drains it, group-commits mutations in one
+ * {@link WriteBatch} and completes their futures (dependent actions attached with non-async
+ * {@code then*} methods run on the committer thread: keep them short or use the async variants).
+ * Reads run on the caller's thread against a RocksDB snapshot and never take the committer's
+ * path. A timer thread fsyncs the WAL under {@link CommitPolicy#PERIODIC} and starts purge passes.
+ */
+public final class RocksStorageEngine implements StorageEngine {
+  private static final Logger log = LoggerFactory.getLogger(RocksStorageEngine.class);
+
+  static final int FORMAT_VERSION = 1;
+  static final byte[] FORMAT_VERSION_KEY = "meridian/format-version".getBytes(StandardCharsets.UTF_8);
+  static final byte[] TABLE_META_PREFIX = "meridian/table/".getBytes(StandardCharsets.UTF_8);
+  static final String DATA_CF = "data";
+  static final String PARTITIONS_CF = "partitions";
+  private static final int BLOOM_BITS_PER_KEY = 10;
+  private static final long QUEUE_POLL_MS = 50;
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final StorageConfig config;
+  private final Clock clock;
+  private final List<AutoCloseable> resources; // closed in reverse order after the DB
+  private final RocksDB db;
+  private final ColumnFamilyHandle metaCf;
+  private final ColumnFamilyHandle dataCf;
+  private final ColumnFamilyHandle partitionsCf;
+  private final WriteOptions commitWriteOptions;
+  private final WriteOptions syncWriteOptions;
+  private final Map<UUID, List<RocksTablet>> tables = new ConcurrentHashMap<>();
+  private final ArrayBlockingQueue<Task> queue;
+  private final Thread committer;
+  private final ScheduledExecutorService timer;
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final Set<ScanIterator> openScans = ConcurrentHashMap.newKeySet();
+  private final AtomicLong groupsCommitted = new AtomicLong();
+  private final AtomicLong mutationsCommitted = new AtomicLong();
+  private final AtomicLong purgePassesCompleted = new AtomicLong();
+  private volatile boolean closed;
+  private volatile boolean stopping;
+  private volatile Throwable failure;
+
+  // Committer-thread state.
+  private PurgePass activePurge;
+  private final List<CompletableFuture<Void>> nextPurgeWaiters = new ArrayList<>();
+
+  private RocksStorageEngine(StorageConfig config, Clock clock, RocksDB db, List<AutoCloseable> resources,
+                             List<ColumnFamilyHandle> handles) {
+    this.config = config;
+    this.clock = clock;
+    this.db = db;
+    this.resources = resources;
+    this.metaCf = handles.get(0);
+    this.dataCf = handles.get(1);
+    this.partitionsCf = handles.get(2);
+    this.commitWriteOptions = new WriteOptions().setSync(config.commitPolicy() == CommitPolicy.SYNC);
+    this.syncWriteOptions = new WriteOptions().setSync(true);
+    this.queue = new ArrayBlockingQueue<>(config.commitQueueCapacity());
+    this.committer = new Thread(this::runCommitter, "meridian-storage-committer");
+    this.committer.setDaemon(true);
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread th = new Thread(r, "meridian-storage-timer");
+      th.setDaemon(true);
+      return th;
+    });
+    t.setRemoveOnCancelPolicy(true);
+    this.timer = t;
+  }
+
+  /** Opens (creating if needed) the store in {@code config.dataDir()}. */
+  public static RocksStorageEngine open(StorageConfig config, Clock clock) {
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw MeridianException.server("cannot create storage directory " + config.dataDir(), e);
+    }
+    RocksStorageEngine engine;
+    try {
+      engine = openWith(config, clock, CompressionType.LZ4_COMPRESSION);
+    } catch (RocksDBException e) {
+      if (e.getMessage() == null || !e.getMessage().toLowerCase().contains("compression")) {
+        throw MeridianException.server("cannot open RocksDB at " + config.dataDir() + ": " + e.getMessage(), e);
+      }
+      log.warn("LZ4 is not available in this RocksDB build ({}); storing uncompressed", e.getMessage());
+      try {
+        engine = openWith(config, clock, CompressionType.NO_COMPRESSION);
+      } catch (RocksDBException e2) {
+        throw MeridianException.server("cannot open RocksDB at " + config.dataDir() + ": " + e2.getMessage(), e2);
+      }
+    }
+    engine.start();
+    return engine;
+  }
+
+  private static RocksStorageEngine openWith(StorageConfig config, Clock clock, CompressionType compression)
+      throws RocksDBException {
+    List<AutoCloseable> resources = new ArrayList<>();
+    LRUCache cache = new LRUCache(config.blockCacheBytes());
+    resources.add(cache);
+    BloomFilter bloom = new BloomFilter(BLOOM_BITS_PER_KEY, false);
+    resources.add(bloom);
+    ColumnFamilyOptions metaOptions = new ColumnFamilyOptions();
+    resources.add(metaOptions);
+    ColumnFamilyOptions dataOptions = new ColumnFamilyOptions()
+        .setCompressionType(compression)
+        .setTableFormatConfig(new BlockBasedTableConfig()
+            .setBlockCache(cache)
+            .setFilterPolicy(bloom)
+            .setCacheIndexAndFilterBlocks(true)
+            .setPinL0FilterAndIndexBlocksInCache(true));
+    resources.add(dataOptions);
+    DBOptions dbOptions = new DBOptions()
+        .setCreateIfMissing(true)
+        .setCreateMissingColumnFamilies(true)
+        .setMaxBackgroundJobs(2)
+        .setKeepLogFileNum(4);
+    resources.add(dbOptions);
+    List<ColumnFamilyDescriptor> descriptors = List.of(
+        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOptions),
+        new ColumnFamilyDescriptor(DATA_CF.getBytes(StandardCharsets.UTF_8), dataOptions),
+        new ColumnFamilyDescriptor(PARTITIONS_CF.getBytes(StandardCharsets.UTF_8), dataOptions));
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    RocksDB db;
+    try {
+      db = RocksDB.open(dbOptions, config.dataDir().toString(), descriptors, handles);
+    } catch (RocksDBException e) {
+      closeAll(resources);
+      throw e;
+    }
+    RocksStorageEngine engine = new RocksStorageEngine(config, clock, db, resources, handles);
+    try {
+      engine.checkFormatAndLoadTables();
+    } catch (RuntimeException | RocksDBException e) {
+      engine.closeNative();
+      throw e;
+    }
+    log.info("storage opened at {} (format {}, compression {}, commit {}, {} tables)", config.dataDir(),
+        FORMAT_VERSION, compression, config.commitPolicy(), engine.tables.size());
+    return engine;
+  }
+
+  private void checkFormatAndLoadTables() throws RocksDBException {
+    byte[] v = db.get(metaCf, FORMAT_VERSION_KEY);
+    if (v == null) {
+      try (RocksIterator it = db.newIterator(dataCf)) {
+        it.seekToFirst();
+        if (it.isValid()) {
+          throw MeridianException.configError("storage at " + config.dataDir() + " has data but no format version");
+        }
+      }
+      db.put(metaCf, syncWriteOptions, FORMAT_VERSION_KEY, ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
+    } else {
+      int found = v.length == 4 ? ByteBuffer.wrap(v).getInt() : -1;
+      if (found != FORMAT_VERSION) {
+        throw MeridianException.configError("storage at " + config.dataDir() + " has format version " + found
+            + ", this build reads version " + FORMAT_VERSION);
+      }
+    }
+    try (RocksIterator it = db.newIterator(metaCf)) {
+      for (it.seek(TABLE_META_PREFIX); it.isValid() && startsWith(it.key(), TABLE_META_PREFIX); it.next()) {
+        byte[] key = it.key();
+        UUID id = KeyCodec.tableId(Arrays.copyOfRange(key, TABLE_META_PREFIX.length, key.length));
+        int count = decodeTableMeta(key, it.value());
+        tables.put(id, newTablets(id, count));
+      }
+    }
+  }
+
+  private void start() {
+    committer.start();
+    if (config.commitPolicy() == CommitPolicy.PERIODIC) {
+      timer.scheduleAtFixedRate(this::syncWal, config.periodicSyncMs(), config.periodicSyncMs(), TimeUnit.MILLISECONDS);
+    }
+    if (config.purgeIntervalMs() > 0) {
+      timer.scheduleAtFixedRate(() -> {
+        if (!closed && !queue.offer(new Control(ControlKind.PURGE, null, new CompletableFuture<>(), null))) {
+          log.debug("commit queue full; skipping this purge tick");
+        }
+      }, config.purgeIntervalMs(), config.purgeIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  public StorageConfig config() {
+    return config;
+  }
+
+  // ================================================================ tables and tablets
+
+  @Override
+  public void createTable(UUID tableId, int tabletCount) {
+    if (tabletCount < 1 || tabletCount > 65_536) {
+      throw MeridianException.invalid("tablet count must be in [1, 65536], got " + tabletCount);
+    }
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      synchronized (tables) {
+        List<RocksTablet> existing = tables.get(tableId);
+        if (existing != null) {
+          if (existing.size() != tabletCount) {
+            throw MeridianException.invalid("table " + tableId + " exists with " + existing.size()
+                + " tablets, asked for " + tabletCount);
+          }
+          return;
+        }
+        db.put(metaCf, syncWriteOptions, tableMetaKey(tableId), encodeTableMeta(tabletCount));
+        tables.put(tableId, newTablets(tableId, tabletCount));
+      }
+    } catch (RocksDBException e) {
+      throw MeridianException.server("cannot record table " + tableId, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** Creates a table with the configured {@link StorageConfig#tabletsPerTable()}. */
+  public void createTable(UUID tableId) {
+    createTable(tableId, config.tabletsPerTable());
+  }
+
+  private List<RocksTablet> newTablets(UUID tableId, int count) {
+    List<TokenRange> ranges = TabletRanges.split(count);
+    List<RocksTablet> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(new RocksTablet(this, tableId, i, ranges.get(i)));
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public void dropTable(UUID tableId) {
+    Invariants.check(Thread.currentThread() != committer, "dropTable called on the committer thread");
+    if (!tables.containsKey(tableId)) {
+      return;
+    }
+    await(submitControl(ControlKind.DROP, tableId, null), "drop table " + tableId);
+  }
+
+  @Override
+  public CompletableFuture<Void> truncate(UUID tableId) {
+    if (!tables.containsKey(tableId)) {
+      return CompletableFuture.failedFuture(unknownTable(tableId));
+    }
+    return submitControl(ControlKind.TRUNCATE, tableId, null);
+  }
+
+  @Override
+  public List<Tablet> tablets(UUID tableId) {
+    return List.copyOf(tabletsOf(tableId));
+  }
+
+  @Override
+  public Tablet tabletFor(UUID tableId, long token) {
+    if (token == Long.MIN_VALUE) {
+      throw MeridianException.invalid("token Long.MIN_VALUE is not a valid partition token");
+    }
+    List<RocksTablet> t = tabletsOf(tableId);
+    return t.get(TabletRanges.indexOf(token, t.size()));
+  }
+
+  private List<RocksTablet> tabletsOf(UUID tableId) {
+    List<RocksTablet> t = tables.get(tableId);
+    if (t == null) {
+      throw unknownTable(tableId);
+    }
+    return t;
+  }
+
+  private static MeridianException unknownTable(UUID tableId) {
+    return MeridianException.invalid("unknown table " + tableId + " (not created, or dropped)");
+  }
+
+  // ================================================================ write path
+
+  CompletableFuture<Void> submit(RocksTablet tablet, Mutation m) {
+    try {
+      validate(m);
+      if (!m.tableId().equals(tablet.tableId()) || !tablet.range().contains(m.key().token())) {
+        throw MeridianException.invalid("mutation for table " + m.tableId() + " token " + m.key().token()
+            + " sent to " + tablet);
+      }
+    } catch (MeridianException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      List<RocksTablet> current = tables.get(tablet.tableId());
+      if (current == null || current.get(tablet.index()) != tablet) {
+        throw unknownTable(tablet.tableId());
+      }
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      if (!queue.offer(new Write(m, f))) {
+        throw new MeridianException(CqlErrorCode.OVERLOADED,
+            "storage commit queue is full (" + config.commitQueueCapacity() + " pending); retry later");
+      }
+      return f;
+    } catch (MeridianException e) {
+      return CompletableFuture.failedFuture(e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private static void validate(Mutation m) {
+    if (m == null || m.tableId() == null || m.key() == null || m.key().serialized() == null
+        || m.partitionDeletion() == null || m.rangeTombstones() == null || m.rows() == null) {
+      throw MeridianException.invalid("mutation has a null table id, key, deletion or list");
+    }
+    if (m.key().token() == Long.MIN_VALUE) {
+      throw MeridianException.invalid("token Long.MIN_VALUE is not a valid partition token");
+    }
+    for (var rt : m.rangeTombstones()) {
+      if (rt == null || rt.start() == null || rt.deletion() == null || rt.deletion().isLive()) {
+        throw MeridianException.invalid("range tombstone needs a start and a deletion");
+      }
+      if (rt.end() != null && Arrays.compareUnsigned(rt.start(), rt.end()) >= 0) {
+        throw MeridianException.invalid("range tombstone start must sort before its end");
+      }
+    }
+    for (RowUpdate r : m.rows()) {
+      if (r == null || r.clustering() == null || r.rowDeletion() == null || r.cells() == null) {
+        throw MeridianException.invalid("row update has a null clustering, deletion or cell list");
+      }
+      if (r.primaryKeyLivenessMicros() < -1 || r.livenessTtlSeconds() < 0) {
+        throw MeridianException.invalid("row liveness " + r.primaryKeyLivenessMicros() + " / ttl "
+            + r.livenessTtlSeconds() + " out of range");
+      }
+      for (var c : r.cells()) {
+        if (c == null || c.column() == null || c.path() == null) {
+          throw MeridianException.invalid("cell has a null column or path");
+        }
+        if (c.ttlSeconds() < 0 || (c.isTombstone() && c.ttlSeconds() != 0)) {
+          throw MeridianException.invalid("cell " + c.column() + " has ttl " + c.ttlSeconds());
+        }
+        if (c.column().getBytes(StandardCharsets.UTF_8).length > ValueCodec.COLUMN_NAME_BYTES_MAX) {
+          throw MeridianException.invalid("column name longer than " + ValueCodec.COLUMN_NAME_BYTES_MAX + " bytes");
+        }
+      }
+    }
+  }
+
+  private CompletableFuture<Void> submitControl(ControlKind kind, UUID tableId, Runnable action) {
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      if (!queue.offer(new Control(kind, tableId, f, action))) {
+        throw new MeridianException(CqlErrorCode.OVERLOADED,
+            "storage commit queue is full (" + config.commitQueueCapacity() + " pending); retry later");
+      }
+      return f;
+    } catch (MeridianException e) {
+      return CompletableFuture.failedFuture(e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** Starts a full purge pass (or joins the next one); completes when the pass is done. */
+  public CompletableFuture<Void> purge() {
+    return submitControl(ControlKind.PURGE, null, null);
+  }
+
+  /** Test hook: runs {@code action} on the committer thread, in queue order. */
+  CompletableFuture<Void> runOnCommitter(Runnable action) {
+    return submitControl(ControlKind.RUN, null, action);
+  }
+
+  public long commitGroupsTotal() {
+    return groupsCommitted.get();
+  }
+
+  public long committedMutationsTotal() {
+    return mutationsCommitted.get();
+  }
+
+  public long purgePassesTotal() {
+    return purgePassesCompleted.get();
+  }
+
+  private sealed interface Task permits Write, Control {}
+
+  private record Write(Mutation mutation, CompletableFuture<Void> future) implements Task {}
+
+  private enum ControlKind { TRUNCATE, DROP, PURGE, RUN }
+
+  private record Control(ControlKind kind, UUID tableId, CompletableFuture<Void> future, Runnable action)
+      implements Task {}
+
+  private void runCommitter() {
+    int max = config.commitBatchMutationsMax();
+    List<Task> drained = new ArrayList<>(max);
+    List<Write> group = new ArrayList<>(max);
+    while (true) {
+      if (activePurge != null && failure != null) {
+        MeridianException err = MeridianException.server("purge abandoned: the storage engine failed", failure);
+        activePurge.waiters.forEach(f -> f.completeExceptionally(err));
+        activePurge = null;
+      }
+      Task first;
+      try {
+        first = activePurge != null ? queue.poll() : queue.poll(QUEUE_POLL_MS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      if (first == null) {
+        if (stopping && queue.isEmpty()) {
+          break; // an unfinished purge pass is abandoned; the next open starts afresh
+        }
+        if (activePurge != null && failure == null) {
+          runPurgeStep();
+        }
+        continue;
+      }
+      drained.clear();
+      drained.add(first);
+      queue.drainTo(drained, max - 1);
+      try {
+        for (Task t : drained) {
+          if (failure != null) {
+            failTask(t, new MeridianException(CqlErrorCode.SERVER_ERROR, "storage engine failed earlier", failure));
+          } else if (t instanceof Write w) {
+            group.add(w);
+          } else {
+            commitGroup(group);
+            group.clear();
+            runControl((Control) t);
+          }
+        }
+        commitGroup(group);
+        if (activePurge != null && failure == null) {
+          runPurgeStep();
+        }
+      } catch (RuntimeException | Error e) {
+        // A broken invariant or a bug: stop serving writes rather than continue from suspect state.
+        fail(e);
+        MeridianException err = MeridianException.server("storage committer failed", e);
+        drained.forEach(t -> failTask(t, err)); // no-op for tasks already completed
+      } finally {
+        group.clear();
+      }
+    }
+    MeridianException closedError = closedError();
+    if (activePurge != null) {
+      activePurge.waiters.forEach(f -> f.completeExceptionally(closedError));
+      activePurge = null;
+    }
+    nextPurgeWaiters.forEach(f -> f.completeExceptionally(closedError));
+    nextPurgeWaiters.clear();
+  }
+
+  private static void failTask(Task t, Throwable e) {
+    if (t instanceof Write w) {
+      w.future.completeExceptionally(e);
+    } else {
+      ((Control) t).future.completeExceptionally(e);
+    }
+  }
+
+  /** Read-modify-write of every row the group touches, in one batch; later mutations see earlier ones. */
+  private void commitGroup(List<Write> group) {
+    if (group.isEmpty()) {
+      return;
+    }
+    TreeMap<byte[], Staged<RowState>> rows = new TreeMap<>(Arrays::compareUnsigned);
+    TreeMap<byte[], Staged<PartitionHeader>> headers = new TreeMap<>(Arrays::compareUnsigned);
+    List<Write> accepted = new ArrayList<>(group.size());
+    for (Write w : group) {
+      if (!tables.containsKey(w.mutation.tableId())) {
+        w.future.completeExceptionally(unknownTable(w.mutation.tableId()));
+        continue;
+      }
+      try {
+        stage(w.mutation, rows, headers);
+        accepted.add(w);
+      } catch (MeridianException | RocksDBException e) {
+        w.future.completeExceptionally(e instanceof MeridianException me ? me
+            : MeridianException.server("cannot read rows for mutation", e));
+      }
+    }
+    if (accepted.isEmpty()) {
+      return;
+    }
+    try (WriteBatch batch = new WriteBatch()) {
+      for (var e : headers.entrySet()) {
+        write(batch, partitionsCf, e.getKey(), e.getValue(), ValueCodec::encodeHeader, PartitionHeader::isEmpty);
+      }
+      for (var e : rows.entrySet()) {
+        write(batch, dataCf, e.getKey(), e.getValue(), ValueCodec::encodeRow, RowState::isEmpty);
+      }
+      db.write(commitWriteOptions, batch);
+    } catch (RocksDBException | RuntimeException e) {
+      fail(e);
+      MeridianException err = MeridianException.server("storage write failed; the engine stopped accepting writes", e);
+      accepted.forEach(w -> w.future.completeExceptionally(err));
+      return;
+    }
+    groupsCommitted.incrementAndGet();
+    mutationsCommitted.addAndGet(accepted.size());
+    accepted.forEach(w -> w.future.complete(null));
+  }
+
+  /** A row or header being rebuilt by the current group; written only if {@code dirty}. */
+  private static final class Staged<T> {
+    final T state;
+    final boolean onDisk;
+    boolean dirty;
+
+    Staged(T state, boolean onDisk, boolean dirty) {
+      this.state = state;
+      this.onDisk = onDisk;
+      this.dirty = dirty;
+    }
+  }
+
+  private static <T> void write(WriteBatch batch, ColumnFamilyHandle cf, byte[] key, Staged<T> s,
+                                Function<T, byte[]> encode, Predicate<T> isEmpty) throws RocksDBException {
+    if (!s.dirty) {
+      return;
+    }
+    if (isEmpty.test(s.state)) {
+      if (s.onDisk) {
+        batch.delete(cf, key);
+      }
+    } else {
+      batch.put(cf, key, encode.apply(s.state));
+    }
+  }
+
+  private void stage(Mutation m, TreeMap<byte[], Staged<RowState>> rows,
+                     TreeMap<byte[], Staged<PartitionHeader>> headers) throws RocksDBException {
+    byte[] prefix = KeyCodec.partitionPrefix(m.tableId(), m.key());
+    Staged<PartitionHeader> header = headers.get(prefix);
+    if (header == null) {
+      byte[] v = db.get(partitionsCf, prefix);
+      header = new Staged<>(v == null ? new PartitionHeader() : ValueCodec.decodeHeader(prefix, v), v != null, false);
+    } else {
+      header = new Staged<>(header.state.copy(), header.onDisk, header.dirty);
+    }
+    if (!m.partitionDeletion().isLive() || !m.rangeTombstones().isEmpty()) {
+      Reconcile.merge(header.state, m.partitionDeletion(), m.rangeTombstones());
+      header.dirty = true;
+      if (header.state.rangeTombstones.size() > config.rangeTombstonesPerPartitionMax()) {
+        throw MeridianException.invalid("partition would hold more than " + config.rangeTombstonesPerPartitionMax()
+            + " range tombstones in table " + m.tableId());
+      }
+    }
+    TreeMap<byte[], Staged<RowState>> local = new TreeMap<>(Arrays::compareUnsigned);
+    for (RowUpdate u : m.rows()) {
+      byte[] key = KeyCodec.rowKey(prefix, u.clustering());
+      Staged<RowState> row = local.get(key);
+      if (row == null) {
+        Staged<RowState> groupRow = rows.get(key);
+        if (groupRow != null) {
+          row = new Staged<>(groupRow.state.copy(), groupRow.onDisk, true);
+        } else {
+          byte[] v = db.get(dataCf, key);
+          row = new Staged<>(v == null ? new RowState() : ValueCodec.decodeRow(key, v), v != null, true);
+        }
+        local.put(key, row);
+      }
+      Reconcile.merge(row.state, u);
+      boolean isStatic = u.clustering().length == 0;
+      Reconcile.dropShadowed(row.state,
+          Reconcile.deletionFor(header.state, u.clustering(), isStatic, row.state.rowDeletion));
+    }
+    headers.put(prefix, header);
+    rows.putAll(local);
+  }
+
+  private void runControl(Control c) {
+    try {
+      switch (c.kind) {
+        case TRUNCATE -> {
+          deleteTableRows(c.tableId, null);
+          c.future.complete(null);
+        }
+        case DROP -> {
+          deleteTableRows(c.tableId, tableMetaKey(c.tableId));
+          tables.remove(c.tableId);
+          c.future.complete(null);
+        }
+        case PURGE -> {
+          if (activePurge == null) {
+            activePurge = new PurgePass(clock.nowInSeconds());
+            activePurge.waiters.add(c.future);
+          } else {
+            nextPurgeWaiters.add(c.future);
+          }
+        }
+        case RUN -> {
+          c.action.run();
+          c.future.complete(null);
+        }
+      }
+    } catch (RocksDBException | RuntimeException e) {
+      if (c.kind != ControlKind.RUN) {
+        fail(e);
+      }
+      c.future.completeExceptionally(e instanceof MeridianException me ? me
+          : MeridianException.server(c.kind + " failed for table " + c.tableId, e));
+    }
+  }
+
+  private void deleteTableRows(UUID tableId, byte[] metaKeyToDelete) throws RocksDBException {
+    byte[] from = KeyCodec.tablePrefix(tableId);
+    byte[] to = KeyCodec.prefixSuccessor(from);
+    try (WriteBatch batch = new WriteBatch()) {
+      if (to == null) { // table id all 0xFF: delete to the end of the key space
+        to = new byte[KeyCodec.TABLE_ID_BYTES + 1];
+        Arrays.fill(to, (byte) 0xFF);
+        batch.deleteRange(dataCf, from, to);
+        batch.deleteRange(partitionsCf, from, to);
+        batch.delete(dataCf, to);
+      } else {
+        batch.deleteRange(dataCf, from, to);
+        batch.deleteRange(partitionsCf, from, to);
+      }
+      if (metaKeyToDelete != null) {
+        batch.delete(metaCf, metaKeyToDelete);
+      }
+      db.write(syncWriteOptions, batch);
+    }
+  }
+
+  private void fail(Throwable e) {
+    if (failure == null) {
+      failure = e;
+      log.error("storage engine at {} failed; refusing further writes", config.dataDir(), e);
+    }
+  }
+
+  // ================================================================ purge
+
+  /** Cursor state of one purge pass over both column families; committer-thread only. */
+  private static final class PurgePass {
+    final int nowSeconds;
+    final List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    byte[] dataCursor = new byte[0];
+    byte[] headerCursor = new byte[0];
+    boolean dataDone;
+    long rowsRewritten;
+    long rowsDeleted;
+    long headersChanged;
+
+    PurgePass(int nowSeconds) {
+      this.nowSeconds = nowSeconds;
+    }
+  }
+
+  private void runPurgeStep() {
+    PurgePass p = activePurge;
+    int gc = config.gcGraceSeconds();
+    boolean passDone = false;
+    try (WriteBatch batch = new WriteBatch()) {
+      int budget = config.purgeBatchEntriesMax();
+      if (!p.dataDone) {
+        try (RocksIterator it = db.newIterator(dataCf)) {
+          byte[] headerPrefix = null;
+          PartitionHeader header = null;
+          it.seek(p.dataCursor);
+          for (; it.isValid() && budget > 0; it.next(), budget--) {
+            byte[] key = it.key();
+            int plen = KeyCodec.partitionPrefixLength(key);
+            if (plen < 0) {
+              throw new StorageCorruptionException("malformed data key", key);
+            }
+            byte[] prefix = Arrays.copyOf(key, plen);
+            if (headerPrefix == null || !Arrays.equals(headerPrefix, prefix)) {
+              headerPrefix = prefix;
+              byte[] hv = db.get(partitionsCf, prefix);
+              header = hv == null ? null : ValueCodec.decodeHeader(prefix, hv);
+            }
+            RowState row = ValueCodec.decodeRow(key, it.value());
+            if (cleanRow(row, header, key, plen, p.nowSeconds, gc)) {
+              p.rowsRewritten++;
+              if (row.isEmpty()) {
+                batch.delete(dataCf, key);
+                p.rowsDeleted++;
+              } else {
+                batch.put(dataCf, key, ValueCodec.encodeRow(row));
+              }
+            }
+            p.dataCursor = successorKey(key);
+          }
+          if (!it.isValid()) {
+            it.status();
+            p.dataDone = true;
+          }
+        }
+      } else {
+        try (RocksIterator it = db.newIterator(partitionsCf)) {
+          it.seek(p.headerCursor);
+          while (it.isValid() && budget > 0) {
+            byte[] prefix = it.key();
+            PartitionHeader h = ValueCodec.decodeHeader(prefix, it.value());
+            budget--;
+            if (headerHasPurgeable(h, p.nowSeconds, gc)) {
+              // Every row the header shadows is cleaned before the header forgets its deletions.
+              budget -= cleanPartitionRows(batch, prefix, h, p, gc);
+              Reconcile.purge(h, p.nowSeconds, gc);
+              p.headersChanged++;
+              if (h.isEmpty()) {
+                batch.delete(partitionsCf, prefix);
+              } else {
+                batch.put(partitionsCf, prefix, ValueCodec.encodeHeader(h));
+              }
+            }
+            p.headerCursor = successorKey(prefix);
+            it.next();
+          }
+          if (!it.isValid()) {
+            it.status();
+            passDone = true;
+          }
+        }
+      }
+      if (batch.count() > 0) {
+        db.write(commitWriteOptions, batch);
+      }
+    } catch (RocksDBException | RuntimeException e) {
+      log.error("purge step failed; abandoning this pass", e);
+      activePurge = null;
+      p.waiters.forEach(f -> f.completeExceptionally(MeridianException.server("purge failed", e)));
+      startQueuedPurge();
+      return;
+    }
+    if (passDone) {
+      activePurge = null;
+      purgePassesCompleted.incrementAndGet();
+      log.debug("purge pass done: {} rows rewritten, {} deleted, {} partition headers changed",
+          p.rowsRewritten, p.rowsDeleted, p.headersChanged);
+      p.waiters.forEach(f -> f.complete(null));
+      startQueuedPurge();
+    }
+  }
+
+  private void startQueuedPurge() {
+    if (!nextPurgeWaiters.isEmpty()) {
+      activePurge = new PurgePass(clock.nowInSeconds());
+      activePurge.waiters.addAll(nextPurgeWaiters);
+      nextPurgeWaiters.clear();
+    }
+  }
+
+  private static boolean headerHasPurgeable(PartitionHeader h, int now, int gc) {
+    if (!h.partitionDeletion.isLive() && Reconcile.purgeable(h.partitionDeletion.localDeletionTime(), now, gc)) {
+      return true;
+    }
+    return h.rangeTombstones.stream().anyMatch(rt -> Reconcile.purgeable(rt.deletion().localDeletionTime(), now, gc));
+  }
+
+  private static boolean cleanRow(RowState row, PartitionHeader header, byte[] key, int plen, int now, int gc) {
+    byte[] clustering = Arrays.copyOfRange(key, plen, key.length);
+    boolean changed = Reconcile.dropShadowed(row,
+        Reconcile.deletionFor(header, clustering, clustering.length == 0, DeletionTime.LIVE));
+    changed |= Reconcile.dropShadowed(row, row.rowDeletion);
+    changed |= Reconcile.purge(row, now, gc);
+    return changed;
+  }
+
+  private int cleanPartitionRows(WriteBatch batch, byte[] prefix, PartitionHeader h, PurgePass p, int gc)
+      throws RocksDBException {
+    int visited = 0;
+    try (Slice lower = new Slice(prefix);
+         Slice upper = new Slice(KeyCodec.prefixSuccessor(prefix));
+         ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+         RocksIterator it = db.newIterator(dataCf, ro)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        visited++;
+        byte[] key = it.key();
+        RowState row = ValueCodec.decodeRow(key, it.value());
+        if (cleanRow(row, h, key, prefix.length, p.nowSeconds, gc)) {
+          p.rowsRewritten++;
+          if (row.isEmpty()) {
+            batch.delete(dataCf, key);
+            p.rowsDeleted++;
+          } else {
+            batch.put(dataCf, key, ValueCodec.encodeRow(row));
+          }
+        }
+      }
+      it.status();
+    }
+    return visited;
+  }
+
+  private static byte[] successorKey(byte[] key) {
+    return Arrays.copyOf(key, key.length + 1); // key + 0x00: the next possible key
+  }
+
+  // ================================================================ reads
+
+  @Override
+  public Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds) {
+    checkRange(range);
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      tabletsOf(tableId);
+      Snapshot snapshot = db.getSnapshot();
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+        return readOne(ro, snapshot, KeyCodec.partitionPrefix(tableId, key), key, range, nowSeconds);
+      } finally {
+        db.releaseSnapshot(snapshot);
+      }
+    } catch (RocksDBException e) {
+      throw new MeridianException(CqlErrorCode.READ_FAILURE, "read failed in table " + tableId + ": " + e.getMessage(), e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private static void checkRange(ReadRange range) {
+    if (range == null || range.start() == null || range.limitRows() < 0) {
+      throw MeridianException.invalid("read range needs a start (possibly empty) and a limit >= 0");
+    }
+  }
+
+  private Optional<PartitionData> readOne(ReadOptions pointOptions, Snapshot snapshot, byte[] prefix,
+                                          PartitionKey key, ReadRange range, int now) throws RocksDBException {
+    byte[] hv = db.get(partitionsCf, pointOptions, prefix);
+    PartitionHeader header = hv == null ? null : ValueCodec.decodeHeader(prefix, hv);
+    StoredRow staticRow = null;
+    if (range.includeStatic()) {
+      byte[] sv = db.get(dataCf, pointOptions, prefix);
+      if (sv != null) {
+        RowState s = ValueCodec.decodeRow(prefix, sv);
+        staticRow = Reconcile.live(RowUpdate.STATIC_CLUSTERING, s,
+            Reconcile.deletionFor(header, RowUpdate.STATIC_CLUSTERING, true, s.rowDeletion), now);
+      }
+    }
+    List<StoredRow> rows = new ArrayList<>();
+    boolean emptySlice = range.end() != null && Arrays.compareUnsigned(range.start(), range.end()) >= 0;
+    if (range.limitRows() > 0 && !emptySlice) {
+      byte[] lowerKey = KeyCodec.rowKey(prefix, range.start());
+      byte[] upperKey = range.end() == null ? KeyCodec.prefixSuccessor(prefix) : KeyCodec.rowKey(prefix, range.end());
+      try (Slice lower = new Slice(lowerKey);
+           Slice upper = new Slice(upperKey);
+           ReadOptions ro = new ReadOptions().setSnapshot(snapshot)
+               .setIterateLowerBound(lower).setIterateUpperBound(upper);
+           RocksIterator it = db.newIterator(dataCf, ro)) {
+        if (range.reversed()) {
+          it.seekToLast();
+        } else {
+          it.seekToFirst();
+        }
+        while (it.isValid() && rows.size() < range.limitRows()) {
+          byte[] k = it.key();
+          if (k.length > prefix.length) { // the key equal to the prefix is the static row
+            byte[] clustering = Arrays.copyOfRange(k, prefix.length, k.length);
+            RowState r = ValueCodec.decodeRow(k, it.value());
+            StoredRow live = Reconcile.live(clustering, r,
+                Reconcile.deletionFor(header, clustering, false, r.rowDeletion), now);
+            if (live != null) {
+              rows.add(live);
+            }
+          }
+          if (range.reversed()) {
+            it.prev();
+          } else {
+            it.next();
+          }
+        }
+        it.status();
+      }
+    }
+    if (staticRow == null && rows.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new PartitionData(key, staticRow, List.copyOf(rows)));
+  }
+
+  @Override
+  public PartitionIterator scan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition,
+                                int nowSeconds) {
+    checkRange(perPartition);
+    if (tokens == null || tokens.start() >= tokens.end()) {
+      throw MeridianException.invalid("scan token range must have start < end (wrapping ranges are split by the caller)");
+    }
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      tabletsOf(tableId);
+      byte[] lower = KeyCodec.tokenPrefix(tableId, tokens.start() + 1);
+      if (after != null) {
+        byte[] resume = KeyCodec.prefixSuccessor(KeyCodec.partitionPrefix(tableId, after));
+        if (Arrays.compareUnsigned(resume, lower) > 0) {
+          lower = resume;
+        }
+      }
+      byte[] upper = KeyCodec.prefixSuccessor(KeyCodec.tokenPrefix(tableId, tokens.end()));
+      ScanIterator s = new ScanIterator(lower, upper, perPartition, nowSeconds);
+      openScans.add(s);
+      return s;
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** A lazy partition scan over one snapshot; holds native resources until closed. */
+  private final class ScanIterator implements PartitionIterator {
+    private final Snapshot snapshot;
+    private final Slice lowerSlice;
+    private final Slice upperSlice;
+    private final ReadOptions options;
+    private final RocksIterator it;
+    private final ReadRange perPartition;
+    private final int nowSeconds;
+    private PartitionData next;
+    private boolean released;
+
+    ScanIterator(byte[] lower, byte[] upper, ReadRange perPartition, int nowSeconds) {
+      this.snapshot = db.getSnapshot();
+      this.lowerSlice = new Slice(lower);
+      this.upperSlice = upper == null ? null : new Slice(upper);
+      ReadOptions ro = new ReadOptions().setSnapshot(snapshot).setIterateLowerBound(lowerSlice);
+      if (upperSlice != null) {
+        ro.setIterateUpperBound(upperSlice);
+      }
+      this.options = ro;
+      this.it = db.newIterator(dataCf, ro);
+      this.perPartition = perPartition;
+      this.nowSeconds = nowSeconds;
+      it.seekToFirst();
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next != null) {
+        return true;
+      }
+      lifecycle.readLock().lock();
+      try {
+        checkOpen();
+        if (released) {
+          return false;
+        }
+        while (it.isValid()) {
+          byte[] key = it.key();
+          int plen = KeyCodec.partitionPrefixLength(key);
+          if (plen < 0) {
+            throw new StorageCorruptionException("malformed data key", key);
+          }
+          byte[] prefix = Arrays.copyOf(key, plen);
+          PartitionKey pk = KeyCodec.partitionKey(key, plen);
+          Optional<PartitionData> data = readOne(options, snapshot, prefix, pk, perPartition, nowSeconds);
+          it.seek(KeyCodec.prefixSuccessor(prefix));
+          if (data.isPresent()) {
+            next = data.get();
+            return true;
+          }
+        }
+        it.status();
+        return false;
+      } catch (RocksDBException e) {
+        throw new MeridianException(CqlErrorCode.READ_FAILURE, "scan failed: " + e.getMessage(), e);
+      } finally {
+        lifecycle.readLock().unlock();
+      }
+    }
+
+    @Override
+    public PartitionData next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      PartitionData d = next;
+      next = null;
+      return d;
+    }
+
+    @Override
+    public void close() {
+      lifecycle.readLock().lock();
+      try {
+        release();
+      } finally {
+        lifecycle.readLock().unlock();
+      }
+    }
+
+    /** Frees native resources; idempotent. Called by close() or by the engine's close. */
+    synchronized void release() {
+      if (released) {
+        return;
+      }
+      released = true;
+      openScans.remove(this);
+      it.close();
+      options.close();
+      lowerSlice.close();
+      if (upperSlice != null) {
+        upperSlice.close();
+      }
+      db.releaseSnapshot(snapshot);
+    }
+  }
+
+  // ================================================================ flush, sync, close
+
+  @Override
+  public void flush() {
+    lifecycle.readLock().lock();
+    try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+      checkOpen();
+      db.flushWal(true);
+      db.flush(fo, List.of(metaCf, dataCf, partitionsCf));
+    } catch (RocksDBException e) {
+      throw MeridianException.server("flush failed at " + config.dataDir(), e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private void syncWal() {
+    lifecycle.readLock().lock();
+    try {
+      if (!closed) {
+        db.flushWal(true);
+      }
+    } catch (RocksDBException e) {
+      fail(e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (ScanIterator s : List.copyOf(openScans)) {
+        s.release();
+      }
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+    stopping = true;
+    timer.shutdownNow();
+    try {
+      committer.join();
+      timer.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure == null) {
+      try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+        db.flushWal(true);
+        db.flush(fo, List.of(metaCf, dataCf, partitionsCf));
+      } catch (RocksDBException e) {
+        log.error("flush on close failed at {}; the WAL still holds every write", config.dataDir(), e);
+      }
+    }
+    closeNative();
+    log.info("storage closed at {}", config.dataDir());
+  }
+
+  private void closeNative() {
+    commitWriteOptions.close();
+    syncWriteOptions.close();
+    metaCf.close();
+    dataCf.close();
+    partitionsCf.close();
+    try {
+      db.closeE();
+    } catch (RocksDBException e) {
+      log.error("closing RocksDB at {} failed", config.dataDir(), e);
+    }
+    closeAll(resources);
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        log.warn("closing {} failed", resources.get(i), e);
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw closedError();
+    }
+    if (failure != null) {
+      throw new MeridianException(CqlErrorCode.SERVER_ERROR, "storage engine at " + config.dataDir()
+          + " failed and refuses work: " + failure.getMessage(), failure);
+    }
+  }
+
+  private MeridianException closedError() {
+    return new MeridianException(CqlErrorCode.SERVER_ERROR, "storage engine at " + config.dataDir() + " is closed");
+  }
+
+  // ================================================================ metadata helpers
+
+  static byte[] tableMetaKey(UUID tableId) {
+    byte[] id = KeyCodec.tablePrefix(tableId);
+    byte[] out = Arrays.copyOf(TABLE_META_PREFIX, TABLE_META_PREFIX.length + id.length);
+    System.arraycopy(id, 0, out, TABLE_META_PREFIX.length, id.length);
+    return out;
+  }
+
+  /** [format u8][tablet count i32][crc32c i32]. */
+  static byte[] encodeTableMeta(int tabletCount) {
+    ByteBuffer b = ByteBuffer.allocate(9);
+    b.put((byte) FORMAT_VERSION).putInt(tabletCount);
+    b.putInt(ValueCodec.crc(b.array(), 5));
+    return b.array();
+  }
+
+  static int decodeTableMeta(byte[] key, byte[] v) {
+    if (v.length != 9 || ByteBuffer.wrap(v, 5, 4).getInt() != ValueCodec.crc(v, 5) || v[0] != FORMAT_VERSION) {
+      throw new StorageCorruptionException("table metadata", key);
+    }
+    int count = ByteBuffer.wrap(v, 1, 4).getInt();
+    if (count < 1) {
+      throw new StorageCorruptionException("table metadata tablet count " + count, key);
+    }
+    return count;
+  }
+
+  private static boolean startsWith(byte[] a, byte[] prefix) {
+    return a.length >= prefix.length && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static void await(CompletableFuture<Void> f, String what) {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw MeridianException.server(what + " interrupted", e);
+    } catch (ExecutionException | CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof MeridianException me) {
+        throw me;
+      }
+      throw MeridianException.server(what + " failed", cause);
+    }
+  }
+
+  /** Test hook: number of stored entries (rows plus partition headers) of a table. */
+  long storedEntryCount(UUID tableId) {
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      long n = 0;
+      byte[] from = KeyCodec.tablePrefix(tableId);
+      for (ColumnFamilyHandle cf : List.of(dataCf, partitionsCf)) {
+        try (RocksIterator it = db.newIterator(cf)) {
+          for (it.seek(from); it.isValid() && startsWith(it.key(), from); it.next()) {
+            n++;
+          }
+        }
+      }
+      return n;
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+}

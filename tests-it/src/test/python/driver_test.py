@@ -1,0 +1,93 @@
+"""Drives a running Meridian node with the Python driver (Debian's python3-cassandra).
+
+Usage: /usr/bin/python3 driver_test.py HOST PORT
+Exits non-zero, with the failing check printed, if any expectation does not hold. Run by
+PythonDriverIT, which starts the node.
+"""
+import sys
+import uuid
+import datetime
+import decimal
+
+from cassandra.cluster import Cluster
+from cassandra.query import SimpleStatement, BatchStatement, BatchType
+from cassandra import InvalidRequest
+from cassandra.protocol import SyntaxException
+
+
+def check(cond, what):
+    if not cond:
+        print("FAILED: " + what, file=sys.stderr)
+        sys.exit(1)
+
+
+def main():
+    host, port = sys.argv[1], int(sys.argv[2])
+    cluster = Cluster([host], port=port, connect_timeout=10)
+    session = cluster.connect()
+    check(cluster.protocol_version >= 4, "negotiated protocol v4 or later, got %s" % cluster.protocol_version)
+
+    session.execute("CREATE KEYSPACE IF NOT EXISTS py WITH replication = "
+                    "{'class': 'SimpleStrategy', 'replication_factor': 1}")
+    session.set_keyspace("py")
+    session.execute("CREATE TABLE IF NOT EXISTS readings (sensor text, ts timestamp, value double, "
+                    "note text, PRIMARY KEY (sensor, ts)) WITH CLUSTERING ORDER BY (ts DESC)")
+    # The driver builds schema metadata from system_schema; the new table must be in it.
+    cluster.refresh_schema_metadata()
+    table = cluster.metadata.keyspaces["py"].tables["readings"]
+    check([c.name for c in table.partition_key] == ["sensor"], "partition key metadata")
+    check([c.name for c in table.clustering_key] == ["ts"], "clustering key metadata")
+
+    insert = session.prepare("INSERT INTO readings (sensor, ts, value, note) VALUES (?, ?, ?, ?)")
+    base = datetime.datetime(2024, 1, 1, 0, 0, 0)
+    for i in range(250):
+        session.execute(insert, ("s1", base + datetime.timedelta(minutes=i), float(i), "n%d" % i))
+
+    # Newest first, because of CLUSTERING ORDER BY (ts DESC).
+    rows = list(session.execute("SELECT ts, value FROM readings WHERE sensor = 's1' LIMIT 3"))
+    check([r.value for r in rows] == [249.0, 248.0, 247.0], "DESC clustering order and LIMIT: %r" % rows)
+
+    # Paging through the whole partition with a small fetch size.
+    stmt = SimpleStatement("SELECT value FROM readings WHERE sensor = 's1'", fetch_size=40)
+    values = [r.value for r in session.execute(stmt)]
+    check(len(values) == 250, "paged read returned %d rows, expected 250" % len(values))
+    check(values == sorted(values, reverse=True), "paged rows in clustering order")
+
+    batch = BatchStatement(batch_type=BatchType.LOGGED)
+    batch.add(insert, ("s2", base, 1.0, "a"))
+    batch.add(insert, ("s3", base, 2.0, "b"))
+    session.execute(batch)
+    count = session.execute("SELECT COUNT(*) FROM readings WHERE sensor IN ('s2', 's3')").one()[0]
+    check(count == 2, "count after batch: %r" % count)
+
+    session.execute("CREATE TABLE IF NOT EXISTS alltypes (k uuid PRIMARY KEY, a ascii, b bigint, bl blob, "
+                    "bo boolean, d date, de decimal, db double, f float, i inet, n int, s smallint, t text, "
+                    "tm time, ts timestamp, tu timeuuid, ti tinyint, v varint)")
+    key = uuid.uuid4()
+    session.execute("INSERT INTO alltypes (k, a, b, bl, bo, de, db, f, n, s, t, ti, v) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (key, "ascii", 2 ** 40, b"\x01\x02", True, decimal.Decimal("3.14"), 2.5, 1.5,
+                     7, 3, "text \u00e9", 1, 2 ** 70))
+    row = session.execute("SELECT * FROM alltypes WHERE k = %s", (key,)).one()
+    check(row.b == 2 ** 40 and row.bl == b"\x01\x02" and row.bo is True, "bigint/blob/boolean round trip")
+    check(row.de == decimal.Decimal("3.14") and row.v == 2 ** 70 and row.t == "text \u00e9",
+          "decimal/varint/text round trip: %r" % (row,))
+
+    try:
+        session.execute("SELECT * FROM no_such_table")
+        check(False, "unknown table must fail")
+    except InvalidRequest as e:
+        check("no_such_table" in str(e), "message names the table: %s" % e)
+    try:
+        session.execute("SELEC * FROM readings")
+        check(False, "bad syntax must fail")
+    except SyntaxException:
+        pass
+
+    session.execute("DROP KEYSPACE py")
+    cluster.shutdown()
+    print("python driver checks passed")
+
+
+if __name__ == "__main__":
+    main()
