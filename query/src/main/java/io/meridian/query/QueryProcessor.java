@@ -179,7 +179,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
         checkBatchKind(b.type(), table);
         mutations.addAll(builder.build(table, m, batchTs));
       }
-      return applyAll(mutations);
+      return b.type() == io.meridian.cql.ast.Batch.BatchType.LOGGED ? applyAtomically(mutations) : applyAll(mutations);
     }
     if (statement instanceof UseKeyspace use) {
       if (schema.current().keyspace(use.keyspace()).isEmpty()) {
@@ -298,7 +298,15 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       }
       mutations.addAll(new ModificationBuilder(new Terms(bound, clock), defaultTs, now).build(table, m, null));
     }
-    return applyAll(mutations);
+    return b.type == ProtocolConstants.BatchType.LOGGED ? applyAtomically(mutations) : applyAll(mutations);
+  }
+
+  /** A logged batch: every mutation or none, in one storage batch. */
+  private CompletionStage<Message> applyAtomically(List<Mutation> mutations) {
+    if (mutations.isEmpty()) {
+      return CompletableFuture.completedFuture(com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
+    }
+    return storage.applyAtomically(mutations).thenApply(v -> com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
   }
 
   /** Applies the mutations; the write is acknowledged only when all of them are durable. */

@@ -30,6 +30,12 @@ public interface StorageEngine extends AutoCloseable {
     return tabletFor(mutation.tableId(), mutation.key().token()).apply(mutation);
   }
 
+  /**
+   * Applies all the mutations or none of them (one log entry / one storage batch), even across
+   * tablets. Durable when the future completes.
+   */
+  CompletableFuture<Void> applyAtomically(List<Mutation> mutations);
+
   /** One partition's slice; empty if the partition has no live data in range. */
   Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds);
 

@@ -350,15 +350,39 @@ public final class RocksStorageEngine implements StorageEngine {
     } catch (MeridianException e) {
       return CompletableFuture.failedFuture(e);
     }
+    return enqueue(List.of(m), List.of(tablet));
+  }
+
+  /**
+   * Applies several mutations, possibly of several tablets, in one WriteBatch: after a crash
+   * either all of them are there or none. Logged batches use this on a single node.
+   */
+  @Override
+  public CompletableFuture<Void> applyAtomically(List<Mutation> mutations) {
+    List<RocksTablet> owners = new ArrayList<>(mutations.size());
+    try {
+      for (Mutation m : mutations) {
+        validate(m);
+        owners.add((RocksTablet) tabletFor(m.tableId(), m.key().token()));
+      }
+    } catch (MeridianException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return enqueue(List.copyOf(mutations), owners);
+  }
+
+  private CompletableFuture<Void> enqueue(List<Mutation> mutations, List<RocksTablet> owners) {
     lifecycle.readLock().lock();
     try {
       checkOpen();
-      List<RocksTablet> current = tables.get(tablet.tableId());
-      if (current == null || current.get(tablet.index()) != tablet) {
-        throw unknownTable(tablet.tableId());
+      for (RocksTablet tablet : owners) {
+        List<RocksTablet> current = tables.get(tablet.tableId());
+        if (current == null || current.get(tablet.index()) != tablet) {
+          throw unknownTable(tablet.tableId());
+        }
       }
       CompletableFuture<Void> f = new CompletableFuture<>();
-      if (!queue.offer(new Write(m, f))) {
+      if (!queue.offer(new Write(mutations, f))) {
         throw new MeridianException(CqlErrorCode.OVERLOADED,
             "storage commit queue is full (" + config.commitQueueCapacity() + " pending); retry later");
       }
@@ -449,7 +473,8 @@ public final class RocksStorageEngine implements StorageEngine {
 
   private sealed interface Task permits Write, Control {}
 
-  private record Write(Mutation mutation, CompletableFuture<Void> future) implements Task {}
+  /** One queued write: its mutations land in the same WriteBatch, all or none. */
+  private record Write(List<Mutation> mutations, CompletableFuture<Void> future) implements Task {}
 
   private enum ControlKind { TRUNCATE, DROP, PURGE, RUN }
 
@@ -536,16 +561,28 @@ public final class RocksStorageEngine implements StorageEngine {
     TreeMap<byte[], Staged<PartitionHeader>> headers = new TreeMap<>(Arrays::compareUnsigned);
     List<Write> accepted = new ArrayList<>(group.size());
     for (Write w : group) {
-      if (!tables.containsKey(w.mutation.tableId())) {
-        w.future.completeExceptionally(unknownTable(w.mutation.tableId()));
+      UUID missing = w.mutations.stream().map(Mutation::tableId).filter(id -> !tables.containsKey(id)).findFirst().orElse(null);
+      if (missing != null) {
+        w.future.completeExceptionally(unknownTable(missing));
         continue;
       }
+      int staged = 0;
       try {
-        stage(w.mutation, rows, headers);
+        for (Mutation m : w.mutations) {
+          stage(m, rows, headers);
+          staged++;
+        }
         accepted.add(w);
       } catch (MeridianException | RocksDBException e) {
-        w.future.completeExceptionally(e instanceof MeridianException me ? me
-            : MeridianException.server("cannot read rows for mutation", e));
+        MeridianException err = e instanceof MeridianException me ? me
+            : MeridianException.server("cannot read rows for mutation", e);
+        if (staged > 0) {
+          // Part of an atomic write is already staged and cannot be taken back alone: fail the
+          // whole group, writing nothing, rather than apply half of it.
+          group.forEach(g -> g.future.completeExceptionally(err));
+          return;
+        }
+        w.future.completeExceptionally(err);
       }
     }
     if (accepted.isEmpty()) {
@@ -566,7 +603,7 @@ public final class RocksStorageEngine implements StorageEngine {
       return;
     }
     groupsCommitted.incrementAndGet();
-    mutationsCommitted.addAndGet(accepted.size());
+    mutationsCommitted.addAndGet(accepted.stream().mapToInt(w -> w.mutations.size()).sum());
     accepted.forEach(w -> w.future.complete(null));
   }
 

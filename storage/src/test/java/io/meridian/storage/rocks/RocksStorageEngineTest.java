@@ -92,6 +92,34 @@ class RocksStorageEngineTest {
     return row.cells().stream().filter(c -> c.column().equals(column)).findFirst().orElse(null);
   }
 
+  // ------------------------------------------------------------------ atomic multi-mutation writes
+
+  @Test
+  void atomicWriteSpanningTabletsLandsWhole() {
+    List<Mutation> batch = new java.util.ArrayList<>();
+    java.util.Set<Integer> tablets = new java.util.HashSet<>();
+    for (int i = 0; i < 40; i++) {
+      PartitionKey k = pk("atomic-" + i);
+      tablets.add(engine.tablets(T).indexOf(engine.tabletFor(T, k.token())));
+      batch.add(rows(T, k, row(b(1), Cell.live("v", s("x" + i), 10))));
+    }
+    assertTrue(tablets.size() > 1, "the batch must span several tablets to prove anything");
+    engine.applyAtomically(batch).join();
+    for (int i = 0; i < 40; i++) {
+      assertArrayEquals(s("x" + i), cell(pk("atomic-" + i), b(1), "v").value());
+    }
+  }
+
+  @Test
+  void atomicWriteWithAnInvalidMutationAppliesNothing() {
+    PartitionKey good = pk("good");
+    Mutation valid = rows(T, good, row(b(1), Cell.live("v", s("x"), 10)));
+    Mutation unknownTable = rows(UUID.randomUUID(), pk("other"), row(b(1), Cell.live("v", s("y"), 10)));
+    var f = engine.applyAtomically(List.of(valid, unknownTable));
+    assertThrows(java.util.concurrent.CompletionException.class, f::join);
+    assertNull(cell(good, b(1), "v"));
+  }
+
   // ------------------------------------------------------------------ last write wins
 
   @Test
