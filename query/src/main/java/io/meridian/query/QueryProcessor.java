@@ -72,7 +72,11 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
   private final Map<String, Statement> parsed = lru(PARSED_QUERIES_MAX);
   private final Map<ByteBuffer, PreparedStatement> prepared = lru(PREPARED_STATEMENTS_MAX);
 
-  record PreparedStatement(String query, String keyspace, Statement statement, BindVariables variables, int fingerprint) {}
+  record PreparedStatement(String query, String keyspace, Statement statement, BindVariables variables, int fingerprint,
+                           java.util.concurrent.atomic.AtomicReference<ResultShape> shape) {}
+
+  /** A SELECT's outputs and v5 result metadata id for one version of its table (replaced when the table changes). */
+  record ResultShape(TableMetadata table, Selection selection, byte[] metadataId) {}
 
   public QueryProcessor(SchemaManager schema, SystemTables systemTables, StorageEngine storage, ServerEvents events,
                         Clock clock, int threads, int queueMax, int tabletsPerTable) {
@@ -123,7 +127,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       BoundValues values = statement.bindMarkers().isEmpty()
           ? BoundValues.of(q.options.positionalValues, q.options.namedValues, List.of())
           : BoundValues.of(q.options.positionalValues, q.options.namedValues, vars.names());
-      return executeStatement(session, statement, keyspace, values, q.options, fingerprint(q.query, keyspace), null);
+      return executeStatement(session, statement, keyspace, values, q.options, fingerprint(q.query, keyspace), null, null);
     }
     if (request instanceof Prepare p) {
       return CompletableFuture.completedFuture(prepare(session, p));
@@ -134,7 +138,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
         throw new UnpreparedException(e.queryId, HexFormat.of().formatHex(e.queryId));
       }
       BoundValues values = BoundValues.of(e.options.positionalValues, e.options.namedValues, ps.variables.names());
-      return executeStatement(session, ps.statement, ps.keyspace, values, e.options, ps.fingerprint, e.resultMetadataId);
+      return executeStatement(session, ps.statement, ps.keyspace, values, e.options, ps.fingerprint, e.resultMetadataId, ps);
     }
     if (request instanceof Batch b) {
       return batch(session, b);
@@ -157,10 +161,11 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
   }
 
   private CompletionStage<Message> executeStatement(ClientSession session, Statement statement, String keyspace,
-                                                    BoundValues values, QueryOptions options, int fingerprint, byte[] resultMetadataId) {
+                                                    BoundValues values, QueryOptions options, int fingerprint, byte[] resultMetadataId,
+                                                    PreparedStatement prepared) {
     Terms terms = new Terms(values, clock);
     if (statement instanceof Select select) {
-      return CompletableFuture.completedFuture(select(select, keyspace, terms, options, fingerprint, resultMetadataId));
+      return CompletableFuture.completedFuture(select(select, keyspace, terms, options, fingerprint, resultMetadataId, prepared));
     }
     if (statement instanceof ModificationStatement m) {
       TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), keyspace));
@@ -200,7 +205,8 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     }
   }
 
-  private Message select(Select select, String keyspace, Terms terms, QueryOptions options, int fingerprint, byte[] resultMetadataId) {
+  private Message select(Select select, String keyspace, Terms terms, QueryOptions options, int fingerprint,
+                         byte[] resultMetadataId, PreparedStatement prepared) {
     QualifiedName name = SchemaExecutor.qualify(select.table(), keyspace);
     Schema current = schema.current();
     Optional<VirtualTable> virtual = systemTables.table(name.keyspace(), name.name());
@@ -211,17 +217,24 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       throw MeridianException.invalid((select.json() ? "SELECT JSON" : "GROUP BY") + " arrives with a later release");
     }
     TableMetadata table = table(current, name);
-    Selection selection = Selection.of(table, select);
-    byte[] currentMetadataId = resultMetadataId(selection.specs(table));
+    ResultShape shape = prepared == null ? null : prepared.shape.get();
+    if (shape == null || shape.table != table) {
+      Selection selection = Selection.of(table, select);
+      // Only EXECUTE (v5) compares metadata ids; a plain QUERY does not need one.
+      shape = new ResultShape(table, selection, prepared == null ? null : resultMetadataId(selection.specs(table)));
+      if (prepared != null) {
+        prepared.shape.set(shape);
+      }
+    }
     // A v5 client with a stale result metadata id gets the new metadata in full.
-    boolean metadataChanged = resultMetadataId != null && !java.util.Arrays.equals(resultMetadataId, currentMetadataId);
+    boolean metadataChanged = resultMetadataId != null && !java.util.Arrays.equals(resultMetadataId, shape.metadataId);
     boolean skip = options.skipMetadata && !metadataChanged;
-    Rows rows = selectExecutor.execute(table, select, selection, terms,
+    Rows rows = selectExecutor.execute(table, select, shape.selection, terms,
         new SelectExecutor.Page(options.pageSize, options.pagingState, fingerprint, skip, null), clock.nowInSeconds());
     if (metadataChanged) {
       RowsMetadata m = rows.getMetadata();
       return new com.datastax.oss.protocol.internal.response.result.DefaultRows(
-          new RowsMetadata(m.columnSpecs, m.pagingState, null, currentMetadataId), rows.getData());
+          new RowsMetadata(m.columnSpecs, m.pagingState, null, shape.metadataId), rows.getData());
     }
     return rows;
   }
@@ -231,7 +244,8 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     Statement statement = CqlParser.parse(p.cqlQuery);
     BindVariables vars = describe(statement, keyspace);
     byte[] id = md5(p.cqlQuery + "\u0000" + (keyspace == null ? "" : keyspace));
-    PreparedStatement ps = new PreparedStatement(p.cqlQuery, keyspace, statement, vars, fingerprint(p.cqlQuery, keyspace));
+    PreparedStatement ps = new PreparedStatement(p.cqlQuery, keyspace, statement, vars, fingerprint(p.cqlQuery, keyspace),
+        new java.util.concurrent.atomic.AtomicReference<>());
     synchronized (prepared) {
       prepared.put(ByteBuffer.wrap(id), ps);
     }

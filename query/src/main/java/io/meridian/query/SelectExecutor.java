@@ -175,6 +175,7 @@ final class SelectExecutor {
     private final boolean reversed;
     private final boolean distinct;
     private final int nowSeconds;
+    private final boolean hasStatics;
     private int keyIndex;
     private StorageEngine.PartitionIterator scan;
     private boolean resumePending;
@@ -188,6 +189,7 @@ final class SelectExecutor {
       this.distinct = distinct;
       this.nowSeconds = nowSeconds;
       this.resumePending = resume != null && resume.clustering() != null;
+      this.hasStatics = !table.staticColumns().isEmpty();
       if (where.partitionKeys != null) {
         // Skip partitions already returned.
         while (resume != null && keyIndex < where.partitionKeys.size()
@@ -250,7 +252,7 @@ final class SelectExecutor {
     }
 
     private ReadRange scanRange() {
-      return new ReadRange(new byte[0], null, reversed, distinct ? 1 : Integer.MAX_VALUE, true);
+      return new ReadRange(new byte[0], null, reversed, distinct ? 1 : Integer.MAX_VALUE, hasStatics);
     }
 
     /** Reads one partition's clustering ranges (after {@code afterClustering} when resuming). */
@@ -275,7 +277,8 @@ final class SelectExecutor {
             continue;
           }
         }
-        boolean includeStatic = first == null;
+        // The static row costs a lookup; only tables with static columns have one.
+        boolean includeStatic = first == null && hasStatics;
         Optional<PartitionData> d = storage.readPartition(table.id(), key,
             new ReadRange(start, end, reversed, distinct ? 1 : Integer.MAX_VALUE, includeStatic), nowSeconds);
         if (d.isPresent()) {

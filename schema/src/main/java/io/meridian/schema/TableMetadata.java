@@ -21,20 +21,33 @@ import java.util.UUID;
  * the CQL-level rules (counters, static columns, frozen keys) are checked by {@link SchemaManager}
  * where the client gets a proper error.
  */
-public record TableMetadata(
-    String keyspace,
-    String name,
-    UUID id,
-    List<ColumnMetadata> columns,
-    TableParams params,
-    Map<String, DroppedColumn> droppedColumns) {
+public final class TableMetadata {
 
   private static final Comparator<ColumnMetadata> SELECT_ORDER =
       Comparator.<ColumnMetadata>comparingInt(c -> kindRank(c.kind()))
           .thenComparingInt(ColumnMetadata::position)
           .thenComparing(ColumnMetadata::name);
 
-  public TableMetadata {
+  private final String keyspace;
+  private final String name;
+  private final UUID id;
+  private final List<ColumnMetadata> columns;
+  private final TableParams params;
+  private final Map<String, DroppedColumn> droppedColumns;
+  // Derived once: the query layer asks for these on every request.
+  private final List<ColumnMetadata> partitionKey;
+  private final List<ColumnMetadata> clustering;
+  private final List<ColumnMetadata> regular;
+  private final List<ColumnMetadata> statics;
+  private final Map<String, ColumnMetadata> byName;
+
+  public TableMetadata(
+      String keyspace,
+      String name,
+      UUID id,
+      List<ColumnMetadata> columns,
+      TableParams params,
+      Map<String, DroppedColumn> droppedColumns) {
     Objects.requireNonNull(keyspace, "keyspace");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(id, "id");
@@ -55,6 +68,60 @@ public record TableMetadata(
       }
     }
     Invariants.check(partitionKeys > 0, "table %s.%s has no partition key column", keyspace, name);
+    this.keyspace = keyspace;
+    this.name = name;
+    this.id = id;
+    this.columns = columns;
+    this.params = params;
+    this.droppedColumns = droppedColumns;
+    this.partitionKey = ofKind(columns, Kind.PARTITION_KEY);
+    this.clustering = ofKind(columns, Kind.CLUSTERING);
+    this.regular = ofKind(columns, Kind.REGULAR);
+    this.statics = ofKind(columns, Kind.STATIC);
+    Map<String, ColumnMetadata> map = new java.util.HashMap<>();
+    columns.forEach(c -> map.put(c.name(), c));
+    this.byName = Map.copyOf(map);
+  }
+
+  public String keyspace() {
+    return keyspace;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public UUID id() {
+    return id;
+  }
+
+  /** All columns in SELECT * order. */
+  public List<ColumnMetadata> columns() {
+    return columns;
+  }
+
+  public TableParams params() {
+    return params;
+  }
+
+  public Map<String, DroppedColumn> droppedColumns() {
+    return droppedColumns;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TableMetadata t && keyspace.equals(t.keyspace) && name.equals(t.name) && id.equals(t.id)
+        && columns.equals(t.columns) && params.equals(t.params) && droppedColumns.equals(t.droppedColumns);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(keyspace, name, id, columns, params, droppedColumns);
+  }
+
+  @Override
+  public String toString() {
+    return "TableMetadata[" + keyspace + "." + name + ", id=" + id + ", columns=" + columns + "]";
   }
 
   public TableMetadata(
@@ -75,7 +142,7 @@ public record TableMetadata(
     }
   }
 
-  private List<ColumnMetadata> ofKind(Kind kind) {
+  private static List<ColumnMetadata> ofKind(List<ColumnMetadata> columns, Kind kind) {
     List<ColumnMetadata> result = new ArrayList<>();
     for (ColumnMetadata column : columns) {
       if (column.kind() == kind) {
@@ -86,19 +153,19 @@ public record TableMetadata(
   }
 
   public List<ColumnMetadata> partitionKey() {
-    return ofKind(Kind.PARTITION_KEY);
+    return partitionKey;
   }
 
   public List<ColumnMetadata> clusteringColumns() {
-    return ofKind(Kind.CLUSTERING);
+    return clustering;
   }
 
   public List<ColumnMetadata> regularColumns() {
-    return ofKind(Kind.REGULAR);
+    return regular;
   }
 
   public List<ColumnMetadata> staticColumns() {
-    return ofKind(Kind.STATIC);
+    return statics;
   }
 
   /** Partition key columns followed by clustering columns. */
@@ -109,12 +176,7 @@ public record TableMetadata(
   }
 
   public Optional<ColumnMetadata> column(String columnName) {
-    for (ColumnMetadata column : columns) {
-      if (column.name().equals(columnName)) {
-        return Optional.of(column);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(byName.get(columnName));
   }
 
   /** Index of the column in {@link #columns()}, or -1. */
