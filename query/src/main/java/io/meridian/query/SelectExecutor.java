@@ -67,7 +67,13 @@ final class SelectExecutor {
     int emitted = 0;
 
     try (PartitionSource source = new PartitionSource(table, where, resume, reversed, select.distinct(), nowSeconds)) {
-      while (remaining > 0 && source.hasNext()) {
+      while (remaining > 0) {
+        // Without filtering, no partition can contribute more rows than this: push it down to storage.
+        source.rowLimit = where.needsFiltering() ? Integer.MAX_VALUE
+            : Math.min(remaining, Math.min(perPartitionLimit, pageSize - emitted));
+        if (!source.hasNext()) {
+          break;
+        }
         PartitionSource.Next p = source.next();
         int inPartition = p.resumed ? resume.remainingInPartition() : perPartitionLimit;
         List<ByteBuffer> pkValues = KeyEncoder.splitPartitionKey(table, p.data.key().serialized());
@@ -176,6 +182,8 @@ final class SelectExecutor {
     private final boolean distinct;
     private final int nowSeconds;
     private final boolean hasStatics;
+    /** Most rows the caller can use from the next partition read. */
+    int rowLimit = Integer.MAX_VALUE;
     private int keyIndex;
     private StorageEngine.PartitionIterator scan;
     private boolean resumePending;
@@ -252,7 +260,7 @@ final class SelectExecutor {
     }
 
     private ReadRange scanRange() {
-      return new ReadRange(new byte[0], null, reversed, distinct ? 1 : Integer.MAX_VALUE, hasStatics);
+      return new ReadRange(new byte[0], null, reversed, distinct ? 1 : rowLimit, hasStatics);
     }
 
     /** Reads one partition's clustering ranges (after {@code afterClustering} when resuming). */
@@ -280,7 +288,7 @@ final class SelectExecutor {
         // The static row costs a lookup; only tables with static columns have one.
         boolean includeStatic = first == null && hasStatics;
         Optional<PartitionData> d = storage.readPartition(table.id(), key,
-            new ReadRange(start, end, reversed, distinct ? 1 : Integer.MAX_VALUE, includeStatic), nowSeconds);
+            new ReadRange(start, end, reversed, distinct ? 1 : rowLimit, includeStatic), nowSeconds);
         if (d.isPresent()) {
           if (first == null) {
             first = d.get();
