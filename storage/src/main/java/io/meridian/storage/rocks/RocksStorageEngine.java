@@ -383,8 +383,7 @@ public final class RocksStorageEngine implements StorageEngine {
       }
       CompletableFuture<Void> f = new CompletableFuture<>();
       if (!queue.offer(new Write(mutations, f))) {
-        throw new MeridianException(CqlErrorCode.OVERLOADED,
-            "storage commit queue is full (" + config.commitQueueCapacity() + " pending); retry later");
+        throw queueFull();
       }
       return f;
     } catch (MeridianException e) {
@@ -392,6 +391,12 @@ public final class RocksStorageEngine implements StorageEngine {
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  /** The bounded commit queue is full: fail fast so the client backs off, never block. */
+  private MeridianException queueFull() {
+    return new MeridianException(CqlErrorCode.OVERLOADED,
+        "storage commit queue is full (" + config.commitQueueCapacity() + " pending); retry later");
   }
 
   private static void validate(Mutation m) {
@@ -438,8 +443,7 @@ public final class RocksStorageEngine implements StorageEngine {
       checkOpen();
       CompletableFuture<Void> f = new CompletableFuture<>();
       if (!queue.offer(new Control(kind, tableId, f, action))) {
-        throw new MeridianException(CqlErrorCode.OVERLOADED,
-            "storage commit queue is full (" + config.commitQueueCapacity() + " pending); retry later");
+        throw queueFull();
       }
       return f;
     } catch (MeridianException e) {
