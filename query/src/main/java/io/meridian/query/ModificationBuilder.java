@@ -17,6 +17,7 @@ import io.meridian.storage.Mutation;
 import io.meridian.storage.PartitionKey;
 import io.meridian.storage.RangeTombstone;
 import io.meridian.storage.RowUpdate;
+import io.meridian.types.CqlTypes;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,7 +60,11 @@ final class ModificationBuilder {
       if (batchTimestamp != null) {
         throw MeridianException.invalid("Timestamp must be set either on BATCH or individual statements");
       }
-      return terms.evaluateLong(attributes.timestamp(), "[timestamp]");
+      // An unset bound timestamp means "no timestamp given", as in Cassandra (null is an error).
+      ByteBuffer v = terms.evaluate(attributes.timestamp(), CqlTypes.BIGINT, "[timestamp]");
+      if (!BoundValues.isUnset(v)) {
+        return terms.evaluateLong(attributes.timestamp(), "[timestamp]");
+      }
     }
     return batchTimestamp != null ? batchTimestamp : defaultTimestampMicros;
   }
@@ -67,6 +72,14 @@ final class ModificationBuilder {
   private int ttl(TableMetadata table, Attributes attributes) {
     if (attributes.ttl() == null) {
       return table.params().defaultTimeToLive();
+    }
+    // As in Cassandra: an unset bound TTL means the table default, a null one means no TTL.
+    ByteBuffer v = terms.evaluate(attributes.ttl(), CqlTypes.INT, "[ttl]");
+    if (BoundValues.isUnset(v)) {
+      return table.params().defaultTimeToLive();
+    }
+    if (v == null) {
+      return 0;
     }
     int ttl = terms.evaluateInt(attributes.ttl(), "[ttl]");
     if (ttl < 0) {

@@ -175,7 +175,11 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     if (statement instanceof io.meridian.cql.ast.Batch b) {
       List<Mutation> mutations = new ArrayList<>();
       ModificationBuilder builder = new ModificationBuilder(terms, timestamp(options.defaultTimestamp), clock.nowInSeconds());
-      Long batchTs = b.attributes().timestamp() == null ? null : terms.evaluateLong(b.attributes().timestamp(), "[timestamp]");
+      Long batchTs = null;
+      if (b.attributes().timestamp() != null
+          && !BoundValues.isUnset(terms.evaluate(b.attributes().timestamp(), io.meridian.types.CqlTypes.BIGINT, "[timestamp]"))) {
+        batchTs = terms.evaluateLong(b.attributes().timestamp(), "[timestamp]");
+      }
       if (b.attributes().ttl() != null) {
         throw MeridianException.invalid("Global TTL on the BATCH statement is not supported.");
       }

@@ -1,6 +1,7 @@
 package io.meridian.query;
 
 import io.meridian.schema.ColumnMetadata;
+import io.meridian.schema.DroppedColumn;
 import io.meridian.schema.TableMetadata;
 import io.meridian.storage.Cell;
 import io.meridian.storage.PartitionData;
@@ -75,7 +76,9 @@ final class RowView {
     }
     for (Cell cell : r.cells()) {
       if (cell.column().equals(column) && cell.isLive(nowSeconds)) {
-        return cell;
+        // A column dropped and re-added under the same name must not show values written before the drop.
+        DroppedColumn dropped = table.droppedColumns().get(column);
+        return dropped != null && cell.timestampMicros() <= dropped.droppedTimeMicros() ? null : cell;
       }
     }
     return null;

@@ -36,6 +36,10 @@ final class WhereClause {
   final boolean clusteringRestricted;
   /** Restrictions checked per row. */
   final List<Filter> filters;
+  /** Cassandra's error when clustering restrictions are not a prefix (legal only with ALLOW FILTERING); null if they are. */
+  final String clusteringPrefixError;
+  /** True when some but not all partition key columns are restricted (they become filters). */
+  final boolean partitionKeyFiltered;
 
   record Filter(ColumnMetadata column, Operator op, List<ByteBuffer> values) {
     boolean test(ByteBuffer actual) {
@@ -56,13 +60,16 @@ final class WhereClause {
   }
 
   private WhereClause(List<PartitionKey> partitionKeys, TokenRange tokenRange, List<byte[][]> clusteringRanges,
-                      boolean clusteringFullyRestricted, boolean clusteringRestricted, List<Filter> filters) {
+                      boolean clusteringFullyRestricted, boolean clusteringRestricted, List<Filter> filters,
+                      String clusteringPrefixError, boolean partitionKeyFiltered) {
     this.partitionKeys = partitionKeys;
     this.tokenRange = tokenRange;
     this.clusteringRanges = clusteringRanges;
     this.clusteringFullyRestricted = clusteringFullyRestricted;
     this.clusteringRestricted = clusteringRestricted;
     this.filters = filters;
+    this.clusteringPrefixError = clusteringPrefixError;
+    this.partitionKeyFiltered = partitionKeyFiltered;
   }
 
   boolean needsFiltering() {
@@ -81,9 +88,9 @@ final class WhereClause {
     long tokenStart = Long.MIN_VALUE;
     long tokenEnd = Long.MAX_VALUE;
     boolean tokenRestricted = false;
-    byte[] multiStart = null;
-    byte[] multiEnd = null;
-    List<byte[]> multiIn = null;
+    // Multi-column relations: the intersection of each relation's clustering ranges (null if none).
+    List<byte[][]> multiRanges = null;
+    boolean multiFull = false;
 
     for (Relation relation : relations) {
       if (relation instanceof Relation.ColumnRelation r) {
@@ -140,35 +147,27 @@ final class WhereClause {
         }
       } else if (relation instanceof Relation.MultiColumnRelation m) {
         List<ColumnMetadata> cols = multiColumns(table, m.columns());
-        if (m.op() == Operator.IN) {
-          if (!(m.value() instanceof Term.InValues in)) {
-            throw MeridianException.invalid("Multi-column IN with a single bind marker is not supported yet");
-          }
-          multiIn = new ArrayList<>();
-          for (Term tuple : in.values()) {
-            multiIn.add(KeyEncoder.clustering(table, tupleValues(cols, tuple, terms)));
-          }
-          continue;
-        }
-        byte[] encoded = KeyEncoder.clustering(table, tupleValues(cols, m.value(), terms));
-        checkSameDirection(cols);
-        boolean desc = cols.get(0).order() == ClusteringOrder.DESC;
+        List<byte[][]> pieces = new ArrayList<>();
         switch (m.op()) {
-          case EQ -> {
-            multiStart = encoded;
-            multiEnd = KeyEncoder.prefixEnd(encoded);
-          }
-          case GT, GTE, LT, LTE -> {
-            boolean lower = (m.op() == Operator.GT || m.op() == Operator.GTE) != desc;
-            boolean inclusive = m.op() == Operator.GTE || m.op() == Operator.LTE;
-            if (lower) {
-              multiStart = inclusive ? encoded : KeyEncoder.prefixEnd(encoded);
-            } else {
-              multiEnd = inclusive ? KeyEncoder.prefixEnd(encoded) : encoded;
+          case IN -> {
+            if (!(m.value() instanceof Term.InValues in)) {
+              throw MeridianException.invalid("Multi-column IN with a single bind marker is not supported yet");
+            }
+            for (Term tuple : in.values()) {
+              byte[] p = KeyEncoder.clustering(table, tupleValues(cols, tuple, terms));
+              pieces.add(new byte[][] {p, KeyEncoder.prefixEnd(p)});
             }
           }
+          case EQ -> {
+            byte[] p = KeyEncoder.clustering(table, tupleValues(cols, m.value(), terms));
+            pieces.add(new byte[][] {p, KeyEncoder.prefixEnd(p)});
+          }
+          case GT, GTE, LT, LTE -> pieces = tupleSlice(table, cols, tupleValues(cols, m.value(), terms), m.op());
           default -> throw MeridianException.invalid("Operator " + m.op().cql() + " is not supported on multi-column relations");
         }
+        multiFull |= (m.op() == Operator.IN || m.op() == Operator.EQ) && cols.size() == table.clusteringColumns().size();
+        List<byte[][]> normalized = normalize(pieces);
+        multiRanges = multiRanges == null ? normalized : intersect(multiRanges, normalized);
       } else if (relation instanceof Relation.IsNotNull) {
         throw MeridianException.invalid("IS NOT NULL is only supported in materialized view definitions");
       }
@@ -222,23 +221,19 @@ final class WhereClause {
         gap = true;
       }
     }
-    boolean fully = prefixValues.size() == ckColumns.size();
+    boolean fully = prefixValues.size() == ckColumns.size() || (multiFull && eqOrIn.keySet().stream().noneMatch(
+        n -> table.column(n).map(c -> c.kind() == ColumnMetadata.Kind.CLUSTERING).orElse(false)));
+    String clusteringError = clusteringPrefixError(ckColumns, eqOrIn, slices);
+    boolean partitionKeyFiltered = !allPk && pkColumns.stream().anyMatch(c -> eqOrIn.containsKey(c.name()));
 
     List<byte[][]> ranges = new ArrayList<>();
     boolean restricted = !prefixValues.isEmpty() || slice != null;
-    if (multiIn != null || multiStart != null || multiEnd != null) {
+    if (multiRanges != null) {
       if (restricted) {
         throw MeridianException.invalid("Mixing single column relations and multi-column relations on clustering columns is not allowed");
       }
       restricted = true;
-      if (multiIn != null) {
-        multiIn.sort(Arrays2::compareUnsigned);
-        for (byte[] p : multiIn) {
-          ranges.add(new byte[][] {p, KeyEncoder.prefixEnd(p)});
-        }
-      } else {
-        ranges.add(new byte[][] {multiStart == null ? new byte[0] : multiStart, multiEnd});
-      }
+      ranges.addAll(multiRanges);
     } else {
       for (List<ByteBuffer> prefix : cartesian(prefixValues)) {
         byte[] p = KeyEncoder.clustering(table, prefix);
@@ -260,9 +255,102 @@ final class WhereClause {
         ranges.add(new byte[][] {start, end});
       }
       ranges.sort((a, b) -> Arrays2.compareUnsigned(a[0], b[0]));
+      // Contradictory bounds (c > 3 AND c < 4 on ints) select nothing; storage rejects empty ranges.
+      ranges.removeIf(r -> r[1] != null && Arrays2.compareUnsigned(r[0], r[1]) >= 0);
     }
     TokenRange tokens = new TokenRange(tokenStart, tokenEnd);
-    return new WhereClause(keys, tokens, ranges, fully, restricted, filters);
+    return new WhereClause(keys, tokens, ranges, fully, restricted, filters, clusteringError, partitionKeyFiltered);
+  }
+
+  /**
+   * Cassandra's rule for clustering restrictions without ALLOW FILTERING: they must form a prefix
+   * of the clustering columns, with at most the last one restricted by a slice. Returns the error
+   * Cassandra gives for the first violation, or null.
+   */
+  private static String clusteringPrefixError(List<ColumnMetadata> ckColumns, Map<String, ColumnValues> eqOrIn,
+                                              Map<String, Bound[]> slices) {
+    ColumnMetadata unrestricted = null;
+    ColumnMetadata sliced = null;
+    for (ColumnMetadata c : ckColumns) {
+      boolean restricted = eqOrIn.containsKey(c.name()) || slices.containsKey(c.name());
+      if (!restricted) {
+        if (unrestricted == null && sliced == null) {
+          unrestricted = c;
+        }
+        continue;
+      }
+      if (sliced != null) {
+        return "Clustering column \"" + c.name() + "\" cannot be restricted (preceding column \"" + sliced.name()
+            + "\" is restricted by a non-EQ relation)";
+      }
+      if (unrestricted != null) {
+        return "PRIMARY KEY column \"" + c.name() + "\" cannot be restricted as preceding column \"" + unrestricted.name()
+            + "\" is not restricted";
+      }
+      if (slices.containsKey(c.name())) {
+        sliced = c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The clustering ranges where (c1..cn) op (v1..vn) holds, lexicographically over the columns'
+   * own orders: for each i, the keys with prefix v1..v(i-1) whose column i is strictly beyond v(i),
+   * plus the keys starting with v1..vn when inclusive. Works for any mix of ASC and DESC columns.
+   */
+  private static List<byte[][]> tupleSlice(TableMetadata table, List<ColumnMetadata> cols, List<ByteBuffer> values, Operator op) {
+    boolean greater = op == Operator.GT || op == Operator.GTE;
+    List<byte[][]> out = new ArrayList<>();
+    for (int i = 0; i < cols.size(); i++) {
+      byte[] p = KeyEncoder.clustering(table, values.subList(0, i));
+      byte[] e = KeyEncoder.clustering(table, values.subList(0, i + 1));
+      // In storage order, "beyond v(i)" is after e when looking for greater values of an ASC column
+      // (or smaller values of a DESC one), and before e otherwise.
+      boolean after = greater != (cols.get(i).order() == ClusteringOrder.DESC);
+      out.add(after ? new byte[][] {KeyEncoder.prefixEnd(e), KeyEncoder.prefixEnd(p)} : new byte[][] {p, e});
+    }
+    if (op == Operator.GTE || op == Operator.LTE) {
+      byte[] all = KeyEncoder.clustering(table, values);
+      out.add(new byte[][] {all, KeyEncoder.prefixEnd(all)});
+    }
+    return out;
+  }
+
+  /** Sorts ranges [start, end) (null end = unbounded; null start = nothing), drops empty ones and merges touching ones. */
+  private static List<byte[][]> normalize(List<byte[][]> ranges) {
+    List<byte[][]> sorted = new ArrayList<>();
+    for (byte[][] r : ranges) {
+      if (r[0] != null && (r[1] == null || Arrays2.compareUnsigned(r[0], r[1]) < 0)) {
+        sorted.add(r);
+      }
+    }
+    sorted.sort((a, b) -> Arrays2.compareUnsigned(a[0], b[0]));
+    List<byte[][]> out = new ArrayList<>();
+    for (byte[][] r : sorted) {
+      byte[][] last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && (last[1] == null || Arrays2.compareUnsigned(r[0], last[1]) <= 0)) {
+        if (last[1] != null && (r[1] == null || Arrays2.compareUnsigned(r[1], last[1]) > 0)) {
+          last[1] = r[1];
+        }
+      } else {
+        out.add(new byte[][] {r[0], r[1]});
+      }
+    }
+    return out;
+  }
+
+  /** Intersection of two normalized range lists. */
+  private static List<byte[][]> intersect(List<byte[][]> a, List<byte[][]> b) {
+    List<byte[][]> out = new ArrayList<>();
+    for (byte[][] x : a) {
+      for (byte[][] y : b) {
+        byte[] start = Arrays2.compareUnsigned(x[0], y[0]) >= 0 ? x[0] : y[0];
+        byte[] end = x[1] == null ? y[1] : y[1] == null ? x[1] : Arrays2.compareUnsigned(x[1], y[1]) <= 0 ? x[1] : y[1];
+        out.add(new byte[][] {start, end});
+      }
+    }
+    return normalize(out);
   }
 
   private static byte[] encodeOne(TableMetadata table, List<ByteBuffer> prefix, ByteBuffer value) {
@@ -345,6 +433,10 @@ final class WhereClause {
   }
 
   private static List<ByteBuffer> tupleValues(List<ColumnMetadata> cols, Term tuple, Terms terms) {
+    if (cols.size() == 1 && !(tuple instanceof Term.TupleLiteral)) {
+      // "(c1) > (2)": a one-element tuple parses as a parenthesized value.
+      return List.of(nonNull(cols.get(0), terms.evaluate(tuple, cols.get(0).type(), cols.get(0).name())));
+    }
     if (!(tuple instanceof Term.TupleLiteral t) || t.elements().size() != cols.size()) {
       throw MeridianException.invalid("Expected a tuple of " + cols.size() + " values for the multi-column relation on "
           + cols.stream().map(ColumnMetadata::name).toList());
@@ -371,15 +463,6 @@ final class WhereClause {
       cols.add(c);
     }
     return cols;
-  }
-
-  private static void checkSameDirection(List<ColumnMetadata> cols) {
-    ClusteringOrder first = cols.get(0).order();
-    for (ColumnMetadata c : cols) {
-      if (c.order() != first) {
-        throw MeridianException.invalid("Multi-column slices over clustering columns of mixed ASC/DESC order are not supported yet");
-      }
-    }
   }
 
   private static void checkTokenColumns(TableMetadata table, List<String> columns) {

@@ -57,8 +57,12 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
-  /** Stops the node and starts it again on the same data folder (port may change). */
+  /**
+   * Stops the node and starts it again on the same data folder and the same port, so that open
+   * driver sessions reconnect to it.
+   */
   public void restart() {
+    settings.put(ServerConfigKeys.PORT.key(), String.valueOf(node.port()));
     node.close();
     node = MeridianNode.start(ServerConfig.load(null, Map.of(), settings));
   }

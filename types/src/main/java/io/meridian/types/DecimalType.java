@@ -24,8 +24,9 @@ import java.nio.ByteBuffer;
  * For positives a larger exponent means a larger number; at equal exponent the digit strings
  * compare as fractions, and the terminator 0x00 below every digit byte makes a shorter string (a
  * smaller fraction) sort first. Negatives mirror all of that. Since dn != 0, a final pair ending in
- * 0 can only be padding, so decoding is unambiguous. Decoding yields the shortest-scale form, e.g.
- * 1.50 comes back as 1.5 and 100 as 1E+2 (same value, different scale).
+ * 0 can only be padding, so decoding is unambiguous. Decoding yields the shortest non-negative
+ * scale: 1.50 comes back as 1.5 and 100 as 100 (same value; equal values are one key, as in
+ * Cassandra, so the written scale of a fraction is not kept).
  */
 final class DecimalType extends ScalarType {
   private static final byte HEADER_EMPTY = 0x00;
@@ -130,7 +131,9 @@ final class DecimalType extends ScalarType {
       throw MeridianException.invalid("Comparable decimal has scale " + scale + ", which does not fit an int");
     }
     BigInteger unscaled = new BigInteger(digits.toString());
-    return serialize(new BigDecimal(negative ? unscaled.negate() : unscaled, (int) scale));
+    BigDecimal value = new BigDecimal(negative ? unscaled.negate() : unscaled, (int) scale);
+    // Integers come back as written (10, not 1E+1); only fractional trailing zeros are lost.
+    return serialize(scale < 0 ? value.setScale(0) : value);
   }
 
   static ByteBuffer serialize(BigDecimal v) {

@@ -412,6 +412,11 @@ public final class CqlParser {
       next();
       return new Term.Constant(LiteralKind.INTEGER, t.text());
     }
+    // A negative limit is grammatical; the query layer rejects it as "must be strictly positive".
+    if (t.is(TokenType.MINUS) && peek(1).is(TokenType.INTEGER)) {
+      next();
+      return new Term.Constant(LiteralKind.INTEGER, "-" + next().text());
+    }
     if (t.is(TokenType.QMARK) || t.is(TokenType.COLON)) {
       return bindMarker();
     }

@@ -546,6 +546,13 @@ class CqlParserTest {
   }
 
   @Test
+  void negativeLimitsParseSoTheQueryLayerCanRejectThem() {
+    Select s = parse("SELECT * FROM t PER PARTITION LIMIT -2 LIMIT -1", Select.class);
+    assertEquals(c(LiteralKind.INTEGER, "-1"), s.limit());
+    assertEquals(c(LiteralKind.INTEGER, "-2"), s.perPartitionLimit());
+  }
+
+  @Test
   void annOrdering() {
     Select s = parse("SELECT * FROM t ORDER BY v ANN OF [1.0, 2.0] LIMIT 3", Select.class);
     assertEquals(new Term.ListLiteral(List.of(c(LiteralKind.FLOAT, "1.0"),
