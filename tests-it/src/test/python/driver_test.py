@@ -53,6 +53,17 @@ def main():
     check(len(values) == 250, "paged read returned %d rows, expected 250" % len(values))
     check(values == sorted(values, reverse=True), "paged rows in clustering order")
 
+    # IN on several partitions with ORDER BY: sorted across partitions, which needs paging off.
+    for sensor in ("s7", "s8"):
+        for minute in range(3):
+            session.execute(insert, (sensor, base + datetime.timedelta(minutes=minute * 2 + (sensor == "s8")),
+                                     float(minute), sensor))
+    session.default_fetch_size = None
+    merged = [r.note for r in session.execute(
+        "SELECT note, ts FROM readings WHERE sensor IN ('s7', 's8') ORDER BY ts ASC LIMIT 5")]
+    session.default_fetch_size = 5000
+    check(merged == ["s7", "s8", "s7", "s8", "s7"], "IN + ORDER BY sorts across partitions: %r" % merged)
+
     batch = BatchStatement(batch_type=BatchType.LOGGED)
     batch.add(insert, ("s2", base, 1.0, "a"))
     batch.add(insert, ("s3", base, 2.0, "b"))

@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -67,8 +68,18 @@ final class SelectExecutor {
     // Aggregates fold the whole result into one row: no paging of the input.
     int pageSize = selection.aggregate || page.pageSize() <= 0 ? Integer.MAX_VALUE : page.pageSize();
 
+    // IN on several partitions with ORDER BY: rows are sorted across partitions in memory, which
+    // cannot be paged (as in Cassandra), and LIMIT applies after the sort.
+    boolean sortAcrossPartitions = !select.orderings().isEmpty() && where.partitionKeys != null
+        && where.partitionKeys.size() > 1 && !selection.aggregate;
+    if (sortAcrossPartitions && page.pageSize() > 0) {
+      throw MeridianException.invalid("Cannot page queries with both ORDER BY and a IN restriction on the partition key; "
+          + "you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query");
+    }
+    List<SortableRow> sortable = sortAcrossPartitions ? new ArrayList<>() : null;
+
     PagingState resume = page.pagingState() == null ? null : PagingState.decode(page.pagingState(), page.fingerprint());
-    int remaining = resume == null ? limit : resume.remainingLimit();
+    int remaining = sortAcrossPartitions ? Integer.MAX_VALUE : resume == null ? limit : resume.remainingLimit();
 
     Queue<List<ByteBuffer>> out = new ArrayDeque<>();
     Aggregator aggregator = selection.aggregate ? new Aggregator(selection) : null;
@@ -101,6 +112,8 @@ final class SelectExecutor {
           }
           if (aggregator != null) {
             aggregator.add(view);
+          } else if (sortable != null) {
+            sortable.add(new SortableRow(row == null ? new byte[0] : row.clustering(), selection.project(view)));
           } else {
             out.add(selection.project(view));
           }
@@ -122,11 +135,19 @@ final class SelectExecutor {
     if (aggregator != null) {
       out.add(aggregator.result());
     }
+    if (sortable != null) {
+      // Stable: rows with equal clustering keep their partitions' ring order.
+      Comparator<SortableRow> byClustering = (a, b) -> Arrays.compareUnsigned(a.clustering(), b.clustering());
+      sortable.sort(reversed ? byClustering.reversed() : byClustering);
+      sortable.stream().limit(limit).forEach(r -> out.add(r.values()));
+    }
     RowsMetadata metadata = page.skipMetadata()
         ? new RowsMetadata(selection.outputs.size(), next == null ? null : next.encode(), null, null)
         : new RowsMetadata(selection.specs(table), next == null ? null : next.encode(), null, null);
     return new DefaultRows(metadata, out);
   }
+
+  private record SortableRow(byte[] clustering, List<ByteBuffer> values) {}
 
   private static int positive(int v, String what) {
     if (v <= 0) {
@@ -152,7 +173,6 @@ final class SelectExecutor {
     if (where.partitionKeys == null) {
       throw MeridianException.invalid("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
     }
-    List<ColumnMetadata> ck = table.clusteringColumns();
     Boolean reversed = null;
     for (int i = 0; i < select.orderings().size(); i++) {
       Ordering o = select.orderings().get(i);
@@ -169,10 +189,6 @@ final class SelectExecutor {
         throw MeridianException.invalid("Unsupported order by relation");
       }
       reversed = r;
-    }
-    if (where.partitionKeys.size() > 1 && Boolean.TRUE.equals(reversed) && ck.size() > 0) {
-      // Cassandra sorts IN results in memory here; we keep per-partition order, which is the same
-      // for a single partition and documented for several.
     }
     return Boolean.TRUE.equals(reversed);
   }

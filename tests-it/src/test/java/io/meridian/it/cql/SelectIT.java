@@ -286,6 +286,15 @@ class SelectIT extends CqlTestSupport {
   }
 
   @Test
+  void orderByWithInOnSeveralPartitionsCannotBePaged() {
+    // The Java driver always pages; Cassandra refuses to sort IN results across partitions then.
+    // (The unpaged, sorted case is checked through the Python driver, which can turn paging off.)
+    assertError(InvalidQueryException.class, "SELECT * FROM " + grid + " WHERE k IN (0, 1) ORDER BY c1 DESC",
+        "Cannot page", "ORDER BY", "IN");
+    assertEquals(8, session.execute("SELECT * FROM " + grid + " WHERE k IN (0, 1) AND c1 = 2").all().size());
+  }
+
+  @Test
   void orderByWithoutPartitionRestrictionFails() {
     assertError(InvalidQueryException.class, "SELECT * FROM " + grid + " ORDER BY c1 DESC", "ORDER BY", "partition key");
   }
