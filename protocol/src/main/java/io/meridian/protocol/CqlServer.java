@@ -115,15 +115,17 @@ public final class CqlServer implements ServerEvents, AutoCloseable {
                   }
                 });
     Channel bound;
+    InetSocketAddress address = new InetSocketAddress(options.listenAddress(), options.port());
     try {
-      bound =
-          bootstrap
-              .bind(new InetSocketAddress(options.listenAddress(), options.port()))
-              .syncUninterruptibly()
-              .channel();
-    } catch (RuntimeException e) {
+      bound = bootstrap.bind(address).syncUninterruptibly().channel();
+    } catch (Exception e) {
+      // syncUninterruptibly rethrows the bind failure as is: usually a checked BindException, so
+      // catching RuntimeException only would leave the event loops (non-daemon threads) running.
       shutdownGroups();
-      throw e;
+      throw new IllegalStateException(
+          "Cannot listen for CQL clients on " + address.getAddress().getHostAddress() + ":"
+              + options.port() + ": " + e.getMessage(),
+          e);
     }
     this.serverChannel = bound;
   }

@@ -58,7 +58,16 @@ public final class Main {
       return;
     }
     config.logEffective();
-    MeridianNode node = MeridianNode.start(config);
+    MeridianNode node;
+    try {
+      node = MeridianNode.start(config);
+    } catch (RuntimeException e) {
+      LOG.error("Meridian node failed to start", e);
+      System.err.println("meridian: cannot start: " + e.getMessage());
+      // Exit explicitly: a half-started component must not keep the JVM alive.
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Shutting down");

@@ -65,38 +65,49 @@ public final class MeridianNode implements AutoCloseable {
         storageConfig.gcGraceSeconds(), storageConfig.commitQueueCapacity(), storageConfig.commitBatchMutationsMax(),
         storageConfig.purgeIntervalMs(), storageConfig.purgeBatchEntriesMax(), storageConfig.rangeTombstonesPerPartitionMax());
     RocksStorageEngine storage = RocksStorageEngine.open(storageConfig, clock);
-
-    // The node's address and port are known only once the server is bound (port 0 in tests).
-    AtomicReference<NodeInfo> node = new AtomicReference<>();
-    String clusterName = config.get(ServerConfigKeys.CLUSTER_NAME);
-    int gossipGeneration = clock.nowInSeconds();
-    node.set(NodeInfo.singleNode(hostId, clusterName, listen, STORAGE_PORT, config.get(ServerConfigKeys.PORT), gossipGeneration));
-    SystemTables systemTables = new SystemTables(node::get);
-    SchemaManager schema = systemTables.newSchemaManager(dataDir.resolve("schema"), clock);
-    int tablets = config.get(ServerConfigKeys.TABLETS_PER_TABLE);
-    for (KeyspaceMetadata ks : schema.current().userKeyspaces().values()) {
-      for (TableMetadata t : ks.tables().values()) {
-        storage.createTable(t.id(), tablets); // idempotent: restores nothing, checks the table is known
-      }
-    }
-
-    ForwardingEvents events = new ForwardingEvents();
-    QueryProcessor processor = new QueryProcessor(schema, systemTables, storage, events, clock,
-        config.get(ServerConfigKeys.QUERY_THREADS), config.get(ServerConfigKeys.QUERY_QUEUE_MAX), tablets);
-    ServerOptions options = ServerOptions.defaults(listen, config.get(ServerConfigKeys.PORT))
-        .withFrameBytesMax(config.get(ServerConfigKeys.FRAME_BYTES_MAX))
-        .withInFlightRequestsPerConnectionMax(config.get(ServerConfigKeys.CONNECTION_IN_FLIGHT_MAX));
-    CqlServer server;
+    QueryProcessor processor = null;
     try {
-      server = CqlServer.start(options, processor);
-    } catch (RuntimeException e) {
-      processor.close();
-      storage.close();
+      // The node's address and port are known only once the server is bound (port 0 in tests).
+      AtomicReference<NodeInfo> node = new AtomicReference<>();
+      String clusterName = config.get(ServerConfigKeys.CLUSTER_NAME);
+      int gossipGeneration = clock.nowInSeconds();
+      node.set(NodeInfo.singleNode(hostId, clusterName, listen, STORAGE_PORT, config.get(ServerConfigKeys.PORT), gossipGeneration));
+      SystemTables systemTables = new SystemTables(node::get);
+      SchemaManager schema = systemTables.newSchemaManager(dataDir.resolve("schema"), clock);
+      int tablets = config.get(ServerConfigKeys.TABLETS_PER_TABLE);
+      for (KeyspaceMetadata ks : schema.current().userKeyspaces().values()) {
+        for (TableMetadata t : ks.tables().values()) {
+          storage.createTable(t.id(), tablets); // idempotent: restores nothing, checks the table is known
+        }
+      }
+
+      ForwardingEvents events = new ForwardingEvents();
+      processor = new QueryProcessor(schema, systemTables, storage, events, clock,
+          config.get(ServerConfigKeys.QUERY_THREADS), config.get(ServerConfigKeys.QUERY_QUEUE_MAX), tablets);
+      ServerOptions options = ServerOptions.defaults(listen, config.get(ServerConfigKeys.PORT))
+          .withFrameBytesMax(config.get(ServerConfigKeys.FRAME_BYTES_MAX))
+          .withInFlightRequestsPerConnectionMax(config.get(ServerConfigKeys.CONNECTION_IN_FLIGHT_MAX));
+      CqlServer server = CqlServer.start(options, processor);
+      events.target.set(server);
+      node.set(NodeInfo.singleNode(hostId, clusterName, listen, STORAGE_PORT, server.boundPort(), gossipGeneration));
+      return new MeridianNode(storage, processor, server);
+    } catch (RuntimeException | Error e) {
+      // Whatever was opened is closed again, so a failed start leaves the data folder unlocked
+      // and no threads behind.
+      try {
+        if (processor != null) {
+          processor.close();
+        }
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      try {
+        storage.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
       throw e;
     }
-    events.target.set(server);
-    node.set(NodeInfo.singleNode(hostId, clusterName, listen, STORAGE_PORT, server.boundPort(), gossipGeneration));
-    return new MeridianNode(storage, processor, server);
   }
 
   public int port() {
