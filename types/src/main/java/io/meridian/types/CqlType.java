@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * A CQL data type. Values travel as their native-protocol serialization (a ByteBuffer, read from
- * its position to its limit, never modified). Implementations are immutable singletons for the
- * scalar types.
+ * its position to its limit, never modified). Implementations are immutable: singletons for the
+ * scalar types, value objects (equal when their parameters are) for collections, tuples and user
+ * types.
  */
 public abstract class CqlType {
 
@@ -57,6 +58,27 @@ public abstract class CqlType {
    */
   public boolean orderable() {
     return true;
+  }
+
+  /**
+   * True for a non-frozen collection or user type: stored as one cell per element or field, so it
+   * can be updated in parts but cannot be part of a primary key or nested in a collection.
+   */
+  public boolean isMultiCell() {
+    return false;
+  }
+
+  /**
+   * This type as used inside a frozen value: multi-cell types become their frozen form, nested
+   * types are frozen all the way down. Types that are never multi-cell return themselves.
+   */
+  public CqlType freeze() {
+    return this;
+  }
+
+  /** How many parameterized types nest inside this one (0 for scalars, 1 for list<int>). */
+  int nestingDepth() {
+    return 0;
   }
 
   @Override

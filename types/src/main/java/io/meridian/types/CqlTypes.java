@@ -6,8 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
-/** The scalar CQL types as singletons, with lookup by CQL name and by native protocol code. */
+/**
+ * The scalar CQL types as singletons, lookup by native protocol code, and parsing of any CQL type
+ * name (scalars, collections, tuples, vectors, user types through a resolver).
+ */
 public final class CqlTypes {
   public static final CqlType ASCII = new TextType(true);
   public static final CqlType BIGINT = new IntegerType("bigint", 0x0002, true, 8);
@@ -37,6 +41,12 @@ public final class CqlTypes {
       ASCII, BIGINT, BLOB, BOOLEAN, COUNTER, DATE, DECIMAL, DOUBLE, DURATION, FLOAT, INET, INT,
       SMALLINT, TEXT, TIME, TIMESTAMP, TIMEUUID, TINYINT, UUID, VARINT);
 
+  /**
+   * Ceiling on nesting of collections, tuples, user types and vectors (list<int> is 1 level): keeps
+   * recursion in validate/compare and in the type-name parser shallow.
+   */
+  public static final int NESTING_DEPTH_MAX = 32;
+
   /** Protocol v1/v2 code of text; v3+ send text as varchar (0x000D), but accept both. */
   private static final int LEGACY_TEXT_CODE = 0x000A;
 
@@ -61,15 +71,39 @@ public final class CqlTypes {
 
   private CqlTypes() {}
 
-  /** The scalar type with this CQL name, case-insensitive ("varchar" is text); INVALID if unknown. */
+  /**
+   * The type with this CQL name: a scalar ("int", "varchar" is text) or a parameterized type
+   * ("frozen<map<text, frozen<list<int>>>>", "tuple<int, text>"), keywords case-insensitive, spaces
+   * optional. User type names cannot be resolved here: INVALID "Unknown type ..." for them; use
+   * {@link #parse(String, Function)}.
+   */
   public static CqlType parse(String name) {
-    CqlType type = name == null ? null : BY_NAME.get(name.trim().toLowerCase(Locale.ROOT));
-    if (type == null) {
-      throw MeridianException.invalid(
-          "Unknown type " + (name == null ? "null" : "'" + ScalarType.abbreviate(name) + "'")
-              + "; expected one of " + BY_NAME.keySet());
+    return parse(name, unknown -> null);
+  }
+
+  /**
+   * As {@link #parse(String)}, resolving user type names with {@code udtResolver}: it receives the
+   * name as CQL reads it (unquoted names folded to lower case, quoted names exact, no keyspace) and
+   * returns the type or null if there is none. Its frozen-ness is set by the name ("address" is
+   * non-frozen, "frozen<address>" or a nested use is frozen).
+   */
+  public static CqlType parse(String name, Function<String, UserType> udtResolver) {
+    if (name != null) {
+      // The common case, a bare scalar name, needs no parser.
+      CqlType scalar = BY_NAME.get(name.trim().toLowerCase(Locale.ROOT));
+      if (scalar != null) {
+        return scalar;
+      }
     }
-    return type;
+    return TypeParser.parse(name, BY_NAME, udtResolver);
+  }
+
+  /** INVALID when a parameterized type would nest deeper than {@link #NESTING_DEPTH_MAX}. */
+  static void checkNestingDepth(int depth, String what) {
+    if (depth > NESTING_DEPTH_MAX) {
+      throw MeridianException.invalid(
+          "A " + what + " type nested " + depth + " levels deep exceeds the limit of " + NESTING_DEPTH_MAX + " levels");
+    }
   }
 
   /** The scalar type with this native protocol [option] id; INVALID if it is not a scalar type. */

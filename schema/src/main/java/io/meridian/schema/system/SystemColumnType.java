@@ -15,9 +15,9 @@ import java.util.Map;
 
 /**
  * The types system tables use, with their native-protocol serialization (v4/v5: collection sizes
- * and element lengths are 4-byte ints). This exists because the types module has no collection
- * types yet; once it does, {@link #cqlType()} picks them up automatically and the serialization
- * here stays as the reference the tests check them against.
+ * and element lengths are 4-byte ints). {@link #cqlType()} is the types module's type of the same
+ * name; the serialization here stays as a second, independent implementation that the tests check
+ * against it and against the driver.
  *
  * <p>Java values: TEXT String, UUID UUID, INT Integer, BIGINT Long, BOOLEAN Boolean, DOUBLE Double,
  * INET InetAddress, BLOB ByteBuffer, TIMESTAMP Instant, lists List, sets Set, maps Map.
@@ -73,21 +73,11 @@ public enum SystemColumnType {
     return !elementTypes.isEmpty();
   }
 
-  /**
-   * The registry's type for this name, or, while the types module has no collections, a stand-in
-   * that carries the right name and protocol code and serializes with this enum.
-   */
+  /** The registry's type for this name (scalar or collection). */
   public CqlType cqlType() {
     CqlType type = cqlType;
     if (type == null) {
-      try {
-        type = Types.parse(cqlName);
-      } catch (RuntimeException e) {
-        if (!isCollection()) {
-          throw e;
-        }
-        type = new StandInCollectionType(this);
-      }
+      type = Types.parse(cqlName);
       cqlType = type;
     }
     return type;
