@@ -17,6 +17,9 @@ import io.meridian.schema.ColumnMetadata;
 import io.meridian.schema.TableMetadata;
 import io.meridian.types.CqlType;
 import io.meridian.types.CqlTypes;
+import io.meridian.types.ListType;
+import io.meridian.types.MapType;
+import io.meridian.types.SetType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,6 +88,9 @@ final class BindVariables {
         if (insert.values().get(i) instanceof BindMarker marker) {
           ColumnMetadata c = WhereClause.column(t, insert.columns().get(i));
           vars[marker.index()] = new Variable(name(marker, c.name()), c.type(), t.keyspace(), t.name());
+        } else {
+          ColumnMetadata c = WhereClause.column(t, insert.columns().get(i));
+          describeLiteral(insert.values().get(i), c.type(), c.name(), t, vars);
         }
       }
     } else if (m instanceof Update update) {
@@ -92,11 +98,74 @@ final class BindVariables {
         if (a instanceof Assignment.SetValue set && set.value() instanceof BindMarker marker) {
           ColumnMetadata c = WhereClause.column(t, a.column());
           vars[marker.index()] = new Variable(name(marker, c.name()), c.type(), t.keyspace(), t.name());
+        } else if (a instanceof Assignment.SetValue set) {
+          ColumnMetadata c = WhereClause.column(t, a.column());
+          describeLiteral(set.value(), c.type(), c.name(), t, vars);
+        } else {
+          describeCollectionAssignment(a, t, vars);
         }
       }
       describeRelations(update.where(), t, vars);
     } else if (m instanceof Delete delete) {
+      for (io.meridian.cql.ast.DeleteTarget target : delete.targets()) {
+        if (target.key() instanceof BindMarker marker) {
+          ColumnMetadata c = WhereClause.column(t, target.column());
+          CqlType keyType = c.type() instanceof MapType mt ? mt.keyType()
+              : c.type() instanceof SetType st ? st.elementType() : CqlTypes.INT; // a list index
+          vars[marker.index()] = new Variable(name(marker, "key(" + c.name() + ")"), keyType, t.keyspace(), t.name());
+        }
+      }
       describeRelations(delete.where(), t, vars);
+    }
+  }
+
+  /** Markers of c = c + ?, c = c - ?, c = ? + c and c[?] = ?, named after the column as Cassandra does. */
+  private static void describeCollectionAssignment(Assignment a, TableMetadata t, Variable[] vars) {
+    ColumnMetadata c = WhereClause.column(t, a.column());
+    Term whole = a instanceof Assignment.Add add ? add.value() : a instanceof Assignment.Prepend p ? p.value() : null;
+    if (whole instanceof BindMarker m) {
+      vars[m.index()] = new Variable(name(m, c.name()), c.type(), t.keyspace(), t.name());
+    } else if (whole != null) {
+      describeLiteral(whole, c.type(), c.name(), t, vars);
+    } else if (a instanceof Assignment.Subtract sub && sub.value() instanceof BindMarker m) {
+      CqlType type = c.type() instanceof MapType || c.type() instanceof SetType ? CollectionOperations.removalType(c.type()) : c.type();
+      vars[m.index()] = new Variable(name(m, c.name()), type, t.keyspace(), t.name());
+    } else if (a instanceof Assignment.SetElement set) {
+      CqlType keyType = c.type() instanceof MapType mt ? mt.keyType() : CqlTypes.INT;
+      CqlType valueType = c.type() instanceof MapType mt ? mt.valueType()
+          : c.type() instanceof ListType lt ? lt.elementType() : c.type();
+      if (set.key() instanceof BindMarker k) {
+        vars[k.index()] = new Variable(name(k, "key(" + c.name() + ")"), keyType, t.keyspace(), t.name());
+      }
+      if (set.value() instanceof BindMarker v) {
+        vars[v.index()] = new Variable(name(v, "value(" + c.name() + ")"), valueType, t.keyspace(), t.name());
+      }
+    }
+  }
+
+  /** Markers inside a collection or tuple literal take the element, key, value or field type. */
+  private static void describeLiteral(Term term, CqlType type, String column, TableMetadata t, Variable[] vars) {
+    if (term instanceof Term.ListLiteral l && type instanceof ListType lt) {
+      l.elements().forEach(e -> describeElement(e, lt.elementType(), "value(" + column + ")", t, vars));
+    } else if (term instanceof Term.SetLiteral l && type instanceof SetType st) {
+      l.elements().forEach(e -> describeElement(e, st.elementType(), "value(" + column + ")", t, vars));
+    } else if (term instanceof Term.MapLiteral l && type instanceof MapType mt) {
+      for (Term.Entry e : l.entries()) {
+        describeElement(e.key(), mt.keyType(), "key(" + column + ")", t, vars);
+        describeElement(e.value(), mt.valueType(), "value(" + column + ")", t, vars);
+      }
+    } else if (term instanceof Term.TupleLiteral l && type instanceof io.meridian.types.TupleType tt) {
+      for (int i = 0; i < l.elements().size() && i < tt.fieldTypes().size(); i++) {
+        describeElement(l.elements().get(i), tt.fieldTypes().get(i), column + "[" + i + "]", t, vars);
+      }
+    }
+  }
+
+  private static void describeElement(Term term, CqlType type, String receiver, TableMetadata t, Variable[] vars) {
+    if (term instanceof BindMarker m) {
+      vars[m.index()] = new Variable(name(m, receiver), type, t.keyspace(), t.name());
+    } else {
+      describeLiteral(term, type, receiver, t, vars);
     }
   }
 
@@ -115,9 +184,14 @@ final class BindVariables {
     for (Relation r : relations) {
       if (r instanceof Relation.ColumnRelation cr) {
         ColumnMetadata c = WhereClause.column(t, cr.column());
-        for (BindMarker m : markers(cr.value())) {
-          vars[m.index()] = new Variable(name(m, c.name()), c.type(), t.keyspace(), t.name());
+        CqlType type = c.type();
+        if (cr.op() == io.meridian.cql.ast.Operator.CONTAINS || cr.op() == io.meridian.cql.ast.Operator.CONTAINS_KEY) {
+          type = CollectionFilters.elementType(c, cr.op() == io.meridian.cql.ast.Operator.CONTAINS_KEY);
         }
+        for (BindMarker m : markers(cr.value())) {
+          vars[m.index()] = new Variable(name(m, c.name()), type, t.keyspace(), t.name());
+        }
+        describeLiteral(cr.value(), type, c.name(), t, vars);
       } else if (r instanceof Relation.TokenRelation tr && tr.value() instanceof BindMarker m) {
         vars[m.index()] = new Variable(name(m, "partition key token"), CqlTypes.BIGINT, t.keyspace(), t.name());
       } else if (r instanceof Relation.MultiColumnRelation mr) {

@@ -121,7 +121,7 @@ final class ModificationBuilder {
       if (c.isPrimaryKey() || BoundValues.isUnset(e.getValue())) {
         continue;
       }
-      (c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular).add(cell(c, e.getValue(), ts, ttl));
+      addValue(c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular, c, e.getValue(), ts, ttl);
     }
     List<RowUpdate> rows = new ArrayList<>();
     if (!statics.isEmpty()) {
@@ -148,10 +148,19 @@ final class ModificationBuilder {
       if (c.isPrimaryKey()) {
         throw MeridianException.invalid("PRIMARY KEY part " + c.name() + " found in SET part");
       }
+      List<Cell> target = c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular;
       if (!(a instanceof Assignment.SetValue set)) {
+        if (c.type().isMultiCell()) {
+          target.addAll(CollectionOperations.cells(terms, c, a, ts, ttl, nowSeconds));
+          continue;
+        }
         if (a instanceof Assignment.Add || a instanceof Assignment.Subtract || a instanceof Assignment.Prepend) {
-          throw MeridianException.invalid("Invalid operation (" + describe(a) + ") for non counter column " + c.name()
-              + " (counters and collections arrive with a later release)");
+          String hint = c.type() instanceof io.meridian.types.CollectionType
+              ? " (only non-frozen collections support element operations)" : " (counters arrive with a later release)";
+          throw MeridianException.invalid("Invalid operation (" + describe(a) + ") for non counter column " + c.name() + hint);
+        }
+        if (a instanceof Assignment.SetElement && c.type() instanceof io.meridian.types.CollectionType) {
+          throw MeridianException.invalid("Invalid operation (" + c.name() + "[...] = ...) for frozen collection column " + c.name());
         }
         throw MeridianException.invalid("Element and field assignments on " + c.name() + " arrive with a later release");
       }
@@ -159,7 +168,7 @@ final class ModificationBuilder {
       if (BoundValues.isUnset(v)) {
         continue;
       }
-      (c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular).add(cell(c, v, ts, ttl));
+      addValue(target, c, v, ts, ttl);
     }
     Keys keys = keys(table, update.where(), !regular.isEmpty() || statics.isEmpty());
     List<Mutation> out = new ArrayList<>();
@@ -207,10 +216,17 @@ final class ModificationBuilder {
         if (c.isPrimaryKey()) {
           throw MeridianException.invalid("Invalid identifier " + c.name() + " for deletion (should not be a PRIMARY KEY part)");
         }
-        if (t.key() != null || t.field() != null) {
-          throw MeridianException.invalid("Deleting collection elements and fields arrives with a later release");
+        List<Cell> target = c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular;
+        if (t.field() != null) {
+          throw MeridianException.invalid("Deleting user type fields arrives with a later release");
         }
-        (c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular).add(Cell.tombstone(c.name(), ts, nowSeconds));
+        if (t.key() != null) {
+          target.add(CollectionOperations.deleteElement(terms, c, t.key(), ts, nowSeconds));
+        } else if (c.type().isMultiCell()) {
+          target.add(CollectionCells.deletionMarker(c.name(), ts));
+        } else {
+          target.add(Cell.tombstone(c.name(), ts, nowSeconds));
+        }
       }
       for (PartitionKey pk : where.partitionKeys) {
         List<RowUpdate> rows = new ArrayList<>();
@@ -316,6 +332,18 @@ final class ModificationBuilder {
       throw MeridianException.invalid("Key may not be empty");
     }
     return KeyEncoder.partitionKey(table, pk);
+  }
+
+  /** A whole-value write; a non-frozen collection replaces all its elements (null or empty: none). */
+  private void addValue(List<Cell> out, ColumnMetadata c, ByteBuffer value, long ts, int ttl) {
+    if (!c.type().isMultiCell()) {
+      out.add(cell(c, value, ts, ttl));
+      return;
+    }
+    out.add(CollectionCells.overwriteMarker(c.name(), ts));
+    if (value != null) {
+      out.addAll(CollectionCells.elementCells(c.type(), c.name(), value, ts, ttl, nowSeconds, false));
+    }
   }
 
   private Cell cell(ColumnMetadata c, ByteBuffer value, long ts, int ttl) {

@@ -217,8 +217,8 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     if (virtual.isPresent()) {
       return VirtualTableReader.read(virtual.get(), current, select, terms, false);
     }
-    if (select.json() || !select.groupBy().isEmpty()) {
-      throw MeridianException.invalid((select.json() ? "SELECT JSON" : "GROUP BY") + " arrives with a later release");
+    if (select.json()) {
+      throw MeridianException.invalid("SELECT JSON arrives with a later release");
     }
     TableMetadata table = table(current, name);
     ResultShape shape = prepared == null ? null : prepared.shape.get();

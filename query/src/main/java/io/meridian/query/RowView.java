@@ -1,5 +1,6 @@
 package io.meridian.query;
 
+import io.meridian.common.MeridianException;
 import io.meridian.schema.ColumnMetadata;
 import io.meridian.schema.DroppedColumn;
 import io.meridian.schema.TableMetadata;
@@ -8,6 +9,7 @@ import io.meridian.storage.PartitionData;
 import io.meridian.storage.StoredRow;
 import io.meridian.types.CqlTypes;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A read row seen by column: key values decoded from the keys, other values from the cells. */
@@ -49,20 +51,74 @@ final class RowView {
         }
         return clusteringValues.get(c.position());
       case STATIC:
+        if (c.type().isMultiCell()) {
+          return collection(partition.staticRow(), c);
+        }
         Cell s = cell(partition.staticRow(), c.name());
         return s == null ? null : ByteBuffer.wrap(s.value());
       default:
+        if (c.type().isMultiCell()) {
+          return collection(row, c);
+        }
         Cell cell = cell(row, c.name());
         return cell == null ? null : ByteBuffer.wrap(cell.value());
     }
   }
 
+  /** A non-frozen collection reassembled from its element cells; null when no element is live. */
+  private ByteBuffer collection(StoredRow r, ColumnMetadata c) {
+    if (r == null) {
+      return null;
+    }
+    List<Cell> cells = new ArrayList<>();
+    for (Cell cell : r.cells()) {
+      if (cell.column().equals(c.name()) && cell.isLive(nowSeconds)) {
+        cells.add(cell);
+      }
+    }
+    if (cells.isEmpty()) {
+      return null;
+    }
+    DroppedColumn dropped = table.droppedColumns().get(c.name());
+    return CollectionCells.assemble(c.type(), cells, dropped == null ? Long.MIN_VALUE : dropped.droppedTimeMicros());
+  }
+
+  /**
+   * True if the row has something a reader can see: its primary key liveness, a simple cell or a
+   * live collection element. Storage also returns rows kept alive only by collection deletion
+   * markers (see {@link CollectionCells}); a SELECT should skip rows for which this is false.
+   */
+  boolean hasLiveContent() {
+    if (row == null) {
+      return true;
+    }
+    if (row.livenessMicros() >= 0) {
+      return true;
+    }
+    for (ColumnMetadata c : table.columns()) {
+      if (c.kind() == ColumnMetadata.Kind.REGULAR && value(c) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static MeridianException nonFrozen(String function, ColumnMetadata c) {
+    return MeridianException.invalid("Cannot use selection function " + function + " on non-frozen collection " + c.name());
+  }
+
   ByteBuffer writetime(ColumnMetadata c) {
+    if (c.type().isMultiCell()) {
+      throw nonFrozen("writeTime", c);
+    }
     Cell cell = cell(c.kind() == ColumnMetadata.Kind.STATIC ? partition.staticRow() : row, c.name());
     return cell == null ? null : CqlTypes.BIGINT.encode(cell.timestampMicros());
   }
 
   ByteBuffer ttl(ColumnMetadata c) {
+    if (c.type().isMultiCell()) {
+      throw nonFrozen("ttl", c);
+    }
     Cell cell = cell(c.kind() == ColumnMetadata.Kind.STATIC ? partition.staticRow() : row, c.name());
     if (cell == null || cell.ttlSeconds() == 0) {
       return null;

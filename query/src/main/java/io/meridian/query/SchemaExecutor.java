@@ -31,8 +31,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * Executes DDL: validates through the schema manager (which persists the change), creates or
@@ -203,8 +205,34 @@ final class SchemaExecutor {
     if (t instanceof TypeExpr.Native n) {
       return CqlTypes.parse(n.name());
     }
-    throw MeridianException.invalid("Type of column " + column + " is not supported yet: collections, tuples, user types and "
-        + "vectors arrive with a later release");
+    // The types module owns the nesting rules (frozen-ness, counters, durations): hand it the name.
+    return CqlTypes.parse(typeName(t, column));
+  }
+
+  private static String typeName(TypeExpr t, String column) {
+    if (t instanceof TypeExpr.Native n) {
+      return n.name();
+    }
+    if (t instanceof TypeExpr.Frozen f) {
+      return "frozen<" + typeName(f.inner(), column) + ">";
+    }
+    if (t instanceof TypeExpr.Collection c) {
+      StringJoiner args = new StringJoiner(", ", c.kind().name().toLowerCase(Locale.ROOT) + "<", ">");
+      for (TypeExpr a : c.arguments()) {
+        args.add(typeName(a, column));
+      }
+      return args.toString();
+    }
+    if (t instanceof TypeExpr.Tuple tuple) {
+      StringJoiner args = new StringJoiner(", ", "tuple<", ">");
+      for (TypeExpr a : tuple.elements()) {
+        args.add(typeName(a, column));
+      }
+      return args.toString();
+    }
+    String what = t instanceof TypeExpr.UserType ? "user-defined types" : t instanceof TypeExpr.Vector ? "vectors" : "custom types";
+    throw MeridianException.invalid("Type of column " + column + " is not supported yet: " + what
+        + " arrive with a later release");
   }
 
   static Map<String, Object> properties(List<Property> properties) {

@@ -65,13 +65,23 @@ final class SelectExecutor {
     if (select.distinct()) {
       perPartitionLimit = 1;
     }
-    // Aggregates fold the whole result into one row: no paging of the input.
-    int pageSize = selection.aggregate || page.pageSize() <= 0 ? Integer.MAX_VALUE : page.pageSize();
+    // Aggregates fold the whole result into one row (or one per group): no paging of the input,
+    // and LIMIT counts result rows (groups), not the rows read. GROUP BY results come in one page.
+    boolean grouping = !selection.groupBy.isEmpty();
+    int pageSize = selection.folds() || page.pageSize() <= 0 ? Integer.MAX_VALUE : page.pageSize();
+    int groupLimit = limit;
+    int groupsPerPartitionLimit = perPartitionLimit;
+    if (selection.folds()) {
+      limit = Integer.MAX_VALUE;
+    }
+    if (grouping) {
+      perPartitionLimit = Integer.MAX_VALUE;
+    }
 
     // IN on several partitions with ORDER BY: rows are sorted across partitions in memory, which
     // cannot be paged (as in Cassandra), and LIMIT applies after the sort.
     boolean sortAcrossPartitions = !select.orderings().isEmpty() && where.partitionKeys != null
-        && where.partitionKeys.size() > 1 && !selection.aggregate;
+        && where.partitionKeys.size() > 1 && !selection.folds();
     if (sortAcrossPartitions && page.pageSize() > 0) {
       throw MeridianException.invalid("Cannot page queries with both ORDER BY and a IN restriction on the partition key; "
           + "you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query");
@@ -82,7 +92,10 @@ final class SelectExecutor {
     int remaining = sortAcrossPartitions ? Integer.MAX_VALUE : resume == null ? limit : resume.remainingLimit();
 
     Queue<List<ByteBuffer>> out = new ArrayDeque<>();
-    Aggregator aggregator = selection.aggregate ? new Aggregator(selection) : null;
+    Aggregator aggregator = selection.folds() ? new Aggregator(selection, terms) : null;
+    List<ByteBuffer> groupKey = null;
+    int groups = 0;
+    int groupsInPartition = 0;
     PagingState next = null;
     int emitted = 0;
 
@@ -102,20 +115,41 @@ final class SelectExecutor {
         if (staticOnly || select.distinct()) {
           rows = java.util.Collections.singletonList(null);
         }
+        groupsInPartition = 0;
         for (StoredRow row : rows) {
           if (inPartition <= 0 || remaining <= 0) {
             break;
           }
           RowView view = new RowView(table, p.data, pkValues, row, nowSeconds);
-          if (!passes(where, view)) {
+          // A row held only by a whole-collection deletion marker does not exist for CQL.
+          if (!view.hasLiveContent() || !passes(where, view)) {
             continue;
+          }
+          if (grouping) {
+            List<ByteBuffer> key = groupKey(selection, view);
+            if (!key.equals(groupKey)) {
+              if (groupsInPartition >= groupsPerPartitionLimit || groups >= groupLimit) {
+                // This group would exceed PER PARTITION LIMIT (skip the partition) or LIMIT (stop).
+                if (groups >= groupLimit) {
+                  remaining = 0;
+                }
+                break;
+              }
+              if (groupKey != null) {
+                out.add(aggregator.result());
+                aggregator = new Aggregator(selection, terms);
+              }
+              groupKey = key;
+              groups++;
+              groupsInPartition++;
+            }
           }
           if (aggregator != null) {
             aggregator.add(view);
           } else if (sortable != null) {
-            sortable.add(new SortableRow(row == null ? new byte[0] : row.clustering(), selection.project(view)));
+            sortable.add(new SortableRow(row == null ? new byte[0] : row.clustering(), selection.project(view, terms)));
           } else {
-            out.add(selection.project(view));
+            out.add(selection.project(view, terms));
           }
           inPartition--;
           remaining--;
@@ -132,7 +166,8 @@ final class SelectExecutor {
         }
       }
     }
-    if (aggregator != null) {
+    // Without GROUP BY an aggregate always gives one row; with it, one row per group seen.
+    if (aggregator != null && (!grouping || groupKey != null)) {
       out.add(aggregator.result());
     }
     if (sortable != null) {
@@ -148,6 +183,15 @@ final class SelectExecutor {
   }
 
   private record SortableRow(byte[] clustering, List<ByteBuffer> values) {}
+
+  /** The values of the GROUP BY columns of a row; rows of one group are adjacent in read order. */
+  private static List<ByteBuffer> groupKey(Selection selection, RowView view) {
+    List<ByteBuffer> key = new ArrayList<>(selection.groupBy.size());
+    for (ColumnMetadata c : selection.groupBy) {
+      key.add(view.value(c));
+    }
+    return key;
+  }
 
   private static int positive(int v, String what) {
     if (v <= 0) {
@@ -340,15 +384,28 @@ final class SelectExecutor {
     }
   }
 
-  /** COUNT(*) / count(column), with plain columns taking the first row's values (as Cassandra does). */
+  /**
+   * Folds the rows of one group (or the whole result): COUNT(*), count(column) and the native
+   * aggregates; plain selectors take the first row's values (as Cassandra does).
+   */
   private static final class Aggregator {
     private final Selection selection;
+    private final Terms terms;
     private final long[] counts;
+    private final AggregateFunctions.State[] states;
     private List<ByteBuffer> first;
 
-    Aggregator(Selection selection) {
+    Aggregator(Selection selection, Terms terms) {
       this.selection = selection;
+      this.terms = terms;
       this.counts = new long[selection.outputs.size()];
+      this.states = new AggregateFunctions.State[selection.outputs.size()];
+      for (int i = 0; i < states.length; i++) {
+        AggregateFunctions.Spec spec = selection.outputs.get(i).aggregateSpec();
+        if (spec != null) {
+          states[i] = spec.states().get();
+        }
+      }
     }
 
     void add(RowView row) {
@@ -356,19 +413,15 @@ final class SelectExecutor {
       if (first == null) {
         first = new ArrayList<>();
         for (Selection.Output o : outputs) {
-          first.add(switch (o.kind()) {
-            case COLUMN -> row.value(o.column());
-            case WRITETIME -> row.writetime(o.column());
-            case TTL -> row.ttl(o.column());
-            case TOKEN -> CqlTypes.BIGINT.encode(row.token());
-            default -> null;
-          });
+          first.add(Selection.value(o, row, terms));
         }
       }
       for (int i = 0; i < outputs.size(); i++) {
         Selection.Output o = outputs.get(i);
         if (o.kind() == Selection.Kind.COUNT_ROWS || (o.kind() == Selection.Kind.COUNT_COLUMN && row.value(o.column()) != null)) {
           counts[i]++;
+        } else if (states[i] != null) {
+          states[i].add(o.aggregateSpec().argument().eval(row, terms));
         }
       }
     }
@@ -379,6 +432,8 @@ final class SelectExecutor {
         Selection.Output o = selection.outputs.get(i);
         if (o.kind() == Selection.Kind.COUNT_ROWS || o.kind() == Selection.Kind.COUNT_COLUMN) {
           out.add(CqlTypes.BIGINT.encode(counts[i]));
+        } else if (states[i] != null) {
+          out.add(states[i].result());
         } else {
           out.add(first == null ? null : first.get(i));
         }

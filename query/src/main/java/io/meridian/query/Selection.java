@@ -14,23 +14,49 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a SELECT returns: one output per selector, each computed from a row view. Aggregates
- * (count) fold all rows into one.
+ * What a SELECT returns: one output per selector, each computed from a row view (scalar
+ * expressions are resolved by {@link FunctionSelectors}). Aggregates fold all rows, or each GROUP
+ * BY group, into one.
  */
 final class Selection {
-  enum Kind { COLUMN, WRITETIME, TTL, TOKEN, COUNT_ROWS, COUNT_COLUMN }
+  enum Kind { COLUMN, WRITETIME, TTL, TOKEN, COUNT_ROWS, COUNT_COLUMN, EXPR, AGGREGATE }
 
-  record Output(Kind kind, ColumnMetadata column, String name, CqlType type) {}
+  /**
+   * One result column. {@code expr} is set for {@link Kind#EXPR} (a scalar expression) and
+   * {@code aggregateSpec} for {@link Kind#AGGREGATE}.
+   */
+  record Output(Kind kind, ColumnMetadata column, String name, CqlType type, FunctionExpr expr,
+                AggregateFunctions.Spec aggregateSpec) {
+    Output(Kind kind, ColumnMetadata column, String name, CqlType type) {
+      this(kind, column, name, type, null, null);
+    }
+
+    Output withName(String alias) {
+      return new Output(kind, column, alias, type, expr, aggregateSpec);
+    }
+
+    boolean isAggregate() {
+      return kind == Kind.COUNT_ROWS || kind == Kind.COUNT_COLUMN || kind == Kind.AGGREGATE;
+    }
+  }
 
   final List<Output> outputs;
   final boolean aggregate;
   /** Every column any output reads (for filtering and reading). */
   final List<ColumnMetadata> columnsRead;
+  /** GROUP BY columns: a prefix of the primary key (less columns restricted by equality); empty without GROUP BY. */
+  final List<ColumnMetadata> groupBy;
 
-  private Selection(List<Output> outputs, List<ColumnMetadata> columnsRead) {
+  private Selection(List<Output> outputs, List<ColumnMetadata> columnsRead, List<ColumnMetadata> groupBy) {
     this.outputs = outputs;
-    this.aggregate = outputs.stream().anyMatch(o -> o.kind == Kind.COUNT_ROWS || o.kind == Kind.COUNT_COLUMN);
+    this.aggregate = outputs.stream().anyMatch(Output::isAggregate);
     this.columnsRead = columnsRead;
+    this.groupBy = groupBy;
+  }
+
+  /** True when rows are folded: aggregates, or GROUP BY (one row per group). */
+  boolean folds() {
+    return aggregate || !groupBy.isEmpty();
   }
 
   static Selection of(TableMetadata table, Select select) {
@@ -42,7 +68,7 @@ final class Selection {
     } else {
       for (SelectItem item : select.selection()) {
         Output o = output(table, item.selector());
-        outputs.add(item.hasAlias() ? new Output(o.kind, o.column, item.alias(), o.type) : o);
+        outputs.add(item.hasAlias() ? o.withName(item.alias()) : o);
       }
     }
     if (select.distinct()) {
@@ -62,7 +88,50 @@ final class Selection {
         }
       }
     }
-    return new Selection(outputs, table.columns());
+    return new Selection(outputs, table.columns(), groupBy(table, select));
+  }
+
+  /**
+   * The GROUP BY columns, checked as Cassandra does: primary key columns in their declared order,
+   * where a column restricted by equality may be skipped, covering the whole partition key.
+   */
+  private static List<ColumnMetadata> groupBy(TableMetadata table, Select select) {
+    List<ColumnMetadata> groups = new ArrayList<>();
+    if (select.groupBy().isEmpty()) {
+      return groups;
+    }
+    java.util.Set<String> restrictedByEq = new java.util.HashSet<>();
+    for (io.meridian.cql.ast.Relation r : select.where()) {
+      if (r instanceof io.meridian.cql.ast.Relation.ColumnRelation c && c.key() == null
+          && c.op() == io.meridian.cql.ast.Operator.EQ) {
+        restrictedByEq.add(WhereClause.column(table, c.column()).name());
+      }
+    }
+    List<ColumnMetadata> primaryKey = table.primaryKey();
+    int next = 0;
+    for (Selector s : select.groupBy()) {
+      if (!(s instanceof Selector.Column c)) {
+        throw MeridianException.invalid("Functions are not supported in GROUP BY yet (only primary key columns are)");
+      }
+      ColumnMetadata col = WhereClause.column(table, c.name());
+      if (!col.isPrimaryKey()) {
+        throw MeridianException.invalid("Group by is currently only supported on the columns of the PRIMARY KEY, got "
+            + col.name());
+      }
+      while (next < primaryKey.size() && primaryKey.get(next) != col && restrictedByEq.contains(primaryKey.get(next).name())) {
+        next++;
+      }
+      if (next >= primaryKey.size() || primaryKey.get(next) != col) {
+        throw MeridianException.invalid(
+            "Group by currently only support groups of columns following their declared order in the PRIMARY KEY");
+      }
+      groups.add(col);
+      next++;
+    }
+    if (next < table.partitionKey().size()) {
+      throw MeridianException.invalid("Group by is not supported on only a part of the partition key");
+    }
+    return groups;
   }
 
   private static Output output(TableMetadata table, Selector selector) {
@@ -116,10 +185,17 @@ final class Selection {
       if (fn.equals("writetime") || fn.equals("ttl")) {
         throw MeridianException.invalid(fn + "() takes exactly one column");
       }
-      throw MeridianException.invalid("Unknown function '" + f.name().name() + "' (more functions arrive with a later release)");
+      if (FunctionSelectors.AGGREGATES.contains(fn) && (f.name().keyspace() == null || f.name().keyspace().equalsIgnoreCase("system"))) {
+        if (f.arguments().size() != 1) {
+          throw MeridianException.invalid("Invalid number of arguments in call to function system." + fn + ": 1 required but "
+              + f.arguments().size() + " provided");
+        }
+        AggregateFunctions.Spec spec = AggregateFunctions.resolve(fn, fn, FunctionSelectors.build(table, f.arguments().get(0)));
+        return new Output(Kind.AGGREGATE, null, spec.name(), spec.type(), null, spec);
+      }
     }
-    throw MeridianException.invalid("Unsupported selector " + selector.getClass().getSimpleName()
-        + " (arrives with a later release)");
+    FunctionExpr expr = FunctionSelectors.build(table, selector);
+    return new Output(Kind.EXPR, null, expr.name(), expr.type(), expr, null);
   }
 
   List<ColumnSpec> specs(TableMetadata table) {
@@ -132,17 +208,26 @@ final class Selection {
   }
 
   /** One result row from a row view (non-aggregate selections). */
-  List<ByteBuffer> project(RowView row) {
+  List<ByteBuffer> project(RowView row, Terms terms) {
     List<ByteBuffer> out = new ArrayList<>(outputs.size());
     for (Output o : outputs) {
-      out.add(switch (o.kind) {
-        case COLUMN -> row.value(o.column);
-        case WRITETIME -> row.writetime(o.column);
-        case TTL -> row.ttl(o.column);
-        case TOKEN -> CqlTypes.BIGINT.encode(row.token());
-        default -> throw new IllegalStateException("aggregate output in a plain projection");
-      });
+      if (o.isAggregate()) {
+        throw new IllegalStateException("aggregate output in a plain projection");
+      }
+      out.add(value(o, row, terms));
     }
     return out;
+  }
+
+  /** The value of a non-aggregate output for one row; null for aggregate outputs. */
+  static ByteBuffer value(Output o, RowView row, Terms terms) {
+    return switch (o.kind) {
+      case COLUMN -> row.value(o.column);
+      case WRITETIME -> row.writetime(o.column);
+      case TTL -> row.ttl(o.column);
+      case TOKEN -> CqlTypes.BIGINT.encode(row.token());
+      case EXPR -> o.expr.eval(row, terms);
+      default -> null;
+    };
   }
 }

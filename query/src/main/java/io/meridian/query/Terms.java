@@ -6,11 +6,19 @@ import io.meridian.cql.ast.BindMarker;
 import io.meridian.cql.ast.Term;
 import io.meridian.types.CqlType;
 import io.meridian.types.CqlTypes;
+import io.meridian.types.ListType;
+import io.meridian.types.MapType;
+import io.meridian.types.SetType;
+import io.meridian.types.TupleType;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -43,11 +51,16 @@ final class Terms {
         } catch (MeridianException e) {
           throw MeridianException.invalid("Invalid value for " + receiver + " of type " + type.cqlName() + ": " + e.getMessage());
         }
+        return CollectionValues.canonical(type, v);
       }
       return v;
     }
     if (term instanceof Term.TypeCast cast) {
       return evaluate(cast.term(), type, receiver);
+    }
+    if (term instanceof Term.ListLiteral || term instanceof Term.SetLiteral || term instanceof Term.MapLiteral
+        || term instanceof Term.TupleLiteral) {
+      return literal(term, type, receiver);
     }
     if (term instanceof Term.FunctionCall f && f.arguments().isEmpty()) {
       return callNoArgFunction(f.name().name(), type, receiver);
@@ -60,7 +73,77 @@ final class Terms {
           CqlTypes.TIMESTAMP.encode(Instant.ofEpochMilli(clock.currentTimeMicros() / 1000)));
     }
     throw MeridianException.invalid("Unsupported term for " + receiver + ": " + describe(term)
-        + " (collections, tuples, user types and most functions arrive with a later release)");
+        + " (user types and most functions arrive with a later release)");
+  }
+
+  /** A collection or tuple literal, its elements evaluated against the type's element types. */
+  private ByteBuffer literal(Term term, CqlType type, String receiver) {
+    if (term instanceof Term.ListLiteral l && type instanceof ListType lt) {
+      return lt.serializeElements(elements(l.elements(), lt.elementType(), receiver));
+    }
+    if (term instanceof Term.SetLiteral l && type instanceof SetType st) {
+      return st.serializeElements(elements(l.elements(), st.elementType(), receiver));
+    }
+    // {} is parsed as an empty map; for a set receiver it is the empty set.
+    if (term instanceof Term.MapLiteral m && m.entries().isEmpty() && type instanceof SetType st) {
+      return st.serializeElements(List.of());
+    }
+    if (term instanceof Term.MapLiteral m && type instanceof MapType mt) {
+      List<Map.Entry<ByteBuffer, ByteBuffer>> entries = new ArrayList<>(m.entries().size());
+      for (Term.Entry e : m.entries()) {
+        entries.add(new AbstractMap.SimpleImmutableEntry<>(
+            element(e.key(), mt.keyType(), receiver), element(e.value(), mt.valueType(), receiver)));
+      }
+      return mt.serializeEntries(entries);
+    }
+    if (term instanceof Term.TupleLiteral t && type instanceof TupleType tt) {
+      if (t.elements().size() > tt.fieldTypes().size()) {
+        throw MeridianException.invalid("Invalid tuple literal for " + receiver + ": too many elements. Type "
+            + tt.cqlName() + " expects " + tt.fieldTypes().size() + " but got " + t.elements().size());
+      }
+      List<ByteBuffer> fields = new ArrayList<>(tt.fieldTypes().size());
+      for (int i = 0; i < tt.fieldTypes().size(); i++) {
+        ByteBuffer v = i < t.elements().size() ? evaluate(t.elements().get(i), tt.fieldTypes().get(i), receiver) : null;
+        if (BoundValues.isUnset(v)) {
+          throw MeridianException.invalid("Invalid unset value for tuple field number " + i);
+        }
+        fields.add(v);
+      }
+      return tt.serializeFields(fields);
+    }
+    throw MeridianException.invalid("Invalid " + literalName(term) + " for " + receiver + " of type " + type.cqlName());
+  }
+
+  private List<ByteBuffer> elements(List<Term> terms, CqlType elementType, String receiver) {
+    List<ByteBuffer> out = new ArrayList<>(terms.size());
+    for (Term t : terms) {
+      out.add(element(t, elementType, receiver));
+    }
+    return out;
+  }
+
+  private ByteBuffer element(Term t, CqlType elementType, String receiver) {
+    ByteBuffer v = evaluate(t, elementType, receiver);
+    if (v == null) {
+      throw MeridianException.invalid("null is not supported inside collections");
+    }
+    if (BoundValues.isUnset(v)) {
+      throw MeridianException.invalid("Invalid unset value in a collection literal for " + receiver);
+    }
+    return v;
+  }
+
+  private static String literalName(Term term) {
+    if (term instanceof Term.ListLiteral) {
+      return "list literal";
+    }
+    if (term instanceof Term.SetLiteral) {
+      return "set literal";
+    }
+    if (term instanceof Term.MapLiteral) {
+      return "map literal";
+    }
+    return "tuple literal";
   }
 
   private ByteBuffer callNoArgFunction(String name, CqlType type, String receiver) {

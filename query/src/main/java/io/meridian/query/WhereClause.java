@@ -9,6 +9,7 @@ import io.meridian.schema.ColumnMetadata;
 import io.meridian.schema.TableMetadata;
 import io.meridian.storage.PartitionKey;
 import io.meridian.storage.TokenRange;
+import io.meridian.types.CqlType;
 import io.meridian.types.CqlTypes;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ final class WhereClause {
         case GT -> column.type().compare(actual, values.get(0)) > 0;
         case GTE -> column.type().compare(actual, values.get(0)) >= 0;
         case IN -> values.stream().anyMatch(v -> column.type().compare(actual, v) == 0);
+        case CONTAINS, CONTAINS_KEY -> CollectionFilters.contains(column.type(), op == Operator.CONTAINS_KEY, actual, values.get(0));
         default -> throw MeridianException.invalid(op.cql() + " is not supported on column " + column.name());
       };
     }
@@ -122,6 +124,7 @@ final class WhereClause {
             }
           }
           case NEQ -> filters.add(new Filter(column, r.op(), values));
+          case CONTAINS, CONTAINS_KEY -> filters.add(new Filter(column, r.op(), values));
           default -> throw MeridianException.invalid(r.op().cql() + " restrictions are not supported on column "
               + column.name() + " of type " + column.type().cqlName());
         }
@@ -416,6 +419,9 @@ final class WhereClause {
       for (Term t : in.values()) {
         values.add(nonNull(column, terms.evaluate(t, column.type(), column.name())));
       }
+    } else if (op == Operator.CONTAINS || op == Operator.CONTAINS_KEY) {
+      CqlType elementType = CollectionFilters.elementType(column, op == Operator.CONTAINS_KEY);
+      values.add(nonNull(column, terms.evaluate(value, elementType, column.name())));
     } else {
       values.add(nonNull(column, terms.evaluate(value, column.type(), column.name())));
     }
