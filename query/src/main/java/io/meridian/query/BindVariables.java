@@ -188,8 +188,13 @@ final class BindVariables {
         if (cr.op() == io.meridian.cql.ast.Operator.CONTAINS || cr.op() == io.meridian.cql.ast.Operator.CONTAINS_KEY) {
           type = CollectionFilters.elementType(c, cr.op() == io.meridian.cql.ast.Operator.CONTAINS_KEY);
         }
+        String receiver = c.name();
+        if (cr.op() == io.meridian.cql.ast.Operator.IN && cr.value() instanceof BindMarker) {
+          type = WhereClause.inListType(c);
+          receiver = "in(" + c.name() + ")";
+        }
         for (BindMarker m : markers(cr.value())) {
-          vars[m.index()] = new Variable(name(m, c.name()), type, t.keyspace(), t.name());
+          vars[m.index()] = new Variable(name(m, receiver), type, t.keyspace(), t.name());
         }
         describeLiteral(cr.value(), type, c.name(), t, vars);
       } else if (r instanceof Relation.TokenRelation tr && tr.value() instanceof BindMarker m) {

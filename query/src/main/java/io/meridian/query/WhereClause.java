@@ -1,6 +1,7 @@
 package io.meridian.query;
 
 import io.meridian.common.MeridianException;
+import io.meridian.cql.ast.BindMarker;
 import io.meridian.cql.ast.Operator;
 import io.meridian.cql.ast.Relation;
 import io.meridian.cql.ast.Term;
@@ -11,6 +12,7 @@ import io.meridian.storage.PartitionKey;
 import io.meridian.storage.TokenRange;
 import io.meridian.types.CqlType;
 import io.meridian.types.CqlTypes;
+import io.meridian.types.ListType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -413,8 +415,17 @@ final class WhereClause {
   private static List<ByteBuffer> relationValues(ColumnMetadata column, Operator op, Term value, Terms terms) {
     List<ByteBuffer> values = new ArrayList<>();
     if (op == Operator.IN) {
+      if (value instanceof BindMarker marker) {
+        // IN ? binds the whole list at once (a list of the column's type, as in Cassandra).
+        ListType listType = inListType(column);
+        ByteBuffer list = nonNull(column, terms.evaluate(marker, listType, "in(" + column.name() + ")"));
+        for (ByteBuffer element : listType.elements(list)) {
+          values.add(element);
+        }
+        return values;
+      }
       if (!(value instanceof Term.InValues in)) {
-        throw MeridianException.invalid("IN with a single bind marker (IN ?) is not supported yet; use IN (?, ?, ...)");
+        throw MeridianException.invalid("Invalid IN restriction on " + column.name() + ": expected (value, ...) or a single bind marker");
       }
       for (Term t : in.values()) {
         values.add(nonNull(column, terms.evaluate(t, column.type(), column.name())));
@@ -426,6 +437,11 @@ final class WhereClause {
       values.add(nonNull(column, terms.evaluate(value, column.type(), column.name())));
     }
     return values;
+  }
+
+  /** The type a single IN bind marker carries: a list of the column's values. */
+  static ListType inListType(ColumnMetadata column) {
+    return new ListType(column.type().freeze(), false);
   }
 
   private static ByteBuffer nonNull(ColumnMetadata column, ByteBuffer v) {

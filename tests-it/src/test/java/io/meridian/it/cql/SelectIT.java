@@ -286,6 +286,27 @@ class SelectIT extends CqlTestSupport {
   }
 
   @Test
+  void inWithOneBindMarkerTakesAList() {
+    PreparedStatement p = session.prepare("SELECT k, c1, c2 FROM " + grid + " WHERE k IN ? AND c1 = 1 AND c2 IN ?");
+    // Described as Cassandra does: a list of the column's type, named in(column).
+    ColumnDefinitions vars = p.getVariableDefinitions();
+    assertEquals("in(k)", vars.get(0).getName().asInternal());
+    assertEquals(com.datastax.oss.driver.api.core.type.DataTypes.listOf(com.datastax.oss.driver.api.core.type.DataTypes.INT),
+        vars.get(0).getType());
+    List<String> got = new ArrayList<>();
+    for (Row r : session.execute(p.bind(List.of(2, 0), List.of(3, 1)))) {
+      got.add(r.getInt("k") + ":" + r.getInt("c1") + ":" + r.getInt("c2"));
+    }
+    // Each partition's rows in clustering order; the partitions themselves in ring order.
+    assertEquals(4, got.size(), got.toString());
+    assertTrue(got.containsAll(List.of("0:1:1", "0:1:3", "2:1:1", "2:1:3")), got.toString());
+    assertTrue(got.indexOf("0:1:1") < got.indexOf("0:1:3") && got.indexOf("2:1:1") < got.indexOf("2:1:3"), got.toString());
+    // A key listed twice selects its partition once.
+    assertEquals(1, session.execute(p.bind(List.of(1, 1), List.of(0))).all().size());
+    assertError(InvalidQueryException.class, () -> session.execute(p.bind(null, List.of(1))), "null", "k");
+  }
+
+  @Test
   void orderByWithInOnSeveralPartitionsCannotBePaged() {
     // The Java driver always pages; Cassandra refuses to sort IN results across partitions then.
     // (The unpaged, sorted case is checked through the Python driver, which can turn paging off.)
