@@ -1,6 +1,7 @@
 package io.meridian.query;
 
 import io.meridian.storage.Cell;
+import io.meridian.storage.DeletionTime;
 import io.meridian.types.CqlType;
 import io.meridian.types.ListType;
 import io.meridian.types.MapType;
@@ -21,12 +22,16 @@ import java.util.Map;
  *   <li>list: path = an 8-byte ordering key (see {@link #listPaths}), value = element bytes.
  * </ul>
  *
- * <p>Storage keeps one last-write-wins cell per (column, path) but has no per-column deletion, so
- * a whole-collection deletion (DELETE c, or the implicit one before c = value) is written as a
- * <em>deletion marker</em>: a live cell of the column with the empty path and an empty value. Its
- * timestamp shadows every element cell of the column at or before it, and the newest marker wins
- * by ordinary last-write-wins. Markers are never element cells because element paths are never
- * empty (a set or map key of an empty blob is refused, see {@link #path}).
+ * <p>Storage keeps one last-write-wins cell per (column, path). A whole-collection deletion
+ * (DELETE c, c = null, or the implicit one before c = value) is a storage column deletion
+ * ({@link io.meridian.storage.RowUpdate#columnDeletions()}), which shadows every element cell of
+ * the column at or before its timestamp; storage drops shadowed elements itself, so reads only
+ * see surviving elements.
+ *
+ * <p>Element paths are never empty (a set or map key of an empty blob is refused, see {@link
+ * #path}). Earlier builds wrote <em>deletion markers</em> instead: live cells with the empty path
+ * and an empty value whose timestamp shadowed older elements. {@link #assemble} still honours and
+ * hides them, so such data reads as before.
  */
 final class CollectionCells {
   private static final byte[] EMPTY = new byte[0];
@@ -35,16 +40,20 @@ final class CollectionCells {
 
   private CollectionCells() {}
 
-  /** The marker written before an overwrite: shadows what was there, not the new elements at {@code ts}. */
-  static Cell overwriteMarker(String column, long timestampMicros) {
-    return Cell.live(column, EMPTY, timestampMicros - 1);
+  /**
+   * The column deletion written before an overwrite at {@code ts}: shadows what was there, not the
+   * new elements written at {@code ts}.
+   */
+  static DeletionTime overwriteDeletion(long timestampMicros, int nowSeconds) {
+    return new DeletionTime(timestampMicros - 1, nowSeconds);
   }
 
-  /** The marker of DELETE c: shadows every element written at or before {@code ts}. */
-  static Cell deletionMarker(String column, long timestampMicros) {
-    return Cell.live(column, EMPTY, timestampMicros);
+  /** The column deletion of DELETE c and c = null: shadows every element written at or before {@code ts}. */
+  static DeletionTime deletion(long timestampMicros, int nowSeconds) {
+    return new DeletionTime(timestampMicros, nowSeconds);
   }
 
+  /** A deletion marker written by earlier builds (see the class comment); never an element. */
   static boolean isMarker(Cell cell) {
     return cell.path().length == 0;
   }
@@ -125,7 +134,7 @@ final class CollectionCells {
 
   /**
    * Reassembles a multi-cell collection from the row's live cells of that column (any order;
-   * markers included), or null if no element is live. {@code minTimestampExclusive} shadows older
+   * legacy markers are honoured and hidden), or null if no element is live. {@code minTimestampExclusive} shadows older
    * element cells (a dropped column's drop time, or Long.MIN_VALUE).
    */
   static ByteBuffer assemble(CqlType type, List<Cell> cells, long minTimestampExclusive) {

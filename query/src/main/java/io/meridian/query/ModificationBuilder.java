@@ -114,8 +114,8 @@ final class ModificationBuilder {
       ck.add(keyValue(c, values, "Some clustering keys are missing: "));
     }
     PartitionKey key = partitionKey(table, pk);
-    List<Cell> regular = new ArrayList<>();
-    List<Cell> statics = new ArrayList<>();
+    RowChanges regular = new RowChanges();
+    RowChanges statics = new RowChanges();
     for (Map.Entry<ColumnMetadata, ByteBuffer> e : values.entrySet()) {
       ColumnMetadata c = e.getKey();
       if (c.isPrimaryKey() || BoundValues.isUnset(e.getValue())) {
@@ -125,12 +125,13 @@ final class ModificationBuilder {
     }
     List<RowUpdate> rows = new ArrayList<>();
     if (!statics.isEmpty()) {
-      rows.add(new RowUpdate(RowUpdate.STATIC_CLUSTERING, DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, statics));
+      rows.add(statics.update(RowUpdate.STATIC_CLUSTERING));
     }
     if (!table.clusteringColumns().isEmpty() || !regular.isEmpty() || statics.isEmpty()) {
       // The primary key liveness marker: the row exists even if every regular column is null.
       int livenessDeletion = ttl > 0 ? nowSeconds + ttl : Cell.NO_DELETION_TIME;
-      rows.add(new RowUpdate(KeyEncoder.clustering(table, ck), DeletionTime.LIVE, ts, ttl, livenessDeletion, regular));
+      rows.add(new RowUpdate(KeyEncoder.clustering(table, ck), DeletionTime.LIVE, ts, ttl, livenessDeletion,
+          regular.cells, regular.columnDeletions));
     }
     return List.of(new Mutation(table.id(), key, DeletionTime.LIVE, List.of(), rows));
   }
@@ -141,17 +142,17 @@ final class ModificationBuilder {
     }
     long ts = timestamp(update.attributes(), batchTimestamp);
     int ttl = ttl(table, update.attributes());
-    List<Cell> regular = new ArrayList<>();
-    List<Cell> statics = new ArrayList<>();
+    RowChanges regular = new RowChanges();
+    RowChanges statics = new RowChanges();
     for (Assignment a : update.assignments()) {
       ColumnMetadata c = WhereClause.column(table, a.column());
       if (c.isPrimaryKey()) {
         throw MeridianException.invalid("PRIMARY KEY part " + c.name() + " found in SET part");
       }
-      List<Cell> target = c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular;
+      RowChanges target = c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular;
       if (!(a instanceof Assignment.SetValue set)) {
         if (c.type().isMultiCell()) {
-          target.addAll(CollectionOperations.cells(terms, c, a, ts, ttl, nowSeconds));
+          target.cells.addAll(CollectionOperations.cells(terms, c, a, ts, ttl, nowSeconds));
           continue;
         }
         if (a instanceof Assignment.Add || a instanceof Assignment.Subtract || a instanceof Assignment.Prepend) {
@@ -175,11 +176,11 @@ final class ModificationBuilder {
     for (PartitionKey pk : keys.partitions) {
       List<RowUpdate> rows = new ArrayList<>();
       if (!statics.isEmpty()) {
-        rows.add(new RowUpdate(RowUpdate.STATIC_CLUSTERING, DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, statics));
+        rows.add(statics.update(RowUpdate.STATIC_CLUSTERING));
       }
       if (!regular.isEmpty()) {
         for (byte[] ck : keys.clusterings) {
-          rows.add(new RowUpdate(ck, DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, regular));
+          rows.add(regular.update(ck));
         }
       }
       out.add(new Mutation(table.id(), pk, DeletionTime.LIVE, List.of(), rows));
@@ -209,33 +210,33 @@ final class ModificationBuilder {
           && delete.targets().stream().anyMatch(t -> WhereClause.column(table, t.column()).kind() != ColumnMetadata.Kind.STATIC)) {
         throw MeridianException.invalid("Some clustering keys are missing: " + missingClustering(table, delete.where()));
       }
-      List<Cell> regular = new ArrayList<>();
-      List<Cell> statics = new ArrayList<>();
+      RowChanges regular = new RowChanges();
+      RowChanges statics = new RowChanges();
       for (DeleteTarget t : delete.targets()) {
         ColumnMetadata c = WhereClause.column(table, t.column());
         if (c.isPrimaryKey()) {
           throw MeridianException.invalid("Invalid identifier " + c.name() + " for deletion (should not be a PRIMARY KEY part)");
         }
-        List<Cell> target = c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular;
+        RowChanges target = c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular;
         if (t.field() != null) {
           throw MeridianException.invalid("Deleting user type fields arrives with a later release");
         }
         if (t.key() != null) {
-          target.add(CollectionOperations.deleteElement(terms, c, t.key(), ts, nowSeconds));
+          target.cells.add(CollectionOperations.deleteElement(terms, c, t.key(), ts, nowSeconds));
         } else if (c.type().isMultiCell()) {
-          target.add(CollectionCells.deletionMarker(c.name(), ts));
+          target.deleteColumn(c.name(), CollectionCells.deletion(ts, nowSeconds));
         } else {
-          target.add(Cell.tombstone(c.name(), ts, nowSeconds));
+          target.cells.add(Cell.tombstone(c.name(), ts, nowSeconds));
         }
       }
       for (PartitionKey pk : where.partitionKeys) {
         List<RowUpdate> rows = new ArrayList<>();
         if (!statics.isEmpty()) {
-          rows.add(new RowUpdate(RowUpdate.STATIC_CLUSTERING, DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, statics));
+          rows.add(statics.update(RowUpdate.STATIC_CLUSTERING));
         }
         if (!regular.isEmpty()) {
           for (byte[][] r : where.clusteringRanges) {
-            rows.add(new RowUpdate(r[0], DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, regular));
+            rows.add(regular.update(r[0]));
           }
         }
         out.add(new Mutation(table.id(), pk, DeletionTime.LIVE, List.of(), rows));
@@ -263,6 +264,28 @@ final class ModificationBuilder {
   }
 
   private record Keys(List<PartitionKey> partitions, List<byte[]> clusterings) {}
+
+  /** The cells and column deletions one statement writes to one kind of row (static or regular). */
+  private static final class RowChanges {
+    final List<Cell> cells = new ArrayList<>();
+    final Map<String, DeletionTime> columnDeletions = new LinkedHashMap<>();
+
+    boolean isEmpty() {
+      return cells.isEmpty() && columnDeletions.isEmpty();
+    }
+
+    /** Records a deletion of the multi-cell column {@code column}; the newest one per column is kept. */
+    void deleteColumn(String column, DeletionTime deletion) {
+      if (deletion.isLive()) {
+        return; // an overwrite at the smallest timestamp: nothing can be older
+      }
+      columnDeletions.merge(column, deletion, DeletionTime::supersede);
+    }
+
+    RowUpdate update(byte[] clustering) {
+      return new RowUpdate(clustering, DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, cells, columnDeletions);
+    }
+  }
 
   /** Partitions and full clustering keys named by an UPDATE's WHERE clause. */
   private Keys keys(TableMetadata table, List<Relation> relations, boolean needRows) {
@@ -334,16 +357,22 @@ final class ModificationBuilder {
     return KeyEncoder.partitionKey(table, pk);
   }
 
-  /** A whole-value write; a non-frozen collection replaces all its elements (null or empty: none). */
-  private void addValue(List<Cell> out, ColumnMetadata c, ByteBuffer value, long ts, int ttl) {
+  /**
+   * A whole-value write. A non-frozen collection replaces all its elements: a column deletion just
+   * before {@code ts} shadows the old elements (not the new ones, written at {@code ts}); setting it
+   * to null deletes the column at {@code ts}, like DELETE c.
+   */
+  private void addValue(RowChanges out, ColumnMetadata c, ByteBuffer value, long ts, int ttl) {
     if (!c.type().isMultiCell()) {
-      out.add(cell(c, value, ts, ttl));
+      out.cells.add(cell(c, value, ts, ttl));
       return;
     }
-    out.add(CollectionCells.overwriteMarker(c.name(), ts));
-    if (value != null) {
-      out.addAll(CollectionCells.elementCells(c.type(), c.name(), value, ts, ttl, nowSeconds, false));
+    if (value == null) {
+      out.deleteColumn(c.name(), CollectionCells.deletion(ts, nowSeconds));
+      return;
     }
+    out.deleteColumn(c.name(), CollectionCells.overwriteDeletion(ts, nowSeconds));
+    out.cells.addAll(CollectionCells.elementCells(c.type(), c.name(), value, ts, ttl, nowSeconds, false));
   }
 
   private Cell cell(ColumnMetadata c, ByteBuffer value, long ts, int ttl) {

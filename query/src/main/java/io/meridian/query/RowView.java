@@ -85,8 +85,9 @@ final class RowView {
 
   /**
    * True if the row has something a reader can see: its primary key liveness, a simple cell or a
-   * live collection element. Storage also returns rows kept alive only by collection deletion
-   * markers (see {@link CollectionCells}); a SELECT should skip rows for which this is false.
+   * live collection element. Storage never returns a row held only by column deletions, but may
+   * return one held only by legacy collection deletion markers (see {@link CollectionCells}) or by
+   * cells of dropped columns; a SELECT should skip rows for which this is false.
    */
   boolean hasLiveContent() {
     if (row == null) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Last-write-wins reconciliation, shadowing by deletions, TTL expiry and purge rules. Pure
@@ -37,9 +38,14 @@ final class Reconcile {
     return a.localDeletionTime() >= b.localDeletionTime() ? a : b;
   }
 
-  /** Merges {@code update} into {@code row} (LWW per cell, newest deletion and liveness). */
+  /** Merges {@code update} into {@code row} (LWW per cell, newest deletions and liveness). */
   static void merge(RowState row, RowUpdate update) {
     row.rowDeletion = row.rowDeletion.supersede(update.rowDeletion());
+    for (Map.Entry<String, DeletionTime> e : update.columnDeletions().entrySet()) {
+      if (!e.getValue().isLive()) {
+        row.columnDeletions.merge(e.getKey(), e.getValue(), Reconcile::newer);
+      }
+    }
     long l = update.primaryKeyLivenessMicros();
     if (l >= 0 && (l > row.livenessMicros
         || (l == row.livenessMicros && update.livenessLocalDeletionTime() > row.livenessLocalDeletionTime))) {
@@ -50,6 +56,14 @@ final class Reconcile {
     for (Cell c : update.cells()) {
       row.cells.merge(CellName.of(c), c, Reconcile::winner);
     }
+  }
+
+  /** The newer of two deletions; on a tie the later local deletion time (deterministic). */
+  static DeletionTime newer(DeletionTime a, DeletionTime b) {
+    if (a.markedForDeleteAtMicros() != b.markedForDeleteAtMicros()) {
+      return a.markedForDeleteAtMicros() > b.markedForDeleteAtMicros() ? a : b;
+    }
+    return a.localDeletionTime() >= b.localDeletionTime() ? a : b;
   }
 
   /** Merges a mutation's partition-level deletions into {@code header}. */
@@ -98,25 +112,35 @@ final class Reconcile {
 
   /**
    * Removes from {@code row} everything {@code deletion} shadows (the deletion itself is kept
-   * only if it is the row's own). Returns true if anything changed.
+   * only if it is the row's own), column deletions it covers, and every cell a column deletion of
+   * the row shadows. Returns true if anything changed.
    */
   static boolean dropShadowed(RowState row, DeletionTime deletion) {
-    if (deletion.isLive()) {
-      return false;
-    }
     boolean changed = false;
-    if (row.hasLiveness() && deletion.deletes(row.livenessMicros)) {
-      row.clearLiveness();
-      changed = true;
-    }
-    Iterator<Cell> it = row.cells.values().iterator();
-    while (it.hasNext()) {
-      if (deletion.deletes(it.next().timestampMicros())) {
-        it.remove();
+    if (!deletion.isLive()) {
+      if (row.hasLiveness() && deletion.deletes(row.livenessMicros)) {
+        row.clearLiveness();
         changed = true;
       }
+      Iterator<Cell> it = row.cells.values().iterator();
+      while (it.hasNext()) {
+        if (deletion.deletes(it.next().timestampMicros())) {
+          it.remove();
+          changed = true;
+        }
+      }
+      changed |= row.columnDeletions.values().removeIf(cd -> deletion.deletes(cd.markedForDeleteAtMicros()));
+    }
+    if (!row.columnDeletions.isEmpty()) {
+      changed |= row.cells.values().removeIf(c -> shadowedByColumn(row, c));
     }
     return changed;
+  }
+
+  /** True when a deletion of {@code c}'s column in {@code row} shadows it. */
+  static boolean shadowedByColumn(RowState row, Cell c) {
+    DeletionTime cd = row.columnDeletions.get(c.column());
+    return cd != null && cd.deletes(c.timestampMicros());
   }
 
   /** True when a deletion or expiry at {@code localDeletionTime} may be forgotten. */
@@ -125,7 +149,8 @@ final class Reconcile {
   }
 
   /**
-   * Drops tombstones, expired cells and expired liveness older than the grace period. Must only be
+   * Drops tombstones, column deletions, expired cells and expired liveness older than the grace
+   * period. Must only be
    * called after {@link #dropShadowed} with every deletion that applies to the row.
    */
   static boolean purge(RowState row, int nowSeconds, int gcGraceSeconds) {
@@ -134,6 +159,8 @@ final class Reconcile {
       row.rowDeletion = DeletionTime.LIVE;
       changed = true;
     }
+    changed |= row.columnDeletions.values().removeIf(
+        cd -> purgeable(cd.localDeletionTime(), nowSeconds, gcGraceSeconds));
     if (row.hasLiveness() && row.livenessTtlSeconds > 0
         && purgeable(row.livenessLocalDeletionTime, nowSeconds, gcGraceSeconds)) {
       row.clearLiveness();
@@ -163,14 +190,17 @@ final class Reconcile {
     return changed;
   }
 
-  /** The row as a reader sees it at {@code nowSeconds}, or null if nothing of it is live. */
+  /**
+   * The row as a reader sees it at {@code nowSeconds}, or null if nothing of it is live. Column
+   * deletions are never returned and alone never make a row live.
+   */
   static StoredRow live(byte[] clustering, RowState row, DeletionTime deletion, int nowSeconds) {
     boolean livenessLive = row.hasLiveness()
         && !deletion.deletes(row.livenessMicros)
         && (row.livenessTtlSeconds == 0 || row.livenessLocalDeletionTime > nowSeconds);
     List<Cell> cells = new ArrayList<>(row.cells.size());
     for (Cell c : row.cells.values()) {
-      if (c.isLive(nowSeconds) && !deletion.deletes(c.timestampMicros())) {
+      if (c.isLive(nowSeconds) && !deletion.deletes(c.timestampMicros()) && !shadowedByColumn(row, c)) {
         cells.add(c);
       }
     }

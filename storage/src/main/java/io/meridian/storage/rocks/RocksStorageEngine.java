@@ -434,6 +434,17 @@ public final class RocksStorageEngine implements StorageEngine {
           throw MeridianException.invalid("column name longer than " + ValueCodec.COLUMN_NAME_BYTES_MAX + " bytes");
         }
       }
+      if (r.columnDeletions() == null) {
+        throw MeridianException.invalid("row update has a null column deletion map");
+      }
+      for (var e : r.columnDeletions().entrySet()) {
+        if (e.getKey() == null || e.getValue() == null || e.getValue().isLive()) {
+          throw MeridianException.invalid("column deletion needs a column and a deletion");
+        }
+        if (e.getKey().getBytes(StandardCharsets.UTF_8).length > ValueCodec.COLUMN_NAME_BYTES_MAX) {
+          throw MeridianException.invalid("column name longer than " + ValueCodec.COLUMN_NAME_BYTES_MAX + " bytes");
+        }
+      }
     }
   }
 

@@ -6,7 +6,7 @@ import java.util.TreeMap;
 
 /**
  * Everything stored for one row: its deletion, its primary-key liveness and one cell per
- * (column, path) — the last-write-wins winner. Mutable; owned by one thread at a time.
+ * (column, path) — the last-write-wins winner — and the newest deletion of each column that has one. Mutable; owned by one thread at a time.
  */
 final class RowState {
   static final long NO_LIVENESS = -1;
@@ -16,13 +16,15 @@ final class RowState {
   int livenessTtlSeconds;
   int livenessLocalDeletionTime = Cell.NO_DELETION_TIME;
   final TreeMap<CellName, Cell> cells = new TreeMap<>();
+  /** Per-column deletions: each shadows the cells of its column with timestamp <= it. */
+  final TreeMap<String, DeletionTime> columnDeletions = new TreeMap<>();
 
   boolean hasLiveness() {
     return livenessMicros >= 0;
   }
 
   boolean isEmpty() {
-    return rowDeletion.isLive() && !hasLiveness() && cells.isEmpty();
+    return rowDeletion.isLive() && !hasLiveness() && cells.isEmpty() && columnDeletions.isEmpty();
   }
 
   void clearLiveness() {
@@ -38,6 +40,7 @@ final class RowState {
     c.livenessTtlSeconds = livenessTtlSeconds;
     c.livenessLocalDeletionTime = livenessLocalDeletionTime;
     c.cells.putAll(cells);
+    c.columnDeletions.putAll(columnDeletions);
     return c;
   }
 }

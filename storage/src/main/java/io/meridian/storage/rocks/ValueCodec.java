@@ -11,7 +11,8 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * Versioned, checksummed values. Every value is {@code [format u8][kind u8][body][crc32c i32]}, the
+ * Versioned, checksummed values. Rows are written in format 2 and read in formats 1 (no column
+ * deletions) and 2; partition headers are written and read in format 1. Every value is {@code [format u8][kind u8][body][crc32c i32]}, the
  * checksum covering every byte before it. Integers are big-endian.
  *
  * <pre>
@@ -24,7 +25,9 @@ import java.util.zip.CRC32C;
  *   CELL_COUNT_OFFSET          i32  number of cells, then the cells sorted by (column, path):
  *     u16 column length, column UTF-8, i32 path length, path, u8 flags (bit 0 = tombstone),
  *     [i32 value length, value]  (absent for a tombstone), i64 timestamp, i32 ttl, i32 ldt
- * partition header (kind 2):
+ *   format 2 only, after the cells: i32 number of column deletions, then per column deletion
+ *     (distinct columns): u16 column length, column UTF-8, i64 markedForDeleteAt, i32 ldt
+ * partition header (kind 2, format 1):
  *   PARTITION_DELETION_AT_OFFSET i64, PARTITION_DELETION_LDT_OFFSET i32,
  *   RANGE_TOMBSTONE_COUNT_OFFSET i32, then per range tombstone:
  *     i32 start length, start, i32 end length (-1 = open end), end, i64 markedForDeleteAt, i32 ldt
@@ -32,6 +35,8 @@ import java.util.zip.CRC32C;
  */
 final class ValueCodec {
   static final byte FORMAT_V1 = 1;
+  /** Format 1 plus per-column deletions after the cells; rows only. */
+  static final byte FORMAT_V2 = 2;
   static final byte KIND_ROW = 1;
   static final byte KIND_PARTITION_HEADER = 2;
 
@@ -65,8 +70,12 @@ final class ValueCodec {
         size += 4 + c.value().length;
       }
     }
+    size += 4;
+    for (String column : row.columnDeletions.keySet()) {
+      size += 2 + utf8(column).length + 8 + 4;
+    }
     ByteBuffer b = ByteBuffer.allocate(size);
-    b.put(FORMAT_V1).put(KIND_ROW);
+    b.put(FORMAT_V2).put(KIND_ROW);
     b.putLong(row.rowDeletion.markedForDeleteAtMicros()).putInt(row.rowDeletion.localDeletionTime());
     b.putLong(row.livenessMicros).putInt(row.livenessTtlSeconds).putInt(row.livenessLocalDeletionTime);
     b.putInt(row.cells.size());
@@ -80,13 +89,19 @@ final class ValueCodec {
       }
       b.putLong(c.timestampMicros()).putInt(c.ttlSeconds()).putInt(c.localDeletionTime());
     }
+    b.putInt(row.columnDeletions.size());
+    for (var e : row.columnDeletions.entrySet()) {
+      byte[] name = utf8(e.getKey());
+      b.putShort((short) name.length).put(name);
+      b.putLong(e.getValue().markedForDeleteAtMicros()).putInt(e.getValue().localDeletionTime());
+    }
     Invariants.check(b.remaining() == CHECKSUM_BYTES, "row encoding size: %d bytes left", b.remaining());
     b.putInt(crc(b.array(), size - CHECKSUM_BYTES));
     return b.array();
   }
 
   static RowState decodeRow(byte[] key, byte[] value) {
-    ByteBuffer b = verified(key, value, KIND_ROW);
+    ByteBuffer b = verified(key, value, KIND_ROW, true);
     try {
       RowState row = new RowState();
       b.position(ROW_DELETION_AT_OFFSET);
@@ -111,6 +126,19 @@ final class ValueCodec {
           throw new StorageCorruptionException("duplicate cell " + c.column(), key);
         }
       }
+      if (value[FORMAT_OFFSET] == FORMAT_V2) {
+        int deletions = b.getInt();
+        if (deletions < 0 || deletions > b.remaining()) {
+          throw new StorageCorruptionException("column deletion count " + deletions, key);
+        }
+        for (int i = 0; i < deletions; i++) {
+          String column = new String(bytes(b, b.getShort() & 0xFFFF, key), StandardCharsets.UTF_8);
+          DeletionTime d = deletion(b.getLong(), b.getInt());
+          if (d.isLive() || row.columnDeletions.put(column, d) != null) {
+            throw new StorageCorruptionException("column deletion of " + column, key);
+          }
+        }
+      }
       if (b.remaining() != 0) {
         throw new StorageCorruptionException(b.remaining() + " trailing bytes in row", key);
       }
@@ -133,6 +161,13 @@ final class ValueCodec {
       Invariants.check(!c.isTombstone() || c.ttlSeconds() == 0, "tombstone without ttl");
       Invariants.check(row.rowDeletion.isLive() || !row.rowDeletion.deletes(c.timestampMicros()),
           "row holds a cell its own deletion shadows");
+      Invariants.check(!Reconcile.shadowedByColumn(row, c), "row holds a cell a column deletion shadows");
+    }
+    for (var e : row.columnDeletions.entrySet()) {
+      Invariants.check(utf8(e.getKey()).length <= COLUMN_NAME_BYTES_MAX, "column name too long");
+      Invariants.check(!e.getValue().isLive(), "column deletion of %s is live", e.getKey());
+      Invariants.check(row.rowDeletion.isLive() || !row.rowDeletion.deletes(e.getValue().markedForDeleteAtMicros()),
+          "row holds a column deletion its own deletion covers");
     }
   }
 
@@ -178,7 +213,7 @@ final class ValueCodec {
   }
 
   static PartitionHeader decodeHeader(byte[] key, byte[] value) {
-    ByteBuffer b = verified(key, value, KIND_PARTITION_HEADER);
+    ByteBuffer b = verified(key, value, KIND_PARTITION_HEADER, false);
     try {
       PartitionHeader h = new PartitionHeader();
       b.position(PARTITION_DELETION_AT_OFFSET);
@@ -208,7 +243,8 @@ final class ValueCodec {
 
   // ---------------------------------------------------------------- helpers
 
-  private static ByteBuffer verified(byte[] key, byte[] value, byte kind) {
+  /** Checks length, checksum, format (1, or also 2 when {@code v2Allowed}) and kind. */
+  private static ByteBuffer verified(byte[] key, byte[] value, byte kind, boolean v2Allowed) {
     if (value.length < KIND_OFFSET + 1 + CHECKSUM_BYTES) {
       throw new StorageCorruptionException("value of " + value.length + " bytes", key);
     }
@@ -217,7 +253,7 @@ final class ValueCodec {
     if (stored != crc(value, value.length - CHECKSUM_BYTES)) {
       throw new StorageCorruptionException("checksum mismatch", key);
     }
-    if (value[FORMAT_OFFSET] != FORMAT_V1) {
+    if (value[FORMAT_OFFSET] != FORMAT_V1 && !(v2Allowed && value[FORMAT_OFFSET] == FORMAT_V2)) {
       throw new StorageCorruptionException("unknown value format " + value[FORMAT_OFFSET], key);
     }
     if (value[KIND_OFFSET] != kind) {

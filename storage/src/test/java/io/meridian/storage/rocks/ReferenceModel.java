@@ -126,6 +126,10 @@ final class ReferenceModel {
     }
     boolean livenessLive = liveness != null && liveness.primaryKeyLivenessMicros() > deletedAt
         && (liveness.livenessTtlSeconds() == 0 || liveness.livenessLocalDeletionTime() > now);
+    TreeMap<String, Long> columnDeletedAt = new TreeMap<>();
+    for (RowUpdate u : updates) {
+      u.columnDeletions().forEach((column, d) -> columnDeletedAt.merge(column, d.markedForDeleteAtMicros(), Math::max));
+    }
     TreeMap<CellName, Cell> winners = new TreeMap<>();
     for (RowUpdate u : updates) {
       for (Cell c : u.cells()) {
@@ -134,7 +138,8 @@ final class ReferenceModel {
     }
     List<Cell> cells = new ArrayList<>();
     for (Cell c : winners.values()) {
-      if (c.timestampMicros() > deletedAt && c.isLive(now)) {
+      if (c.timestampMicros() > deletedAt && c.timestampMicros() > columnDeletedAt.getOrDefault(c.column(), Long.MIN_VALUE)
+          && c.isLive(now)) {
         cells.add(c);
       }
     }

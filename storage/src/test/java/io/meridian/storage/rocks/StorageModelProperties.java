@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -234,8 +235,11 @@ class StorageModelProperties {
       case 1 -> timestamps().map(ts -> new long[] {ts, 0, Cell.NO_DELETION_TIME});
       default -> Arbitraries.just(new long[] {-1, 0, Cell.NO_DELETION_TIME});
     });
-    return Combinators.combine(clusterings(), rowDeletion, liveness, cells().list().ofMaxSize(3))
-        .as((c, d, l, cs) -> new RowUpdate(c, d, l[0], (int) l[1], (int) l[2], cs));
+    Arbitrary<Map<String, DeletionTime>> columnDeletions = Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(3, Arbitraries.just(Map.<String, DeletionTime>of())),
+        net.jqwik.api.Tuple.of(1, Arbitraries.maps(Arbitraries.of("a", "b"), deletions()).ofMinSize(1).ofMaxSize(2)));
+    return Combinators.combine(clusterings(), rowDeletion, liveness, cells().list().ofMaxSize(3), columnDeletions)
+        .as((c, d, l, cs, cd) -> new RowUpdate(c, d, l[0], (int) l[1], (int) l[2], cs, cd));
   }
 
   static Arbitrary<Mutation> mutations() {
@@ -263,6 +267,8 @@ class StorageModelProperties {
             .collect(Collectors.joining())
         + m.rows().stream().map(r -> " row " + ReferenceModel.hex(r.clustering())
             + (r.rowDeletion().isLive() ? "" : " del@" + r.rowDeletion().markedForDeleteAtMicros())
+            + r.columnDeletions().entrySet().stream().map(e -> " cdel " + e.getKey() + "@"
+                + e.getValue().markedForDeleteAtMicros() + "/" + e.getValue().localDeletionTime()).collect(Collectors.joining())
             + " live=" + r.primaryKeyLivenessMicros() + "/" + r.livenessTtlSeconds() + "/" + r.livenessLocalDeletionTime()
             + r.cells().stream().map(c -> " " + c.column() + ":" + ReferenceModel.hex(c.path()) + "="
                 + (c.value() == null ? "null" : ReferenceModel.hex(c.value())) + "@" + c.timestampMicros()
