@@ -372,17 +372,29 @@ public final class RocksStorageEngine implements StorageEngine {
   }
 
   private CompletableFuture<Void> enqueue(List<Mutation> mutations, List<RocksTablet> owners) {
-    lifecycle.readLock().lock();
-    try {
-      checkOpen();
+    return offer(() -> {
       for (RocksTablet tablet : owners) {
         List<RocksTablet> current = tables.get(tablet.tableId());
         if (current == null || current.get(tablet.index()) != tablet) {
           throw unknownTable(tablet.tableId());
         }
       }
+    }, f -> new Write(mutations, f));
+  }
+
+  /**
+   * Queues a task for the committer while the engine is open: {@code checkOpenState} runs under
+   * the lifecycle lock, so a table cannot be dropped between the check and the offer. Failures
+   * come back as a failed future, never thrown.
+   */
+  private CompletableFuture<Void> offer(Runnable checkOpenState,
+                                        java.util.function.Function<CompletableFuture<Void>, Task> task) {
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      checkOpenState.run();
       CompletableFuture<Void> f = new CompletableFuture<>();
-      if (!queue.offer(new Write(mutations, f))) {
+      if (!queue.offer(task.apply(f))) {
         throw queueFull();
       }
       return f;
@@ -449,19 +461,7 @@ public final class RocksStorageEngine implements StorageEngine {
   }
 
   private CompletableFuture<Void> submitControl(ControlKind kind, UUID tableId, Runnable action) {
-    lifecycle.readLock().lock();
-    try {
-      checkOpen();
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      if (!queue.offer(new Control(kind, tableId, f, action))) {
-        throw queueFull();
-      }
-      return f;
-    } catch (MeridianException e) {
-      return CompletableFuture.failedFuture(e);
-    } finally {
-      lifecycle.readLock().unlock();
-    }
+    return offer(() -> { }, f -> new Control(kind, tableId, f, action));
   }
 
   /** Starts a full purge pass (or joins the next one); completes when the pass is done. */
