@@ -30,6 +30,12 @@ public interface StorageEngine extends AutoCloseable {
     return tabletFor(mutation.tableId(), mutation.key().token()).apply(mutation);
   }
 
+  /** Routes to the tablet owning {@code key} and applies conditionally: see {@link Tablet#applyConditionally}. */
+  default <T> CompletableFuture<T> applyConditionally(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds,
+                                                      ConditionalWrite<T> write) {
+    return tabletFor(tableId, key.token()).applyConditionally(key, range, nowSeconds, write);
+  }
+
   /**
    * Applies all the mutations or none of them (one log entry / one storage batch), even across
    * tablets. Durable when the future completes.

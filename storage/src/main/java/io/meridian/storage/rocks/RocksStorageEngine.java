@@ -5,6 +5,7 @@ import io.meridian.common.CqlErrorCode;
 import io.meridian.common.Invariants;
 import io.meridian.common.MeridianException;
 import io.meridian.storage.CommitPolicy;
+import io.meridian.storage.ConditionalWrite;
 import io.meridian.storage.DeletionTime;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.PartitionData;
@@ -372,14 +373,39 @@ public final class RocksStorageEngine implements StorageEngine {
   }
 
   private CompletableFuture<Void> enqueue(List<Mutation> mutations, List<RocksTablet> owners) {
-    return offer(() -> {
-      for (RocksTablet tablet : owners) {
-        List<RocksTablet> current = tables.get(tablet.tableId());
-        if (current == null || current.get(tablet.index()) != tablet) {
-          throw unknownTable(tablet.tableId());
-        }
+    return offer(() -> owners.forEach(this::checkCurrent), f -> new Write(mutations, f));
+  }
+
+  /**
+   * Queues a read-decide-write step. It runs on the committer thread after every write queued
+   * before it is committed, so its read sees them, and its own mutations are committed before any
+   * write queued after it is staged.
+   */
+  <T> CompletableFuture<T> submitConditional(RocksTablet tablet, PartitionKey key, ReadRange range, int nowSeconds,
+                                             ConditionalWrite<T> write) {
+    try {
+      checkRange(range);
+      if (key == null || key.serialized() == null || write == null) {
+        throw MeridianException.invalid("conditional write needs a partition key and a decision");
       }
-    }, f -> new Write(mutations, f));
+      if (!tablet.range().contains(key.token())) {
+        throw MeridianException.invalid("conditional write for token " + key.token() + " sent to " + tablet);
+      }
+    } catch (MeridianException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Object> f = offer(() -> checkCurrent(tablet),
+        g -> new Conditional(tablet, key, range, nowSeconds, write, g));
+    @SuppressWarnings("unchecked")
+    CompletableFuture<T> typed = (CompletableFuture<T>) (CompletableFuture<?>) f;
+    return typed;
+  }
+
+  private void checkCurrent(RocksTablet tablet) {
+    List<RocksTablet> current = tables.get(tablet.tableId());
+    if (current == null || current.get(tablet.index()) != tablet) {
+      throw unknownTable(tablet.tableId());
+    }
   }
 
   /**
@@ -387,13 +413,13 @@ public final class RocksStorageEngine implements StorageEngine {
    * the lifecycle lock, so a table cannot be dropped between the check and the offer. Failures
    * come back as a failed future, never thrown.
    */
-  private CompletableFuture<Void> offer(Runnable checkOpenState,
-                                        java.util.function.Function<CompletableFuture<Void>, Task> task) {
+  private <F> CompletableFuture<F> offer(Runnable checkOpenState,
+                                         java.util.function.Function<CompletableFuture<F>, Task> task) {
     lifecycle.readLock().lock();
     try {
       checkOpen();
       checkOpenState.run();
-      CompletableFuture<Void> f = new CompletableFuture<>();
+      CompletableFuture<F> f = new CompletableFuture<>();
       if (!queue.offer(task.apply(f))) {
         throw queueFull();
       }
@@ -486,10 +512,14 @@ public final class RocksStorageEngine implements StorageEngine {
     return purgePassesCompleted.get();
   }
 
-  private sealed interface Task permits Write, Control {}
+  private sealed interface Task permits Write, Control, Conditional {}
 
   /** One queued write: its mutations land in the same WriteBatch, all or none. */
   private record Write(List<Mutation> mutations, CompletableFuture<Void> future) implements Task {}
+
+  /** One queued read-decide-write step on one partition. */
+  private record Conditional(RocksTablet tablet, PartitionKey key, ReadRange range, int nowSeconds,
+                             ConditionalWrite<?> write, CompletableFuture<Object> future) implements Task {}
 
   private enum ControlKind { TRUNCATE, DROP, PURGE, RUN }
 
@@ -531,6 +561,14 @@ public final class RocksStorageEngine implements StorageEngine {
             failTask(t, new MeridianException(CqlErrorCode.SERVER_ERROR, "storage engine failed earlier", failure));
           } else if (t instanceof Write w) {
             group.add(w);
+          } else if (t instanceof Conditional c) {
+            // The read must see every earlier write, so the group so far is committed first.
+            commitGroup(group);
+            group.clear();
+            Write decided = decide(c);
+            if (decided != null) {
+              group.add(decided);
+            }
           } else {
             commitGroup(group);
             group.clear();
@@ -562,9 +600,64 @@ public final class RocksStorageEngine implements StorageEngine {
   private static void failTask(Task t, Throwable e) {
     if (t instanceof Write w) {
       w.future.completeExceptionally(e);
+    } else if (t instanceof Conditional c) {
+      c.future.completeExceptionally(e);
     } else {
       ((Control) t).future.completeExceptionally(e);
     }
+  }
+
+  /**
+   * Reads the partition and runs the caller's decision on the committer thread. Returns the write
+   * to commit with the next group, or null when there is nothing to write (the future is then
+   * already complete). A decision that throws fails only its own future.
+   */
+  private Write decide(Conditional c) {
+    if (!tables.containsKey(c.tablet.tableId())) {
+      c.future.completeExceptionally(unknownTable(c.tablet.tableId()));
+      return null;
+    }
+    Optional<PartitionData> current;
+    Snapshot snapshot = db.getSnapshot();
+    try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+      current = readOne(ro, snapshot, KeyCodec.partitionPrefix(c.tablet.tableId(), c.key), c.key, c.range, c.nowSeconds);
+    } catch (RocksDBException e) {
+      c.future.completeExceptionally(new MeridianException(CqlErrorCode.READ_FAILURE,
+          "read for a conditional write failed in table " + c.tablet.tableId() + ": " + e.getMessage(), e));
+      return null;
+    } finally {
+      db.releaseSnapshot(snapshot);
+    }
+    ConditionalWrite.Decision<?> decision;
+    try {
+      decision = c.write.decide(current);
+      if (decision == null) {
+        throw MeridianException.server("conditional write returned no decision", null);
+      }
+      for (Mutation m : decision.mutations()) {
+        validate(m);
+        if (!m.tableId().equals(c.tablet.tableId()) || !Arrays.equals(m.key().serialized(), c.key.serialized())) {
+          throw MeridianException.server("conditional write produced a mutation outside the partition it read", null);
+        }
+      }
+    } catch (RuntimeException e) {
+      c.future.completeExceptionally(e);
+      return null;
+    }
+    Object result = decision.result();
+    if (decision.mutations().isEmpty()) {
+      c.future.complete(result);
+      return null;
+    }
+    CompletableFuture<Void> applied = new CompletableFuture<>();
+    applied.whenComplete((v, e) -> {
+      if (e != null) {
+        c.future.completeExceptionally(e);
+      } else {
+        c.future.complete(result);
+      }
+    });
+    return new Write(decision.mutations(), applied);
   }
 
   /** Read-modify-write of every row the group touches, in one batch; later mutations see earlier ones. */

@@ -1,6 +1,9 @@
 package io.meridian.storage.rocks;
 
 import io.meridian.storage.Mutation;
+import io.meridian.storage.ConditionalWrite;
+import io.meridian.storage.PartitionKey;
+import io.meridian.storage.ReadRange;
 import io.meridian.storage.Tablet;
 import io.meridian.storage.TokenRange;
 import java.util.UUID;
@@ -36,6 +39,12 @@ final class RocksTablet implements Tablet {
   @Override
   public CompletableFuture<Void> apply(Mutation mutation) {
     return engine.submit(this, mutation);
+  }
+
+  @Override
+  public <T> CompletableFuture<T> applyConditionally(PartitionKey key, ReadRange range, int nowSeconds,
+                                                     ConditionalWrite<T> write) {
+    return engine.submitConditional(this, key, range, nowSeconds, write);
   }
 
   @Override
