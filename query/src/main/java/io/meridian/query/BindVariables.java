@@ -106,6 +106,7 @@ final class BindVariables {
         }
       }
       describeRelations(update.where(), t, vars);
+      describeConditions(update.conditions(), t, vars);
     } else if (m instanceof Delete delete) {
       for (io.meridian.cql.ast.DeleteTarget target : delete.targets()) {
         if (target.key() instanceof BindMarker marker) {
@@ -116,6 +117,36 @@ final class BindVariables {
         }
       }
       describeRelations(delete.where(), t, vars);
+      describeConditions(delete.conditions(), t, vars);
+    }
+  }
+
+  /** Markers of IF conditions: {@code c = ?}, {@code c IN ?}, {@code c[?] = ?}, {@code c CONTAINS ?}... */
+  private static void describeConditions(List<io.meridian.cql.ast.Condition> conditions, TableMetadata t, Variable[] vars) {
+    for (io.meridian.cql.ast.Condition cond : conditions) {
+      ColumnMetadata c = WhereClause.column(t, cond.column());
+      CqlType type = Conditions.receiverType(c, cond);
+      String name = cond.key() == null ? c.name() : "value(" + c.name() + ")";
+      if (cond.key() instanceof BindMarker k) {
+        CqlType keyType = c.type() instanceof MapType mt ? mt.keyType() : CqlTypes.INT;
+        vars[k.index()] = new Variable(name(k, c.type() instanceof MapType ? "key(" + c.name() + ")" : "idx(" + c.name() + ")"),
+            keyType, t.keyspace(), t.name());
+      }
+      if (cond.op() == io.meridian.cql.ast.Operator.IN) {
+        if (cond.value() instanceof BindMarker m) {
+          vars[m.index()] = new Variable(name(m, "in(" + name + ")"), new ListType(type, false), t.keyspace(), t.name());
+        } else if (cond.value() instanceof Term.InValues in) {
+          for (Term v : in.values()) {
+            if (v instanceof BindMarker m) {
+              vars[m.index()] = new Variable(name(m, name), type, t.keyspace(), t.name());
+            }
+          }
+        }
+      } else if (cond.value() instanceof BindMarker m) {
+        vars[m.index()] = new Variable(name(m, name), type, t.keyspace(), t.name());
+      } else {
+        describeLiteral(cond.value(), type, name, t, vars);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.meridian.query;
 
+import io.meridian.common.Invariants;
 import io.meridian.common.MeridianException;
 import io.meridian.cql.ast.Assignment;
 import io.meridian.cql.ast.Attributes;
@@ -17,6 +18,7 @@ import io.meridian.storage.Mutation;
 import io.meridian.storage.PartitionKey;
 import io.meridian.storage.RangeTombstone;
 import io.meridian.storage.RowUpdate;
+import io.meridian.storage.StoredRow;
 import io.meridian.types.CqlTypes;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -35,14 +37,66 @@ final class ModificationBuilder {
   private final Terms terms;
   private final long defaultTimestampMicros;
   private final int nowSeconds;
+  private final CurrentRows current;
+
+  /**
+   * The rows as they are before the write, for operations that need them (counter updates and
+   * list operations by index or value). Only available inside a read-decide-write step.
+   */
+  interface CurrentRows {
+    /** The live row at {@code clustering} (the static row for {@link RowUpdate#STATIC_CLUSTERING}), or null. */
+    StoredRow row(PartitionKey key, byte[] clustering);
+  }
 
   ModificationBuilder(Terms terms, long defaultTimestampMicros, int nowSeconds) {
+    this(terms, defaultTimestampMicros, nowSeconds, null);
+  }
+
+  ModificationBuilder(Terms terms, long defaultTimestampMicros, int nowSeconds, CurrentRows current) {
     this.terms = terms;
     this.defaultTimestampMicros = defaultTimestampMicros;
     this.nowSeconds = nowSeconds;
+    this.current = current;
+  }
+
+  /** True if building the statement's mutations needs the current rows (see {@link CurrentRows}). */
+  static boolean needsRead(TableMetadata table, ModificationStatement statement) {
+    if (table.isCounter()) {
+      return !(statement instanceof Delete);
+    }
+    if (statement instanceof Update u) {
+      for (Assignment a : u.assignments()) {
+        ColumnMetadata c = table.column(a.column()).orElse(null);
+        if (c != null && ListReadOperations.needsRead(c, a)) {
+          return true;
+        }
+      }
+    }
+    if (statement instanceof Delete d) {
+      for (DeleteTarget t : d.targets()) {
+        ColumnMetadata c = table.column(t.column()).orElse(null);
+        if (c != null && ListReadOperations.deleteNeedsRead(c, t.key())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private StoredRow currentRow(PartitionKey key, byte[] clustering) {
+    Invariants.check(current != null, "an operation that needs the current row was built without a read");
+    return current.row(key, clustering);
   }
 
   List<Mutation> build(TableMetadata table, ModificationStatement statement, Long batchTimestamp) {
+    if (table.isCounter()) {
+      if (statement.attributes().timestamp() != null) {
+        throw MeridianException.invalid("Cannot provide custom timestamp for counter updates");
+      }
+      if (statement.attributes().ttl() != null) {
+        throw MeridianException.invalid("Cannot provide custom TTL for counter updates");
+      }
+    }
     if (statement instanceof Insert insert) {
       return insert(table, insert, batchTimestamp);
     }
@@ -92,8 +146,8 @@ final class ModificationBuilder {
   }
 
   private List<Mutation> insert(TableMetadata table, Insert insert, Long batchTimestamp) {
-    if (insert.ifNotExists()) {
-      throw lwtNotYet();
+    if (table.isCounter()) {
+      throw MeridianException.invalid("INSERT statements are not allowed on counter tables, use UPDATE instead");
     }
     long ts = timestamp(insert.attributes(), batchTimestamp);
     int ttl = ttl(table, insert.attributes());
@@ -137,19 +191,29 @@ final class ModificationBuilder {
   }
 
   private List<Mutation> update(TableMetadata table, Update update, Long batchTimestamp) {
-    if (update.ifExists() || !update.conditions().isEmpty()) {
-      throw lwtNotYet();
-    }
     long ts = timestamp(update.attributes(), batchTimestamp);
     int ttl = ttl(table, update.attributes());
     RowChanges regular = new RowChanges();
     RowChanges statics = new RowChanges();
+    // Assignments whose cells depend on the row's current value, computed row by row below.
+    List<Assignment> regularReads = new ArrayList<>();
+    List<Assignment> staticReads = new ArrayList<>();
     for (Assignment a : update.assignments()) {
       ColumnMetadata c = WhereClause.column(table, a.column());
       if (c.isPrimaryKey()) {
         throw MeridianException.invalid("PRIMARY KEY part " + c.name() + " found in SET part");
       }
-      RowChanges target = c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular;
+      boolean isStatic = c.kind() == ColumnMetadata.Kind.STATIC;
+      RowChanges target = isStatic ? statics : regular;
+      if (c.type() == CqlTypes.COUNTER) {
+        CounterOperations.check(c, a);
+        (isStatic ? staticReads : regularReads).add(a);
+        continue;
+      }
+      if (ListReadOperations.needsRead(c, a)) {
+        (isStatic ? staticReads : regularReads).add(a);
+        continue;
+      }
       if (!(a instanceof Assignment.SetValue set)) {
         if (c.type().isMultiCell()) {
           target.cells.addAll(CollectionOperations.cells(terms, c, a, ts, ttl, nowSeconds));
@@ -157,7 +221,7 @@ final class ModificationBuilder {
         }
         if (a instanceof Assignment.Add || a instanceof Assignment.Subtract || a instanceof Assignment.Prepend) {
           String hint = c.type() instanceof io.meridian.types.CollectionType
-              ? " (only non-frozen collections support element operations)" : " (counters arrive with a later release)";
+              ? " (only non-frozen collections support element operations)" : "";
           throw MeridianException.invalid("Invalid operation (" + describe(a) + ") for non counter column " + c.name() + hint);
         }
         if (a instanceof Assignment.SetElement && c.type() instanceof io.meridian.types.CollectionType) {
@@ -171,16 +235,18 @@ final class ModificationBuilder {
       }
       addValue(target, c, v, ts, ttl);
     }
-    Keys keys = keys(table, update.where(), !regular.isEmpty() || statics.isEmpty());
+    boolean writesRegular = !regular.isEmpty() || !regularReads.isEmpty();
+    boolean writesStatic = !statics.isEmpty() || !staticReads.isEmpty();
+    Keys keys = keys(table, update.where(), writesRegular || !writesStatic);
     List<Mutation> out = new ArrayList<>();
     for (PartitionKey pk : keys.partitions) {
       List<RowUpdate> rows = new ArrayList<>();
-      if (!statics.isEmpty()) {
-        rows.add(statics.update(RowUpdate.STATIC_CLUSTERING));
+      if (writesStatic) {
+        rows.add(withReads(statics, staticReads, table, pk, RowUpdate.STATIC_CLUSTERING, ts, ttl));
       }
-      if (!regular.isEmpty()) {
+      if (writesRegular) {
         for (byte[] ck : keys.clusterings) {
-          rows.add(regular.update(ck));
+          rows.add(withReads(regular, regularReads, table, pk, ck, ts, ttl));
         }
       }
       out.add(new Mutation(table.id(), pk, DeletionTime.LIVE, List.of(), rows));
@@ -189,9 +255,6 @@ final class ModificationBuilder {
   }
 
   private List<Mutation> delete(TableMetadata table, Delete delete, Long batchTimestamp) {
-    if (delete.ifExists() || !delete.conditions().isEmpty()) {
-      throw lwtNotYet();
-    }
     if (delete.attributes().ttl() != null) {
       throw MeridianException.invalid("TTL attribute is not allowed for deletes");
     }
@@ -212,6 +275,8 @@ final class ModificationBuilder {
       }
       RowChanges regular = new RowChanges();
       RowChanges statics = new RowChanges();
+      List<DeleteTarget> indexDeletes = new ArrayList<>();
+      List<DeleteTarget> staticIndexDeletes = new ArrayList<>();
       for (DeleteTarget t : delete.targets()) {
         ColumnMetadata c = WhereClause.column(table, t.column());
         if (c.isPrimaryKey()) {
@@ -221,7 +286,9 @@ final class ModificationBuilder {
         if (t.field() != null) {
           throw MeridianException.invalid("Deleting user type fields arrives with a later release");
         }
-        if (t.key() != null) {
+        if (ListReadOperations.deleteNeedsRead(c, t.key())) {
+          (c.kind() == ColumnMetadata.Kind.STATIC ? staticIndexDeletes : indexDeletes).add(t);
+        } else if (t.key() != null) {
           target.cells.add(CollectionOperations.deleteElement(terms, c, t.key(), ts, nowSeconds));
         } else if (c.type().isMultiCell()) {
           target.deleteColumn(c.name(), CollectionCells.deletion(ts, nowSeconds));
@@ -231,12 +298,12 @@ final class ModificationBuilder {
       }
       for (PartitionKey pk : where.partitionKeys) {
         List<RowUpdate> rows = new ArrayList<>();
-        if (!statics.isEmpty()) {
-          rows.add(statics.update(RowUpdate.STATIC_CLUSTERING));
+        if (!statics.isEmpty() || !staticIndexDeletes.isEmpty()) {
+          rows.add(withIndexDeletes(statics, staticIndexDeletes, table, pk, RowUpdate.STATIC_CLUSTERING, ts));
         }
-        if (!regular.isEmpty()) {
+        if (!regular.isEmpty() || !indexDeletes.isEmpty()) {
           for (byte[][] r : where.clusteringRanges) {
-            rows.add(regular.update(r[0]));
+            rows.add(withIndexDeletes(regular, indexDeletes, table, pk, r[0], ts));
           }
         }
         out.add(new Mutation(table.id(), pk, DeletionTime.LIVE, List.of(), rows));
@@ -265,6 +332,28 @@ final class ModificationBuilder {
 
   private record Keys(List<PartitionKey> partitions, List<byte[]> clusterings) {}
 
+  /** The row's update: the fixed changes plus the cells of assignments that read the current row. */
+  private RowUpdate withReads(RowChanges fixed, List<Assignment> reads, TableMetadata table, PartitionKey pk,
+                             byte[] clustering, long ts, int ttl) {
+    if (reads.isEmpty()) {
+      return fixed.update(clustering);
+    }
+    StoredRow row = currentRow(pk, clustering);
+    RowChanges changes = fixed.copy();
+    for (Assignment a : reads) {
+      ColumnMetadata c = WhereClause.column(table, a.column());
+      if (c.type() == CqlTypes.COUNTER) {
+        Cell cell = CounterOperations.apply(terms, c, a, row, ts, nowSeconds);
+        if (cell != null) {
+          changes.cells.add(cell);
+        }
+      } else {
+        changes.cells.addAll(ListReadOperations.assign(terms, c, a, row, ts, ttl, nowSeconds));
+      }
+    }
+    return changes.update(clustering);
+  }
+
   /** The cells and column deletions one statement writes to one kind of row (static or regular). */
   private static final class RowChanges {
     final List<Cell> cells = new ArrayList<>();
@@ -272,6 +361,13 @@ final class ModificationBuilder {
 
     boolean isEmpty() {
       return cells.isEmpty() && columnDeletions.isEmpty();
+    }
+
+    RowChanges copy() {
+      RowChanges c = new RowChanges();
+      c.cells.addAll(cells);
+      c.columnDeletions.putAll(columnDeletions);
+      return c;
     }
 
     /** Records a deletion of the multi-cell column {@code column}; the newest one per column is kept. */
@@ -285,6 +381,19 @@ final class ModificationBuilder {
     RowUpdate update(byte[] clustering) {
       return new RowUpdate(clustering, DeletionTime.LIVE, -1, 0, Cell.NO_DELETION_TIME, cells, columnDeletions);
     }
+  }
+
+  private RowUpdate withIndexDeletes(RowChanges fixed, List<DeleteTarget> targets, TableMetadata table, PartitionKey pk,
+                                     byte[] clustering, long ts) {
+    if (targets.isEmpty()) {
+      return fixed.update(clustering);
+    }
+    StoredRow row = currentRow(pk, clustering);
+    RowChanges changes = fixed.copy();
+    for (DeleteTarget t : targets) {
+      changes.cells.add(ListReadOperations.delete(terms, WhereClause.column(table, t.column()), t.key(), row, ts, nowSeconds));
+    }
+    return changes.update(clustering);
   }
 
   /** Partitions and full clustering keys named by an UPDATE's WHERE clause. */
@@ -393,9 +502,5 @@ final class ModificationBuilder {
       return c + " = " + c + " - ...";
     }
     return c + " = ... + " + c;
-  }
-
-  private static MeridianException lwtNotYet() {
-    return MeridianException.invalid("Conditional updates (IF NOT EXISTS, IF EXISTS, IF <condition>) arrive with a later release");
   }
 }

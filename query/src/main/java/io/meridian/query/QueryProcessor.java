@@ -31,7 +31,6 @@ import io.meridian.schema.SchemaManager;
 import io.meridian.schema.TableMetadata;
 import io.meridian.schema.system.SystemTables;
 import io.meridian.schema.system.VirtualTable;
-import io.meridian.storage.Mutation;
 import io.meridian.storage.StorageEngine;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +67,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
   private final Clock clock;
   private final SchemaExecutor schemaExecutor;
   private final SelectExecutor selectExecutor;
+  private final WriteExecutor writeExecutor;
   private final ThreadPoolExecutor executor;
   private final Map<String, Statement> parsed = lru(PARSED_QUERIES_MAX);
   private final Map<ByteBuffer, PreparedStatement> prepared = lru(PREPARED_STATEMENTS_MAX);
@@ -86,6 +86,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     this.clock = clock;
     this.schemaExecutor = new SchemaExecutor(schema, storage, events, tabletsPerTable);
     this.selectExecutor = new SelectExecutor(storage);
+    this.writeExecutor = new WriteExecutor(storage, new WriteTimestamps(clock));
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueMax),
         r -> {
@@ -169,12 +170,12 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     }
     if (statement instanceof ModificationStatement m) {
       TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), keyspace));
-      ModificationBuilder builder = new ModificationBuilder(terms, timestamp(options.defaultTimestamp), clock.nowInSeconds());
-      return applyAll(builder.build(table, m, null));
+      checkNotSerialWrite(options, m);
+      return writeExecutor.execute(new WriteExecutor.Item(table, m, terms), timestamp(options.defaultTimestamp),
+          clock.nowInSeconds());
     }
     if (statement instanceof io.meridian.cql.ast.Batch b) {
-      List<Mutation> mutations = new ArrayList<>();
-      ModificationBuilder builder = new ModificationBuilder(terms, timestamp(options.defaultTimestamp), clock.nowInSeconds());
+      List<WriteExecutor.Item> items = new ArrayList<>();
       Long batchTs = null;
       if (b.attributes().timestamp() != null
           && !BoundValues.isUnset(terms.evaluate(b.attributes().timestamp(), io.meridian.types.CqlTypes.BIGINT, "[timestamp]"))) {
@@ -185,10 +186,9 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       }
       for (ModificationStatement m : b.statements()) {
         TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), keyspace));
-        checkBatchKind(b.type(), table);
-        mutations.addAll(builder.build(table, m, batchTs));
+        items.add(new WriteExecutor.Item(table, m, terms));
       }
-      return b.type() == io.meridian.cql.ast.Batch.BatchType.LOGGED ? applyAtomically(mutations) : applyAll(mutations);
+      return writeExecutor.batch(b.type(), items, batchTs, timestamp(options.defaultTimestamp), clock.nowInSeconds());
     }
     if (statement instanceof UseKeyspace use) {
       if (schema.current().keyspace(use.keyspace()).isEmpty()) {
@@ -203,10 +203,35 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     throw MeridianException.invalid("Unsupported statement " + statement.getClass().getSimpleName());
   }
 
-  private static void checkBatchKind(io.meridian.cql.ast.Batch.BatchType type, TableMetadata table) {
-    if (type == io.meridian.cql.ast.Batch.BatchType.COUNTER || table.isCounter()) {
-      throw MeridianException.invalid("Counter tables and counter batches arrive with a later release");
+  /**
+   * A SERIAL read of one partition goes through the partition's tablet like a transaction does:
+   * it waits until every write queued before it on the tablet is applied, then reads. With
+   * replication this is where the read joins the tablet's log (a read index on the leader).
+   */
+  private void awaitSerialRead(TableMetadata table, Select select, Terms terms) {
+    WhereClause where = WhereClause.analyze(table, select.where(), terms);
+    if (where.partitionKeys == null || where.partitionKeys.size() != 1) {
+      throw MeridianException.invalid("SERIAL/LOCAL_SERIAL consistency may only be requested for one partition at a time");
     }
+    io.meridian.storage.PartitionKey key = where.partitionKeys.get(0);
+    try {
+      storage.applyConditionally(table.id(), key, new io.meridian.storage.ReadRange(new byte[0], null, false, 0, false),
+          clock.nowInSeconds(), current -> io.meridian.storage.ConditionalWrite.Decision.noWrite(null)).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof MeridianException me ? me : e;
+    }
+  }
+
+  /** SERIAL and LOCAL_SERIAL as the consistency of a write are for conditional writes only. */
+  private static void checkNotSerialWrite(QueryOptions options, ModificationStatement m) {
+    if (isSerial(options.consistency) && !LightweightTransaction.isConditional(m)) {
+      throw MeridianException.invalid("You must use conditional updates for serializable writes");
+    }
+  }
+
+  private static boolean isSerial(int consistency) {
+    return consistency == ProtocolConstants.ConsistencyLevel.SERIAL
+        || consistency == ProtocolConstants.ConsistencyLevel.LOCAL_SERIAL;
   }
 
   private Message select(Select select, String keyspace, Terms terms, QueryOptions options, int fingerprint,
@@ -221,6 +246,9 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       throw MeridianException.invalid("SELECT JSON arrives with a later release");
     }
     TableMetadata table = table(current, name);
+    if (isSerial(options.consistency)) {
+      awaitSerialRead(table, select, terms);
+    }
     ResultShape shape = prepared == null ? null : prepared.shape.get();
     if (shape == null || shape.table != table) {
       Selection selection = Selection.of(table, select);
@@ -286,7 +314,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     String keyspace = b.keyspace != null ? b.keyspace : session.keyspace();
     long defaultTs = timestamp(b.defaultTimestamp);
     int now = clock.nowInSeconds();
-    List<Mutation> mutations = new ArrayList<>();
+    List<WriteExecutor.Item> items = new ArrayList<>();
     for (int i = 0; i < b.queriesOrIds.size(); i++) {
       Object qOrId = b.queriesOrIds.get(i);
       Statement statement;
@@ -311,35 +339,18 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       List<ByteBuffer> values = b.values.size() > i ? b.values.get(i) : List.of();
       BoundValues bound = BoundValues.of(values, Map.of(), vars == null ? List.of() : vars.names());
       TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), ks));
-      if (b.type == ProtocolConstants.BatchType.COUNTER || table.isCounter()) {
-        throw MeridianException.invalid("Counter tables and counter batches arrive with a later release");
-      }
-      mutations.addAll(new ModificationBuilder(new Terms(bound, clock), defaultTs, now).build(table, m, null));
+      items.add(new WriteExecutor.Item(table, m, new Terms(bound, clock)));
     }
-    return b.type == ProtocolConstants.BatchType.LOGGED ? applyAtomically(mutations) : applyAll(mutations);
+    return writeExecutor.batch(batchType(b.type), items, null, defaultTs, now);
   }
 
-  /** A logged batch: every mutation or none, in one storage batch. */
-  private CompletionStage<Message> applyAtomically(List<Mutation> mutations) {
-    if (mutations.isEmpty()) {
-      return CompletableFuture.completedFuture(com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
-    }
-    return storage.applyAtomically(mutations).thenApply(v -> com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
-  }
-
-  /** Applies the mutations; the write is acknowledged only when all of them are durable. */
-  private CompletionStage<Message> applyAll(List<Mutation> mutations) {
-    if (mutations.isEmpty()) {
-      return CompletableFuture.completedFuture(com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
-    }
-    if (mutations.size() == 1) {
-      return storage.apply(mutations.get(0)).thenApply(v -> com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
-    }
-    CompletableFuture<?>[] futures = new CompletableFuture<?>[mutations.size()];
-    for (int i = 0; i < futures.length; i++) {
-      futures[i] = storage.apply(mutations.get(i));
-    }
-    return CompletableFuture.allOf(futures).thenApply(v -> com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
+  private static io.meridian.cql.ast.Batch.BatchType batchType(byte protocolType) {
+    return switch (protocolType) {
+      case ProtocolConstants.BatchType.LOGGED -> io.meridian.cql.ast.Batch.BatchType.LOGGED;
+      case ProtocolConstants.BatchType.UNLOGGED -> io.meridian.cql.ast.Batch.BatchType.UNLOGGED;
+      case ProtocolConstants.BatchType.COUNTER -> io.meridian.cql.ast.Batch.BatchType.COUNTER;
+      default -> throw MeridianException.protocol("Unknown batch type " + protocolType);
+    };
   }
 
   private long timestamp(long clientTimestamp) {

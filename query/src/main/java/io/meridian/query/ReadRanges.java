@@ -1,0 +1,32 @@
+package io.meridian.query;
+
+import io.meridian.storage.ReadRange;
+import java.util.Arrays;
+import java.util.List;
+
+/** Partition slices for reads that precede a write. */
+final class ReadRanges {
+  private ReadRanges() {}
+
+  /**
+   * The static row and the smallest slice holding every one of {@code clusterings} (full
+   * clustering keys); only the static row when there are none.
+   */
+  static ReadRange covering(List<byte[]> clusterings) {
+    byte[] min = null;
+    byte[] max = null;
+    for (byte[] c : clusterings) {
+      if (min == null || Arrays.compareUnsigned(c, min) < 0) {
+        min = c;
+      }
+      if (max == null || Arrays.compareUnsigned(c, max) > 0) {
+        max = c;
+      }
+    }
+    if (min == null) {
+      return new ReadRange(new byte[0], null, false, 0, true);
+    }
+    // The smallest key after max is max followed by a zero byte.
+    return new ReadRange(min, Arrays.copyOf(max, max.length + 1), false, Integer.MAX_VALUE, true);
+  }
+}

@@ -1,0 +1,242 @@
+package io.meridian.query;
+
+import com.datastax.oss.protocol.internal.Message;
+import com.datastax.oss.protocol.internal.response.result.Void;
+import io.meridian.common.MeridianException;
+import io.meridian.cql.ast.Batch.BatchType;
+import io.meridian.cql.ast.Delete;
+import io.meridian.cql.ast.ModificationStatement;
+import io.meridian.cql.ast.Relation;
+import io.meridian.cql.ast.Update;
+import io.meridian.schema.TableMetadata;
+import io.meridian.storage.ConditionalWrite.Decision;
+import io.meridian.storage.Mutation;
+import io.meridian.storage.PartitionData;
+import io.meridian.storage.PartitionKey;
+import io.meridian.storage.ReadRange;
+import io.meridian.storage.StorageEngine;
+import io.meridian.storage.StoredRow;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Executes INSERT, UPDATE, DELETE and batches of them. Three paths:
+ * <ul>
+ *   <li>blind writes (the common case) become mutations applied directly;
+ *   <li>writes that need the current row (counters, list operations by index or value) run as a
+ *       read-decide-write step per partition, so concurrent updates never lose each other;
+ *   <li>conditional writes (IF ...) are lightweight transactions, see {@link LightweightTransaction}.
+ * </ul>
+ */
+final class WriteExecutor {
+  /** One statement with its table and bound values. */
+  record Item(TableMetadata table, ModificationStatement statement, Terms terms) {}
+
+  private final StorageEngine storage;
+  private final LightweightTransaction transactions;
+
+  WriteExecutor(StorageEngine storage, WriteTimestamps timestamps) {
+    this.storage = storage;
+    this.transactions = new LightweightTransaction(storage, timestamps);
+  }
+
+  CompletionStage<Message> execute(Item item, long defaultTimestampMicros, int nowSeconds) {
+    if (LightweightTransaction.isConditional(item.statement())) {
+      return transactions.execute(List.of(item), false, nowSeconds);
+    }
+    if (ModificationBuilder.needsRead(item.table(), item.statement())) {
+      return readThenWrite(List.of(item), null, defaultTimestampMicros, nowSeconds);
+    }
+    ModificationBuilder builder = new ModificationBuilder(item.terms(), defaultTimestampMicros, nowSeconds);
+    return applyAll(builder.build(item.table(), item.statement(), null));
+  }
+
+  CompletionStage<Message> batch(BatchType type, List<Item> items, Long batchTimestampMicros,
+                                 long defaultTimestampMicros, int nowSeconds) {
+    checkCounters(type, items, batchTimestampMicros);
+    if (items.stream().anyMatch(i -> LightweightTransaction.isConditional(i.statement()))) {
+      if (batchTimestampMicros != null) {
+        throw MeridianException.invalid("Cannot provide custom timestamp for conditional BATCH");
+      }
+      return transactions.execute(items, true, nowSeconds);
+    }
+    if (items.stream().anyMatch(i -> ModificationBuilder.needsRead(i.table(), i.statement()))) {
+      if (type == BatchType.LOGGED) {
+        return readThenWriteAtomically(items, batchTimestampMicros, defaultTimestampMicros, nowSeconds);
+      }
+      return readThenWrite(items, batchTimestampMicros, defaultTimestampMicros, nowSeconds);
+    }
+    List<Mutation> mutations = new ArrayList<>();
+    for (Item item : items) {
+      ModificationBuilder builder = new ModificationBuilder(item.terms(), defaultTimestampMicros, nowSeconds);
+      mutations.addAll(builder.build(item.table(), item.statement(), batchTimestampMicros));
+    }
+    return type == BatchType.LOGGED ? applyAtomically(mutations) : applyAll(mutations);
+  }
+
+  /** Cassandra's rules on mixing counter and other statements in a batch. */
+  private static void checkCounters(BatchType type, List<Item> items, Long batchTimestampMicros) {
+    boolean counters = items.stream().anyMatch(i -> i.table().isCounter());
+    boolean others = items.stream().anyMatch(i -> !i.table().isCounter());
+    if (counters && batchTimestampMicros != null) {
+      throw MeridianException.invalid("Cannot provide custom timestamp for counter BATCH");
+    }
+    if (type == BatchType.COUNTER && others) {
+      throw MeridianException.invalid("Cannot include non-counter statement in a counter batch");
+    }
+    if (type == BatchType.LOGGED && counters) {
+      throw MeridianException.invalid("Cannot include a counter statement in a logged batch");
+    }
+    if (counters && others) {
+      throw MeridianException.invalid("Counter and non-counter mutations cannot exist in the same batch");
+    }
+  }
+
+  /**
+   * One read-decide-write step per partition: the statements' mutations for that partition are
+   * built from the rows as they are when the step runs. Not atomic across partitions (neither are
+   * Cassandra's counter batches).
+   */
+  private CompletionStage<Message> readThenWrite(List<Item> items, Long batchTimestampMicros, long defaultTimestampMicros,
+                                                 int nowSeconds) {
+    Map<PartitionGroupKey, List<Item>> byPartition = partitions(items);
+    List<CompletableFuture<?>> steps = new ArrayList<>();
+    for (var e : byPartition.entrySet()) {
+      PartitionKey key = e.getKey().key;
+      TableMetadata table = e.getKey().table;
+      ReadRange range = ReadRanges.covering(e.getKey().clusterings);
+      steps.add(storage.applyConditionally(table.id(), key, range, nowSeconds, current -> {
+        ModificationBuilder.CurrentRows rows = rowsOf(current);
+        List<Mutation> mutations = new ArrayList<>();
+        for (Item item : e.getValue()) {
+          ModificationBuilder builder = new ModificationBuilder(item.terms(), defaultTimestampMicros, nowSeconds, rows);
+          for (Mutation m : builder.build(item.table(), item.statement(), batchTimestampMicros)) {
+            if (Arrays.equals(m.key().serialized(), key.serialized())) {
+              mutations.add(m);
+            }
+          }
+        }
+        return new Decision<>(mutations, null);
+      }));
+    }
+    return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).thenApply(v -> Void.INSTANCE);
+  }
+
+  /**
+   * A logged batch with list operations that read: the rows are read first, then every mutation is
+   * applied in one atomic storage batch. The read is not isolated from concurrent writes, exactly
+   * as in Cassandra, but the batch stays all-or-nothing.
+   */
+  private CompletionStage<Message> readThenWriteAtomically(List<Item> items, Long batchTimestampMicros,
+                                                           long defaultTimestampMicros, int nowSeconds) {
+    Map<PartitionGroupKey, List<Item>> byPartition = partitions(items);
+    Map<String, PartitionData> read = new LinkedHashMap<>();
+    for (PartitionGroupKey k : byPartition.keySet()) {
+      storage.readPartition(k.table.id(), k.key, ReadRanges.covering(k.clusterings), nowSeconds)
+          .ifPresent(p -> read.put(k.table.id() + "/" + Arrays.toString(k.key.serialized()), p));
+    }
+    List<Mutation> mutations = new ArrayList<>();
+    for (Item item : items) {
+      ModificationBuilder.CurrentRows rows = (key, clustering) -> {
+        PartitionData p = read.get(item.table().id() + "/" + Arrays.toString(key.serialized()));
+        return p == null ? null : rowAt(p, clustering);
+      };
+      ModificationBuilder builder = new ModificationBuilder(item.terms(), defaultTimestampMicros, nowSeconds, rows);
+      mutations.addAll(builder.build(item.table(), item.statement(), batchTimestampMicros));
+    }
+    return applyAtomically(mutations);
+  }
+
+  /** A partition some statements write, and the rows of it they write (read before writing). */
+  private record PartitionGroupKey(TableMetadata table, PartitionKey key, List<byte[]> clusterings) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PartitionGroupKey k && k.table.id().equals(table.id()) && Arrays.equals(k.key.serialized(), key.serialized());
+    }
+
+    @Override
+    public int hashCode() {
+      return table.id().hashCode() * 31 + Arrays.hashCode(key.serialized());
+    }
+  }
+
+  /** The partitions each statement writes, in statement order. Only UPDATE and DELETE need reads. */
+  private static Map<PartitionGroupKey, List<Item>> partitions(List<Item> items) {
+    Map<PartitionGroupKey, List<Item>> out = new LinkedHashMap<>();
+    for (Item item : items) {
+      List<Relation> where = item.statement() instanceof Update u ? u.where()
+          : item.statement() instanceof Delete d ? d.where() : null;
+      if (where == null) {
+        throw MeridianException.invalid("INSERT statements are not allowed on counter tables, use UPDATE instead");
+      }
+      WhereClause analyzed = WhereClause.analyze(item.table(), where, item.terms());
+      if (analyzed.partitionKeys == null) {
+        throw MeridianException.invalid("Some partition key parts are missing: "
+            + String.join(", ", item.table().partitionKey().stream().map(c -> c.name()).toList()));
+      }
+      List<byte[]> rows = new ArrayList<>();
+      if (item.table().clusteringColumns().isEmpty()) {
+        rows.add(KeyEncoder.clustering(item.table(), List.of()));
+      } else if (analyzed.clusteringFullyRestricted) {
+        analyzed.clusteringRanges.forEach(r -> rows.add(r[0]));
+      }
+      for (PartitionKey k : analyzed.partitionKeys) {
+        PartitionGroupKey group = new PartitionGroupKey(item.table(), k, new ArrayList<>());
+        List<Item> list = out.get(group);
+        if (list == null) {
+          list = new ArrayList<>();
+          out.put(group, list);
+        } else {
+          group = out.keySet().stream().filter(g -> g.equals(new PartitionGroupKey(item.table(), k, null))).findFirst().orElseThrow();
+        }
+        group.clusterings.addAll(rows);
+        list.add(item);
+      }
+    }
+    return out;
+  }
+
+  private static ModificationBuilder.CurrentRows rowsOf(java.util.Optional<PartitionData> current) {
+    return (key, clustering) -> current.map(p -> rowAt(p, clustering)).orElse(null);
+  }
+
+  private static StoredRow rowAt(PartitionData p, byte[] clustering) {
+    if (clustering.length == 0) {
+      return p.staticRow();
+    }
+    for (StoredRow r : p.rows()) {
+      if (Arrays.equals(r.clustering(), clustering)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** A logged batch: every mutation or none, in one storage batch. */
+  private CompletionStage<Message> applyAtomically(List<Mutation> mutations) {
+    if (mutations.isEmpty()) {
+      return CompletableFuture.completedFuture(Void.INSTANCE);
+    }
+    return storage.applyAtomically(mutations).thenApply(v -> Void.INSTANCE);
+  }
+
+  /** Applies the mutations; the write is acknowledged only when all of them are durable. */
+  private CompletionStage<Message> applyAll(List<Mutation> mutations) {
+    if (mutations.isEmpty()) {
+      return CompletableFuture.completedFuture(Void.INSTANCE);
+    }
+    if (mutations.size() == 1) {
+      return storage.apply(mutations.get(0)).thenApply(v -> Void.INSTANCE);
+    }
+    CompletableFuture<?>[] futures = new CompletableFuture<?>[mutations.size()];
+    for (int i = 0; i < futures.length; i++) {
+      futures[i] = storage.apply(mutations.get(i));
+    }
+    return CompletableFuture.allOf(futures).thenApply(v -> Void.INSTANCE);
+  }
+}
