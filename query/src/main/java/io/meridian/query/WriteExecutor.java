@@ -111,13 +111,15 @@ final class WriteExecutor {
       TableMetadata table = e.getKey().table;
       ReadRange range = ReadRanges.covering(e.getKey().clusterings);
       steps.add(storage.applyConditionally(table.id(), key, range, nowSeconds, current -> {
-        ModificationBuilder.CurrentRows rows = rowsOf(current);
+        // Later statements of a batch see what earlier ones wrote (two increments of one counter add up).
+        PendingRows rows = new PendingRows(current.orElse(null));
         List<Mutation> mutations = new ArrayList<>();
         for (Item item : e.getValue()) {
           ModificationBuilder builder = new ModificationBuilder(item.terms(), defaultTimestampMicros, nowSeconds, rows);
           for (Mutation m : builder.build(item.table(), item.statement(), batchTimestampMicros)) {
             if (Arrays.equals(m.key().serialized(), key.serialized())) {
               mutations.add(m);
+              rows.apply(m);
             }
           }
         }
@@ -201,8 +203,44 @@ final class WriteExecutor {
     return out;
   }
 
-  private static ModificationBuilder.CurrentRows rowsOf(java.util.Optional<PartitionData> current) {
-    return (key, clustering) -> current.map(p -> rowAt(p, clustering)).orElse(null);
+  /**
+   * The rows of one partition as read, with the cells of mutations built so far laid over them:
+   * a written cell replaces the cell of the same column and path, a tombstone removes it.
+   */
+  private static final class PendingRows implements ModificationBuilder.CurrentRows {
+    private final PartitionData read;
+    private final Map<String, StoredRow> written = new java.util.HashMap<>();
+
+    PendingRows(PartitionData read) {
+      this.read = read;
+    }
+
+    @Override
+    public StoredRow row(PartitionKey key, byte[] clustering) {
+      StoredRow w = written.get(Arrays.toString(clustering));
+      if (w != null) {
+        return w;
+      }
+      return read == null ? null : rowAt(read, clustering);
+    }
+
+    void apply(Mutation m) {
+      for (io.meridian.storage.RowUpdate u : m.rows()) {
+        StoredRow base = row(m.key(), u.clustering());
+        List<io.meridian.storage.Cell> cells = new ArrayList<>(base == null ? List.of() : base.cells());
+        for (io.meridian.storage.Cell c : u.cells()) {
+          cells.removeIf(x -> x.column().equals(c.column()) && Arrays.equals(x.path(), c.path()));
+          if (c.value() != null) {
+            cells.add(c);
+          }
+        }
+        StoredRow next = base == null
+            ? new StoredRow(u.clustering(), -1, 0, io.meridian.storage.Cell.NO_DELETION_TIME, cells)
+            : new StoredRow(base.clustering(), base.livenessMicros(), base.livenessTtlSeconds(),
+                base.livenessLocalDeletionTime(), cells);
+        written.put(Arrays.toString(u.clustering()), next);
+      }
+    }
   }
 
   private static StoredRow rowAt(PartitionData p, byte[] clustering) {
