@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Arithmetic on numeric values as CQL defines it: the result type of {@code a op b} is integral
@@ -73,9 +74,22 @@ final class FunctionArithmetic {
     try {
       return result.encode(compute(op, result, a, b));
     } catch (ArithmeticException e) {
-      throw MeridianException.invalid("the operation '" + leftType.cqlName() + " " + op.cql() + " " + rightType.cqlName()
-          + "' failed: " + e.getMessage());
+      // Cassandra runs operators as functions of the system keyspace and reports failures as FUNCTION_FAILURE.
+      throw new io.meridian.common.FunctionFailureException("system", operatorFunction(op),
+          List.of(leftType.cqlName(), rightType.cqlName()),
+          "the operation '" + leftType.cqlName() + " " + op.cql() + " " + rightType.cqlName() + "' failed: " + e.getMessage());
     }
+  }
+
+  /** The name Cassandra gives the function behind an arithmetic operator. */
+  private static String operatorFunction(ArithmeticOp op) {
+    return switch (op) {
+      case ADD -> "_add";
+      case SUB -> "_substract";
+      case MUL -> "_multiply";
+      case DIV -> "_divide";
+      case MOD -> "_modulo";
+    };
   }
 
   /** {@code -value} in the value's own type (wrapping for the minimum integer, as Java does). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.servererrors.FunctionFailureException;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.type.DataType;
 import com.datastax.oss.driver.api.core.type.DataTypes;
@@ -364,8 +365,10 @@ class FunctionsIT extends CqlTestSupport {
 
   @Test
   void arithmeticErrors() {
-    assertError(InvalidQueryException.class, "SELECT i / 0 FROM " + nums + " WHERE k = 1 AND c = 0", "int / int", "by zero");
-    assertError(InvalidQueryException.class, "SELECT b % 0 FROM " + nums + " WHERE k = 1 AND c = 0", "bigint % int", "by zero");
+    // As in Cassandra: a failing operator is a FUNCTION_FAILURE of the system function behind it.
+    assertError(FunctionFailureException.class,
+        "SELECT i / 0 FROM " + nums + " WHERE k = 1 AND c = 0", "the operation 'int / int' failed", "by zero");
+    assertError(FunctionFailureException.class, "SELECT b % 0 FROM " + nums + " WHERE k = 1 AND c = 0", "bigint % int", "by zero");
     assertError(InvalidQueryException.class, "SELECT txt + 1 FROM " + nums, "+", "txt");
   }
 
