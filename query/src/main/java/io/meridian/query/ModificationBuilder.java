@@ -163,9 +163,16 @@ final class ModificationBuilder {
     for (ColumnMetadata c : table.partitionKey()) {
       pk.add(keyValue(c, values, "Some partition key parts are missing: "));
     }
+    // As in Cassandra, an INSERT that sets only static columns may leave out the clustering key.
+    boolean staticOnly = !table.clusteringColumns().isEmpty()
+        && table.clusteringColumns().stream().noneMatch(values::containsKey)
+        && values.keySet().stream().anyMatch(c -> c.kind() == ColumnMetadata.Kind.STATIC)
+        && values.keySet().stream().allMatch(c -> c.kind() == ColumnMetadata.Kind.STATIC || c.kind() == ColumnMetadata.Kind.PARTITION_KEY);
     List<ByteBuffer> ck = new ArrayList<>();
-    for (ColumnMetadata c : table.clusteringColumns()) {
-      ck.add(keyValue(c, values, "Some clustering keys are missing: "));
+    if (!staticOnly) {
+      for (ColumnMetadata c : table.clusteringColumns()) {
+        ck.add(keyValue(c, values, "Some clustering keys are missing: "));
+      }
     }
     PartitionKey key = partitionKey(table, pk);
     RowChanges regular = new RowChanges();
@@ -181,7 +188,7 @@ final class ModificationBuilder {
     if (!statics.isEmpty()) {
       rows.add(statics.update(RowUpdate.STATIC_CLUSTERING));
     }
-    if (!table.clusteringColumns().isEmpty() || !regular.isEmpty() || statics.isEmpty()) {
+    if (!staticOnly && (!table.clusteringColumns().isEmpty() || !regular.isEmpty() || statics.isEmpty())) {
       // The primary key liveness marker: the row exists even if every regular column is null.
       int livenessDeletion = ttl > 0 ? nowSeconds + ttl : Cell.NO_DELETION_TIME;
       rows.add(new RowUpdate(KeyEncoder.clustering(table, ck), DeletionTime.LIVE, ts, ttl, livenessDeletion,
