@@ -65,10 +65,12 @@ final class SelectExecutor {
     if (select.distinct()) {
       perPartitionLimit = 1;
     }
-    // Aggregates fold the whole result into one row (or one per group): no paging of the input,
-    // and LIMIT counts result rows (groups), not the rows read. GROUP BY results come in one page.
+    // Aggregates fold the input into one row (or one per group), and LIMIT counts result rows
+    // (groups), not the rows read. With GROUP BY a page holds at most page-size groups, as in
+    // Cassandra; without it the single result row needs no paging.
     boolean grouping = !selection.groupBy.isEmpty();
     int pageSize = selection.folds() || page.pageSize() <= 0 ? Integer.MAX_VALUE : page.pageSize();
+    int groupPageSize = grouping && page.pageSize() > 0 ? page.pageSize() : Integer.MAX_VALUE;
     int groupLimit = limit;
     int groupsPerPartitionLimit = perPartitionLimit;
     if (selection.folds()) {
@@ -89,7 +91,10 @@ final class SelectExecutor {
     List<SortableRow> sortable = sortAcrossPartitions ? new ArrayList<>() : null;
 
     PagingState resume = page.pagingState() == null ? null : PagingState.decode(page.pagingState(), page.fingerprint());
-    int remaining = sortAcrossPartitions ? Integer.MAX_VALUE : resume == null ? limit : resume.remainingLimit();
+    int remaining = sortAcrossPartitions || grouping ? Integer.MAX_VALUE : resume == null ? limit : resume.remainingLimit();
+    if (grouping && resume != null) {
+      groupLimit = resume.remainingLimit(); // a grouped paging state counts groups
+    }
 
     Queue<List<ByteBuffer>> out = new ArrayDeque<>();
     Aggregator aggregator = selection.folds() ? new Aggregator(selection, terms) : null;
@@ -98,6 +103,10 @@ final class SelectExecutor {
     int groupsInPartition = 0;
     PagingState next = null;
     int emitted = 0;
+    // The last row added to a group: a grouped page ends after it, so the next page starts with
+    // the first row of the next group.
+    PartitionKey lastKey = null;
+    byte[] lastClustering = null;
 
     try (PartitionSource source = new PartitionSource(table, where, resume, reversed, select.distinct(), nowSeconds)) {
       while (remaining > 0) {
@@ -115,7 +124,10 @@ final class SelectExecutor {
         if (staticOnly || select.distinct()) {
           rows = java.util.Collections.singletonList(null);
         }
-        groupsInPartition = 0;
+        groupsInPartition = grouping && p.resumed ? groupsPerPartitionLimit - resume.remainingInPartition() : 0;
+        if (grouping && p.resumed) {
+          inPartition = Integer.MAX_VALUE;
+        }
         for (StoredRow row : rows) {
           if (inPartition <= 0 || remaining <= 0) {
             break;
@@ -138,6 +150,15 @@ final class SelectExecutor {
               if (groupKey != null) {
                 out.add(aggregator.result());
                 aggregator = new Aggregator(selection, terms);
+                if (out.size() >= groupPageSize) {
+                  boolean samePartition = Arrays.equals(lastKey.serialized(), p.data.key().serialized());
+                  // A new partition means the previous one is finished (or cut by PER PARTITION LIMIT).
+                  next = new PagingState(page.fingerprint(), lastKey.token(), lastKey.serialized(),
+                      samePartition ? lastClustering : null, groupLimit - groups,
+                      samePartition ? groupsPerPartitionLimit - groupsInPartition : groupsPerPartitionLimit);
+                  groupKey = null; // the page is complete: nothing more to add
+                  break;
+                }
               }
               groupKey = key;
               groups++;
@@ -146,6 +167,8 @@ final class SelectExecutor {
           }
           if (aggregator != null) {
             aggregator.add(view);
+            lastKey = p.data.key();
+            lastClustering = row == null ? null : row.clustering();
           } else if (sortable != null) {
             sortable.add(new SortableRow(row == null ? new byte[0] : row.clustering(), selection.project(view, terms)));
           } else {

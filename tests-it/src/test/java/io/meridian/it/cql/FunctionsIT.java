@@ -432,6 +432,33 @@ class FunctionsIT extends CqlTestSupport {
   }
 
   @Test
+  void groupByResultsArePagedByGroups() {
+    com.datastax.oss.driver.api.core.cql.SimpleStatement paged = com.datastax.oss.driver.api.core.cql.SimpleStatement
+        .newInstance("SELECT k, a, count(*), sum(v) FROM " + grouped + " GROUP BY k, a").setPageSize(4);
+    com.datastax.oss.driver.api.core.cql.ResultSet first = session.execute(paged);
+    assertEquals(4, first.getAvailableWithoutFetching(), "a page holds page-size groups");
+    assertTrue(first.getExecutionInfo().getPagingState() != null);
+    List<String> pagedGroups = new ArrayList<>();
+    for (Row r : first) {
+      pagedGroups.add(r.getInt(0) + ":" + r.getInt(1) + ":" + r.getLong(2) + ":" + r.getInt(3));
+    }
+    List<String> whole = new ArrayList<>();
+    for (Row r : rows("SELECT k, a, count(*), sum(v) FROM " + grouped + " GROUP BY k, a")) {
+      whole.add(r.getInt(0) + ":" + r.getInt(1) + ":" + r.getLong(2) + ":" + r.getInt(3));
+    }
+    assertEquals(whole, pagedGroups, "no group is split or counted twice across pages");
+    for (int size = 1; size <= 7; size++) {
+      List<Row> limited = rows(com.datastax.oss.driver.api.core.cql.SimpleStatement
+          .newInstance("SELECT k, a, count(*) FROM " + grouped + " GROUP BY k, a LIMIT 5").setPageSize(size));
+      assertEquals(5, limited.size(), "LIMIT counts groups across pages of " + size);
+      List<Row> perPartition = rows(com.datastax.oss.driver.api.core.cql.SimpleStatement
+          .newInstance("SELECT k, a, count(*) FROM " + grouped + " GROUP BY k, a PER PARTITION LIMIT 1").setPageSize(size));
+      assertEquals(3, perPartition.size(), "PER PARTITION LIMIT counts groups across pages of " + size);
+      perPartition.forEach(r -> assertEquals(3L, r.getLong(2)));
+    }
+  }
+
+  @Test
   void groupByErrors() {
     assertError(InvalidQueryException.class, "SELECT count(*) FROM " + grouped + " GROUP BY v",
         "only supported on the columns of the PRIMARY KEY", "v");
