@@ -25,11 +25,14 @@ import io.meridian.cql.ast.UseKeyspace;
 import io.meridian.cql.parser.CqlParser;
 import io.meridian.protocol.ClientSession;
 import io.meridian.protocol.CqlRequestHandler;
+import io.meridian.protocol.Request;
+import io.meridian.protocol.Response;
 import io.meridian.protocol.ServerEvents;
 import io.meridian.schema.Schema;
 import io.meridian.schema.SchemaManager;
 import io.meridian.schema.TableMetadata;
 import io.meridian.schema.system.SystemTables;
+import io.meridian.schema.system.TraceStore;
 import io.meridian.schema.system.VirtualTable;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.StorageEngine;
@@ -69,6 +72,8 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
   private final SchemaExecutor schemaExecutor;
   private final SelectExecutor selectExecutor;
   private final ThreadPoolExecutor executor;
+  private final TraceStore traces;
+  private final ClientWarnings.BatchThresholds batchThresholds;
   private final Map<String, Statement> parsed = lru(PARSED_QUERIES_MAX);
   private final Map<ByteBuffer, PreparedStatement> prepared = lru(PREPARED_STATEMENTS_MAX);
 
@@ -80,6 +85,21 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
 
   public QueryProcessor(SchemaManager schema, SystemTables systemTables, StorageEngine storage, ServerEvents events,
                         Clock clock, int threads, int queueMax, int tabletsPerTable) {
+    this(schema, systemTables, storage, events, clock, threads, queueMax, tabletsPerTable,
+        ClientWarnings.BatchThresholds.DEFAULTS.warnBytes(), ClientWarnings.BatchThresholds.DEFAULTS.failBytes(),
+        ClientWarnings.BatchThresholds.DEFAULTS.unloggedPartitionsWarn());
+  }
+
+  /**
+   * @param batchWarnBytes a batch over several partitions larger than this gets a client warning
+   * @param batchFailBytes ... and larger than this is refused (Invalid "Batch too large")
+   * @param unloggedBatchPartitionsWarn an unlogged batch over more partitions than this gets a warning
+   */
+  public QueryProcessor(SchemaManager schema, SystemTables systemTables, StorageEngine storage, ServerEvents events,
+                        Clock clock, int threads, int queueMax, int tabletsPerTable,
+                        long batchWarnBytes, long batchFailBytes, int unloggedBatchPartitionsWarn) {
+    this.batchThresholds = new ClientWarnings.BatchThresholds(batchWarnBytes, batchFailBytes, unloggedBatchPartitionsWarn);
+    this.traces = systemTables.traces();
     this.schema = schema;
     this.systemTables = systemTables;
     this.storage = storage;
@@ -97,11 +117,39 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
 
   @Override
   public CompletionStage<Message> handle(ClientSession session, Message request) {
+    return submit(session, request, new RequestContext(null));
+  }
+
+  /**
+   * Runs the request and answers with its warnings and, when the client asked for tracing, the
+   * tracing session id; the session is in system_traces before the response leaves. Custom
+   * payloads are accepted and ignored, as by Cassandra's default query handler.
+   */
+  @Override
+  public CompletionStage<Response> handleRequest(ClientSession session, Request request) {
+    RequestTrace trace = request.tracingRequested() ? TraceDescriptions.begin(clock, session, request.message(), this::lookupPrepared) : null;
+    RequestContext context = new RequestContext(trace);
+    return submit(session, request.message(), context).handle((message, failure) -> {
+      if (trace != null) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        trace.finish(cause == null ? "Request complete" : "Request failed: " + cause.getMessage(), traces);
+      }
+      if (failure != null) {
+        throw failure instanceof java.util.concurrent.CompletionException ce ? ce
+            : new java.util.concurrent.CompletionException(failure);
+      }
+      Response response = Response.of(message).withWarnings(context.warnings());
+      return trace == null ? response : response.withTracingId(trace.sessionId());
+    });
+  }
+
+  private CompletableFuture<Message> submit(ClientSession session, Message request, RequestContext context) {
     CompletableFuture<Message> result = new CompletableFuture<>();
     try {
       executor.execute(() -> {
         try {
-          execute(session, request).whenComplete((m, e) -> {
+          context.runAs(() -> execute(session, request)).whenComplete((m, e) -> {
             if (e != null) {
               result.completeExceptionally(e);
             } else {
@@ -133,10 +181,12 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       return CompletableFuture.completedFuture(prepare(session, p));
     }
     if (request instanceof Execute e) {
-      PreparedStatement ps = prepared.get(ByteBuffer.wrap(e.queryId));
+      PreparedStatement ps = lookupPrepared(e.queryId);
       if (ps == null) {
+        RequestContext.trace("Prepared statement " + HexFormat.of().formatHex(e.queryId) + " not found");
         throw new UnpreparedException(e.queryId, HexFormat.of().formatHex(e.queryId));
       }
+      RequestContext.trace("Found prepared statement " + HexFormat.of().formatHex(e.queryId));
       BoundValues values = BoundValues.of(e.options.positionalValues, e.options.namedValues, ps.variables.names());
       return executeStatement(session, ps.statement, ps.keyspace, values, e.options, ps.fingerprint, e.resultMetadataId, ps);
     }
@@ -146,16 +196,26 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     throw MeridianException.protocol("Unexpected message " + request.getClass().getSimpleName());
   }
 
+  /** The prepared statement with this id, or null (the LRU map reorders on reads, so under its lock). */
+  private PreparedStatement lookupPrepared(byte[] id) {
+    synchronized (prepared) {
+      return prepared.get(ByteBuffer.wrap(id));
+    }
+  }
+
   private Statement parse(String query) {
     Statement s;
     synchronized (parsed) {
       s = parsed.get(query);
     }
     if (s == null) {
+      RequestContext.trace("Parsing " + query);
       s = CqlParser.parse(query);
       synchronized (parsed) {
         parsed.put(query, s);
       }
+    } else {
+      RequestContext.trace("Statement found in the parsed-query cache");
     }
     return s;
   }
@@ -170,7 +230,11 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     if (statement instanceof ModificationStatement m) {
       TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), keyspace));
       ModificationBuilder builder = new ModificationBuilder(terms, timestamp(options.defaultTimestamp), clock.nowInSeconds());
-      return applyAll(builder.build(table, m, null));
+      List<Mutation> mutations = builder.build(table, m, null);
+      if (RequestContext.tracing()) {
+        RequestContext.trace(TraceEvents.mutations(m.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT), table, mutations));
+      }
+      return applyAll(mutations);
     }
     if (statement instanceof io.meridian.cql.ast.Batch b) {
       List<Mutation> mutations = new ArrayList<>();
@@ -183,21 +247,27 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       if (b.attributes().ttl() != null) {
         throw MeridianException.invalid("Global TTL on the BATCH statement is not supported.");
       }
+      Map<java.util.UUID, TableMetadata> tables = new java.util.HashMap<>();
       for (ModificationStatement m : b.statements()) {
         TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), keyspace));
         checkBatchKind(b.type(), table);
+        tables.put(table.id(), table);
         mutations.addAll(builder.build(table, m, batchTs));
       }
-      return b.type() == io.meridian.cql.ast.Batch.BatchType.LOGGED ? applyAtomically(mutations) : applyAll(mutations);
+      boolean logged = b.type() == io.meridian.cql.ast.Batch.BatchType.LOGGED;
+      checkBatch(logged, b.statements().size(), mutations, tables);
+      return logged ? applyAtomically(mutations) : applyAll(mutations);
     }
     if (statement instanceof UseKeyspace use) {
       if (schema.current().keyspace(use.keyspace()).isEmpty()) {
         throw MeridianException.invalid("Keyspace '" + use.keyspace() + "' does not exist");
       }
+      RequestContext.trace("Setting the keyspace of this connection to " + use.keyspace());
       session.setKeyspace(use.keyspace());
       return CompletableFuture.completedFuture(new SetKeyspace(use.keyspace()));
     }
     if (statement instanceof SchemaStatement ddl) {
+      RequestContext.trace("Executing schema change " + ddl.getClass().getSimpleName());
       return CompletableFuture.completedFuture(schemaExecutor.execute(ddl, keyspace));
     }
     throw MeridianException.invalid("Unsupported statement " + statement.getClass().getSimpleName());
@@ -215,7 +285,12 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     Schema current = schema.current();
     Optional<VirtualTable> virtual = systemTables.table(name.keyspace(), name.name());
     if (virtual.isPresent()) {
-      return VirtualTableReader.read(virtual.get(), current, select, terms, false);
+      if (select.selection().stream().anyMatch(i -> i.selector() instanceof io.meridian.cql.ast.Selector.CountRows)) {
+        ClientWarnings.checkAggregation(virtual.get().metadata(), select);
+      }
+      Rows rows = VirtualTableReader.read(virtual.get(), current, select, terms, false);
+      RequestContext.trace("Read system table " + name.keyspace() + "." + name.name() + ": " + rows.getData().size() + " rows");
+      return rows;
     }
     if (select.json()) {
       throw MeridianException.invalid("SELECT JSON arrives with a later release");
@@ -233,6 +308,9 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     // A v5 client with a stale result metadata id gets the new metadata in full.
     boolean metadataChanged = resultMetadataId != null && !java.util.Arrays.equals(resultMetadataId, shape.metadataId);
     boolean skip = options.skipMetadata && !metadataChanged;
+    if (shape.selection.folds()) {
+      ClientWarnings.checkAggregation(table, select);
+    }
     Rows rows = selectExecutor.execute(table, select, shape.selection, terms,
         new SelectExecutor.Page(options.pageSize, options.pagingState, fingerprint, skip, null), clock.nowInSeconds());
     if (metadataChanged) {
@@ -245,9 +323,12 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
 
   private Message prepare(ClientSession session, Prepare p) {
     String keyspace = p.keyspace != null ? p.keyspace : session.keyspace();
+    RequestContext.trace("Parsing " + p.cqlQuery);
     Statement statement = CqlParser.parse(p.cqlQuery);
     BindVariables vars = describe(statement, keyspace);
     byte[] id = md5(p.cqlQuery + "\u0000" + (keyspace == null ? "" : keyspace));
+    RequestContext.trace("Prepared statement " + HexFormat.of().formatHex(id) + " with " + vars.variables.length
+        + " bind markers");
     PreparedStatement ps = new PreparedStatement(p.cqlQuery, keyspace, statement, vars, fingerprint(p.cqlQuery, keyspace),
         new java.util.concurrent.atomic.AtomicReference<>());
     synchronized (prepared) {
@@ -287,6 +368,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     long defaultTs = timestamp(b.defaultTimestamp);
     int now = clock.nowInSeconds();
     List<Mutation> mutations = new ArrayList<>();
+    Map<java.util.UUID, TableMetadata> tables = new java.util.HashMap<>();
     for (int i = 0; i < b.queriesOrIds.size(); i++) {
       Object qOrId = b.queriesOrIds.get(i);
       Statement statement;
@@ -297,7 +379,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
         vars = statement.bindMarkers().isEmpty() ? null : describe(statement, ks);
       } else {
         byte[] id = (byte[]) qOrId;
-        PreparedStatement ps = prepared.get(ByteBuffer.wrap(id));
+        PreparedStatement ps = lookupPrepared(id);
         if (ps == null) {
           throw new UnpreparedException(id, HexFormat.of().formatHex(id));
         }
@@ -314,9 +396,19 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       if (b.type == ProtocolConstants.BatchType.COUNTER || table.isCounter()) {
         throw MeridianException.invalid("Counter tables and counter batches arrive with a later release");
       }
+      tables.put(table.id(), table);
       mutations.addAll(new ModificationBuilder(new Terms(bound, clock), defaultTs, now).build(table, m, null));
     }
-    return b.type == ProtocolConstants.BatchType.LOGGED ? applyAtomically(mutations) : applyAll(mutations);
+    boolean logged = b.type == ProtocolConstants.BatchType.LOGGED;
+    checkBatch(logged, b.queriesOrIds.size(), mutations, tables);
+    return logged ? applyAtomically(mutations) : applyAll(mutations);
+  }
+
+  private void checkBatch(boolean logged, int statements, List<Mutation> mutations, Map<java.util.UUID, TableMetadata> tables) {
+    if (RequestContext.tracing()) {
+      RequestContext.trace(TraceEvents.batch(logged, statements, mutations, tables));
+    }
+    ClientWarnings.checkBatch(logged, mutations, tables, batchThresholds);
   }
 
   /** A logged batch: every mutation or none, in one storage batch. */
@@ -324,7 +416,19 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     if (mutations.isEmpty()) {
       return CompletableFuture.completedFuture(com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
     }
-    return storage.applyAtomically(mutations).thenApply(v -> com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
+    RequestContext context = RequestContext.current();
+    return storage.applyAtomically(mutations).thenApply(v -> {
+      traceDurable(context, mutations.size(), "in one atomic storage batch");
+      return com.datastax.oss.protocol.internal.response.result.Void.INSTANCE;
+    });
+  }
+
+  /** Runs on the storage thread that completed the write: the context is passed, not current. */
+  private static void traceDurable(RequestContext context, int mutations, String how) {
+    if (context != null) {
+      context.traceEvent("Committed " + mutations + (mutations == 1 ? " mutation " : " mutations ") + how
+          + " (durable under the node's commit policy)");
+    }
   }
 
   /** Applies the mutations; the write is acknowledged only when all of them are durable. */
@@ -332,14 +436,21 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     if (mutations.isEmpty()) {
       return CompletableFuture.completedFuture(com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
     }
+    RequestContext context = RequestContext.current();
     if (mutations.size() == 1) {
-      return storage.apply(mutations.get(0)).thenApply(v -> com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
+      return storage.apply(mutations.get(0)).thenApply(v -> {
+        traceDurable(context, 1, "to its tablet");
+        return com.datastax.oss.protocol.internal.response.result.Void.INSTANCE;
+      });
     }
     CompletableFuture<?>[] futures = new CompletableFuture<?>[mutations.size()];
     for (int i = 0; i < futures.length; i++) {
       futures[i] = storage.apply(mutations.get(i));
     }
-    return CompletableFuture.allOf(futures).thenApply(v -> com.datastax.oss.protocol.internal.response.result.Void.INSTANCE);
+    return CompletableFuture.allOf(futures).thenApply(v -> {
+      traceDurable(context, futures.length, "independently, each partition atomically");
+      return com.datastax.oss.protocol.internal.response.result.Void.INSTANCE;
+    });
   }
 
   private long timestamp(long clientTimestamp) {
