@@ -64,9 +64,8 @@ final class SelectExecutor {
     }
     int partitionsRead = 0;
     int rowsRead = 0;
-    int limit = select.limit() == null ? Integer.MAX_VALUE : positive(terms.evaluateInt(select.limit(), "[limit]"), "LIMIT");
-    int perPartitionLimit = select.perPartitionLimit() == null ? Integer.MAX_VALUE
-        : positive(terms.evaluateInt(select.perPartitionLimit(), "[per_partition_limit]"), "PER PARTITION LIMIT");
+    int limit = limit(select.limit(), terms, "[limit]", "LIMIT");
+    int perPartitionLimit = limit(select.perPartitionLimit(), terms, "[per_partition_limit]", "PER PARTITION LIMIT");
     if (select.distinct()) {
       perPartitionLimit = 1;
     }
@@ -220,6 +219,14 @@ final class SelectExecutor {
       key.add(view.value(c));
     }
     return key;
+  }
+
+  /** LIMIT or PER PARTITION LIMIT: absent, or bound to unset (v4+), means none, as in Cassandra. */
+  private static int limit(io.meridian.cql.ast.Term term, Terms terms, String marker, String what) {
+    if (term == null || BoundValues.isUnset(terms.evaluate(term, CqlTypes.INT, marker))) {
+      return Integer.MAX_VALUE;
+    }
+    return positive(terms.evaluateInt(term, marker), what);
   }
 
   private static int positive(int v, String what) {
