@@ -95,6 +95,26 @@ def main():
     except SyntaxException:
         pass
 
+    # Query tracing: the driver reads system_traces.sessions and .events for the session id.
+    traced = session.execute(SimpleStatement("SELECT value FROM readings WHERE sensor = 's1' LIMIT 1"), trace=True)
+    trace = traced.get_query_trace(max_wait_sec=10)
+    check(trace.request_type == "Execute CQL3 query", "trace request type: %r" % trace.request_type)
+    check(trace.parameters.get("query", "").startswith("SELECT value FROM readings"), "trace parameters: %r"
+          % trace.parameters)
+    check(trace.duration is not None and trace.duration.total_seconds() > 0, "trace duration: %r" % trace.duration)
+    check(str(trace.coordinator) == host, "trace coordinator: %r" % trace.coordinator)
+    activities = [e.description for e in trace.events]
+    check("Executing single-partition query on py.readings" in activities, "trace events: %r" % activities)
+    check(activities[-1] == "Request complete", "last trace event: %r" % activities)
+
+    # Server warnings reach the driver; custom payloads are accepted and ignored.
+    counted = session.execute("SELECT count(*) FROM readings")
+    check(counted.response_future.warnings == ["Aggregation query used without partition key"],
+          "server warnings: %r" % counted.response_future.warnings)
+    with_payload = session.execute("SELECT count(*) FROM readings WHERE sensor = 's1'",
+                                   custom_payload={"tenant": b"acme"})
+    check(with_payload.one()[0] == 250, "custom payload query result")
+
     session.execute("DROP KEYSPACE py")
     cluster.shutdown()
     print("python driver checks passed")

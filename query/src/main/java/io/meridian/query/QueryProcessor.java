@@ -25,11 +25,14 @@ import io.meridian.cql.ast.UseKeyspace;
 import io.meridian.cql.parser.CqlParser;
 import io.meridian.protocol.ClientSession;
 import io.meridian.protocol.CqlRequestHandler;
+import io.meridian.protocol.Request;
+import io.meridian.protocol.Response;
 import io.meridian.protocol.ServerEvents;
 import io.meridian.schema.Schema;
 import io.meridian.schema.SchemaManager;
 import io.meridian.schema.TableMetadata;
 import io.meridian.schema.system.SystemTables;
+import io.meridian.schema.system.TraceStore;
 import io.meridian.schema.system.VirtualTable;
 import io.meridian.storage.StorageEngine;
 import java.nio.ByteBuffer;
@@ -69,6 +72,8 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
   private final SelectExecutor selectExecutor;
   private final WriteExecutor writeExecutor;
   private final ThreadPoolExecutor executor;
+  private final TraceStore traces;
+  private final ClientWarnings.BatchThresholds batchThresholds;
   private final Map<String, Statement> parsed = lru(PARSED_QUERIES_MAX);
   private final Map<ByteBuffer, PreparedStatement> prepared = lru(PREPARED_STATEMENTS_MAX);
 
@@ -80,13 +85,28 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
 
   public QueryProcessor(SchemaManager schema, SystemTables systemTables, StorageEngine storage, ServerEvents events,
                         Clock clock, int threads, int queueMax, int tabletsPerTable) {
+    this(schema, systemTables, storage, events, clock, threads, queueMax, tabletsPerTable,
+        ClientWarnings.BatchThresholds.DEFAULTS.warnBytes(), ClientWarnings.BatchThresholds.DEFAULTS.failBytes(),
+        ClientWarnings.BatchThresholds.DEFAULTS.unloggedPartitionsWarn());
+  }
+
+  /**
+   * @param batchWarnBytes a batch over several partitions larger than this gets a client warning
+   * @param batchFailBytes ... and larger than this is refused (Invalid "Batch too large")
+   * @param unloggedBatchPartitionsWarn an unlogged batch over more partitions than this gets a warning
+   */
+  public QueryProcessor(SchemaManager schema, SystemTables systemTables, StorageEngine storage, ServerEvents events,
+                        Clock clock, int threads, int queueMax, int tabletsPerTable,
+                        long batchWarnBytes, long batchFailBytes, int unloggedBatchPartitionsWarn) {
+    this.batchThresholds = new ClientWarnings.BatchThresholds(batchWarnBytes, batchFailBytes, unloggedBatchPartitionsWarn);
+    this.writeExecutor = new WriteExecutor(storage, new WriteTimestamps(clock), batchThresholds);
+    this.traces = systemTables.traces();
     this.schema = schema;
     this.systemTables = systemTables;
     this.storage = storage;
     this.clock = clock;
     this.schemaExecutor = new SchemaExecutor(schema, storage, events, tabletsPerTable);
     this.selectExecutor = new SelectExecutor(storage);
-    this.writeExecutor = new WriteExecutor(storage, new WriteTimestamps(clock));
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueMax),
         r -> {
@@ -98,11 +118,39 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
 
   @Override
   public CompletionStage<Message> handle(ClientSession session, Message request) {
+    return submit(session, request, new RequestContext(null));
+  }
+
+  /**
+   * Runs the request and answers with its warnings and, when the client asked for tracing, the
+   * tracing session id; the session is in system_traces before the response leaves. Custom
+   * payloads are accepted and ignored, as by Cassandra's default query handler.
+   */
+  @Override
+  public CompletionStage<Response> handleRequest(ClientSession session, Request request) {
+    RequestTrace trace = request.tracingRequested() ? TraceDescriptions.begin(clock, session, request.message(), this::lookupPrepared) : null;
+    RequestContext context = new RequestContext(trace);
+    return submit(session, request.message(), context).handle((message, failure) -> {
+      if (trace != null) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        trace.finish(cause == null ? "Request complete" : "Request failed: " + cause.getMessage(), traces);
+      }
+      if (failure != null) {
+        throw failure instanceof java.util.concurrent.CompletionException ce ? ce
+            : new java.util.concurrent.CompletionException(failure);
+      }
+      Response response = Response.of(message).withWarnings(context.warnings());
+      return trace == null ? response : response.withTracingId(trace.sessionId());
+    });
+  }
+
+  private CompletableFuture<Message> submit(ClientSession session, Message request, RequestContext context) {
     CompletableFuture<Message> result = new CompletableFuture<>();
     try {
       executor.execute(() -> {
         try {
-          execute(session, request).whenComplete((m, e) -> {
+          context.runAs(() -> execute(session, request)).whenComplete((m, e) -> {
             if (e != null) {
               result.completeExceptionally(e);
             } else {
@@ -134,10 +182,12 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       return CompletableFuture.completedFuture(prepare(session, p));
     }
     if (request instanceof Execute e) {
-      PreparedStatement ps = prepared.get(ByteBuffer.wrap(e.queryId));
+      PreparedStatement ps = lookupPrepared(e.queryId);
       if (ps == null) {
+        RequestContext.trace("Prepared statement " + HexFormat.of().formatHex(e.queryId) + " not found");
         throw new UnpreparedException(e.queryId, HexFormat.of().formatHex(e.queryId));
       }
+      RequestContext.trace("Found prepared statement " + HexFormat.of().formatHex(e.queryId));
       BoundValues values = BoundValues.of(e.options.positionalValues, e.options.namedValues, ps.variables.names());
       return executeStatement(session, ps.statement, ps.keyspace, values, e.options, ps.fingerprint, e.resultMetadataId, ps);
     }
@@ -147,16 +197,26 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     throw MeridianException.protocol("Unexpected message " + request.getClass().getSimpleName());
   }
 
+  /** The prepared statement with this id, or null (the LRU map reorders on reads, so under its lock). */
+  private PreparedStatement lookupPrepared(byte[] id) {
+    synchronized (prepared) {
+      return prepared.get(ByteBuffer.wrap(id));
+    }
+  }
+
   private Statement parse(String query) {
     Statement s;
     synchronized (parsed) {
       s = parsed.get(query);
     }
     if (s == null) {
+      RequestContext.trace("Parsing " + query);
       s = CqlParser.parse(query);
       synchronized (parsed) {
         parsed.put(query, s);
       }
+    } else {
+      RequestContext.trace("Statement found in the parsed-query cache");
     }
     return s;
   }
@@ -194,10 +254,12 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       if (schema.current().keyspace(use.keyspace()).isEmpty()) {
         throw MeridianException.invalid("Keyspace '" + use.keyspace() + "' does not exist");
       }
+      RequestContext.trace("Setting the keyspace of this connection to " + use.keyspace());
       session.setKeyspace(use.keyspace());
       return CompletableFuture.completedFuture(new SetKeyspace(use.keyspace()));
     }
     if (statement instanceof SchemaStatement ddl) {
+      RequestContext.trace("Executing schema change " + ddl.getClass().getSimpleName());
       return CompletableFuture.completedFuture(schemaExecutor.execute(ddl, keyspace));
     }
     throw MeridianException.invalid("Unsupported statement " + statement.getClass().getSimpleName());
@@ -240,7 +302,12 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     Schema current = schema.current();
     Optional<VirtualTable> virtual = systemTables.table(name.keyspace(), name.name());
     if (virtual.isPresent()) {
-      return VirtualTableReader.read(virtual.get(), current, select, terms, false);
+      if (select.selection().stream().anyMatch(i -> i.selector() instanceof io.meridian.cql.ast.Selector.CountRows)) {
+        ClientWarnings.checkAggregation(virtual.get().metadata(), select);
+      }
+      Rows rows = VirtualTableReader.read(virtual.get(), current, select, terms, false);
+      RequestContext.trace("Read system table " + name.keyspace() + "." + name.name() + ": " + rows.getData().size() + " rows");
+      return rows;
     }
     if (select.json()) {
       throw MeridianException.invalid("SELECT JSON arrives with a later release");
@@ -261,6 +328,9 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     // A v5 client with a stale result metadata id gets the new metadata in full.
     boolean metadataChanged = resultMetadataId != null && !java.util.Arrays.equals(resultMetadataId, shape.metadataId);
     boolean skip = options.skipMetadata && !metadataChanged;
+    if (shape.selection.folds()) {
+      ClientWarnings.checkAggregation(table, select);
+    }
     Rows rows = selectExecutor.execute(table, select, shape.selection, terms,
         new SelectExecutor.Page(options.pageSize, options.pagingState, fingerprint, skip, null), clock.nowInSeconds());
     if (metadataChanged) {
@@ -273,9 +343,12 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
 
   private Message prepare(ClientSession session, Prepare p) {
     String keyspace = p.keyspace != null ? p.keyspace : session.keyspace();
+    RequestContext.trace("Parsing " + p.cqlQuery);
     Statement statement = CqlParser.parse(p.cqlQuery);
     BindVariables vars = describe(statement, keyspace);
     byte[] id = md5(p.cqlQuery + "\u0000" + (keyspace == null ? "" : keyspace));
+    RequestContext.trace("Prepared statement " + HexFormat.of().formatHex(id) + " with " + vars.variables.length
+        + " bind markers");
     PreparedStatement ps = new PreparedStatement(p.cqlQuery, keyspace, statement, vars, fingerprint(p.cqlQuery, keyspace),
         new java.util.concurrent.atomic.AtomicReference<>());
     synchronized (prepared) {
@@ -325,7 +398,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
         vars = statement.bindMarkers().isEmpty() ? null : describe(statement, ks);
       } else {
         byte[] id = (byte[]) qOrId;
-        PreparedStatement ps = prepared.get(ByteBuffer.wrap(id));
+        PreparedStatement ps = lookupPrepared(id);
         if (ps == null) {
           throw new UnpreparedException(id, HexFormat.of().formatHex(id));
         }

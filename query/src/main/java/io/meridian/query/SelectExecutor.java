@@ -59,9 +59,13 @@ final class SelectExecutor {
       }
     }
     boolean reversed = reversed(table, select, where);
-    int limit = select.limit() == null ? Integer.MAX_VALUE : positive(terms.evaluateInt(select.limit(), "[limit]"), "LIMIT");
-    int perPartitionLimit = select.perPartitionLimit() == null ? Integer.MAX_VALUE
-        : positive(terms.evaluateInt(select.perPartitionLimit(), "[per_partition_limit]"), "PER PARTITION LIMIT");
+    if (RequestContext.tracing()) {
+      RequestContext.trace(readPlan(table, where, page.pagingState() != null));
+    }
+    int partitionsRead = 0;
+    int rowsRead = 0;
+    int limit = limit(select.limit(), terms, "[limit]", "LIMIT");
+    int perPartitionLimit = limit(select.perPartitionLimit(), terms, "[per_partition_limit]", "PER PARTITION LIMIT");
     if (select.distinct()) {
       perPartitionLimit = 1;
     }
@@ -117,6 +121,7 @@ final class SelectExecutor {
           break;
         }
         PartitionSource.Next p = source.next();
+        partitionsRead++;
         int inPartition = p.resumed ? resume.remainingInPartition() : perPartitionLimit;
         List<ByteBuffer> pkValues = KeyEncoder.splitPartitionKey(table, p.data.key().serialized());
         List<StoredRow> rows = p.data.rows();
@@ -133,6 +138,7 @@ final class SelectExecutor {
             break;
           }
           RowView view = new RowView(table, p.data, pkValues, row, nowSeconds);
+          rowsRead++;
           // A row held only by a whole-collection deletion marker does not exist for CQL.
           if (!view.hasLiveContent() || !passes(where, view)) {
             continue;
@@ -199,10 +205,32 @@ final class SelectExecutor {
       sortable.sort(reversed ? byClustering.reversed() : byClustering);
       sortable.stream().limit(limit).forEach(r -> out.add(r.values()));
     }
+    if (RequestContext.tracing()) {
+      RequestContext.trace("Read " + TraceEvents.count(rowsRead, "row") + " from " + TraceEvents.count(partitionsRead, "partition")
+          + "; returning " + TraceEvents.count(out.size(), "row") + (next == null ? "" : ", more pages follow"));
+    }
     RowsMetadata metadata = page.skipMetadata()
         ? new RowsMetadata(selection.outputs.size(), next == null ? null : next.encode(), null, null)
         : new RowsMetadata(selection.specs(table), next == null ? null : next.encode(), null, null);
     return new DefaultRows(metadata, out);
+  }
+
+  /** The trace event saying how the partitions of a read are found. */
+  private static String readPlan(TableMetadata table, WhereClause where, boolean resumed) {
+    String name = table.keyspace() + "." + table.name();
+    String plan;
+    if (where.partitionKeys != null) {
+      plan = where.partitionKeys.size() == 1 ? "Executing single-partition query on " + name
+          : "Executing multi-partition query on " + name + " (" + where.partitionKeys.size() + " partitions by key)";
+    } else if (!where.tokenRange.equals(TokenRange.FULL)) {
+      plan = "Scanning token range (" + where.tokenRange.start() + ", " + where.tokenRange.end() + "] of " + name;
+    } else {
+      plan = "Scanning all partitions of " + name + " in token order";
+    }
+    if (!where.filters.isEmpty()) {
+      plan += ", filtering rows on " + TraceEvents.count(where.filters.size(), "restriction");
+    }
+    return resumed ? plan + ", resuming from a paging state" : plan;
   }
 
   private record SortableRow(byte[] clustering, List<ByteBuffer> values) {}
@@ -214,6 +242,14 @@ final class SelectExecutor {
       key.add(view.value(c));
     }
     return key;
+  }
+
+  /** LIMIT or PER PARTITION LIMIT: absent, or bound to unset (v4+), means none, as in Cassandra. */
+  private static int limit(io.meridian.cql.ast.Term term, Terms terms, String marker, String what) {
+    if (term == null || BoundValues.isUnset(terms.evaluate(term, CqlTypes.INT, marker))) {
+      return Integer.MAX_VALUE;
+    }
+    return positive(terms.evaluateInt(term, marker), what);
   }
 
   private static int positive(int v, String what) {

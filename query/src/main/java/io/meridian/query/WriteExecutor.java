@@ -39,21 +39,30 @@ final class WriteExecutor {
 
   private final StorageEngine storage;
   private final LightweightTransaction transactions;
+  private final ClientWarnings.BatchThresholds batchThresholds;
 
-  WriteExecutor(StorageEngine storage, WriteTimestamps timestamps) {
+  WriteExecutor(StorageEngine storage, WriteTimestamps timestamps, ClientWarnings.BatchThresholds batchThresholds) {
     this.storage = storage;
     this.transactions = new LightweightTransaction(storage, timestamps);
+    this.batchThresholds = batchThresholds;
   }
 
   CompletionStage<Message> execute(Item item, long defaultTimestampMicros, int nowSeconds) {
     if (LightweightTransaction.isConditional(item.statement())) {
+      RequestContext.trace("Lightweight transaction on one partition: condition checked and write applied in one step on its tablet");
       return transactions.execute(List.of(item), false, nowSeconds);
     }
     if (ModificationBuilder.needsRead(item.table(), item.statement())) {
+      RequestContext.trace("Write needs the current row (counter or list operation): read and write in one step per partition");
       return readThenWrite(List.of(item), null, defaultTimestampMicros, nowSeconds);
     }
     ModificationBuilder builder = new ModificationBuilder(item.terms(), defaultTimestampMicros, nowSeconds);
-    return applyAll(builder.build(item.table(), item.statement(), null));
+    List<Mutation> mutations = builder.build(item.table(), item.statement(), null);
+    if (RequestContext.tracing()) {
+      RequestContext.trace(TraceEvents.mutations(
+          item.statement().getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT), item.table(), mutations));
+    }
+    return applyAll(mutations);
   }
 
   CompletionStage<Message> batch(BatchType type, List<Item> items, Long batchTimestampMicros,
@@ -63,6 +72,7 @@ final class WriteExecutor {
       if (batchTimestampMicros != null) {
         throw MeridianException.invalid("Cannot provide custom timestamp for conditional BATCH");
       }
+      RequestContext.trace("Batch with conditions: checked and applied in one step on the partition's tablet");
       return transactions.execute(items, true, nowSeconds);
     }
     if (items.stream().anyMatch(i -> ModificationBuilder.needsRead(i.table(), i.statement()))) {
@@ -72,11 +82,18 @@ final class WriteExecutor {
       return readThenWrite(items, batchTimestampMicros, defaultTimestampMicros, nowSeconds);
     }
     List<Mutation> mutations = new ArrayList<>();
+    Map<java.util.UUID, TableMetadata> tables = new java.util.HashMap<>();
     for (Item item : items) {
       ModificationBuilder builder = new ModificationBuilder(item.terms(), defaultTimestampMicros, nowSeconds);
       mutations.addAll(builder.build(item.table(), item.statement(), batchTimestampMicros));
+      tables.put(item.table().id(), item.table());
     }
-    return type == BatchType.LOGGED ? applyAtomically(mutations) : applyAll(mutations);
+    boolean logged = type == BatchType.LOGGED;
+    if (RequestContext.tracing()) {
+      RequestContext.trace(TraceEvents.batch(logged, items.size(), mutations, tables));
+    }
+    ClientWarnings.checkBatch(logged, mutations, tables, batchThresholds);
+    return logged ? applyAtomically(mutations) : applyAll(mutations);
   }
 
   /** Cassandra's rules on mixing counter and other statements in a batch. */
@@ -260,7 +277,11 @@ final class WriteExecutor {
     if (mutations.isEmpty()) {
       return CompletableFuture.completedFuture(Void.INSTANCE);
     }
-    return storage.applyAtomically(mutations).thenApply(v -> Void.INSTANCE);
+    RequestContext context = RequestContext.current();
+    return storage.applyAtomically(mutations).thenApply(v -> {
+      traceDurable(context, mutations.size(), "in one atomic storage batch");
+      return Void.INSTANCE;
+    });
   }
 
   /** Applies the mutations; the write is acknowledged only when all of them are durable. */
@@ -268,13 +289,28 @@ final class WriteExecutor {
     if (mutations.isEmpty()) {
       return CompletableFuture.completedFuture(Void.INSTANCE);
     }
+    RequestContext context = RequestContext.current();
     if (mutations.size() == 1) {
-      return storage.apply(mutations.get(0)).thenApply(v -> Void.INSTANCE);
+      return storage.apply(mutations.get(0)).thenApply(v -> {
+        traceDurable(context, 1, "to its tablet");
+        return Void.INSTANCE;
+      });
     }
     CompletableFuture<?>[] futures = new CompletableFuture<?>[mutations.size()];
     for (int i = 0; i < futures.length; i++) {
       futures[i] = storage.apply(mutations.get(i));
     }
-    return CompletableFuture.allOf(futures).thenApply(v -> Void.INSTANCE);
+    return CompletableFuture.allOf(futures).thenApply(v -> {
+      traceDurable(context, futures.length, "independently, each partition atomically");
+      return Void.INSTANCE;
+    });
+  }
+
+  /** Runs on the storage thread that completed the write: the context is passed, not current. */
+  private static void traceDurable(RequestContext context, int mutations, String how) {
+    if (context != null) {
+      context.traceEvent("Committed " + mutations + (mutations == 1 ? " mutation " : " mutations ") + how
+          + " (durable under the node's commit policy)");
+    }
   }
 }

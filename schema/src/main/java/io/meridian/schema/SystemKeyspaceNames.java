@@ -7,6 +7,7 @@ public final class SystemKeyspaceNames {
   public static final String SYSTEM = "system";
   public static final String SYSTEM_SCHEMA = "system_schema";
   public static final String SYSTEM_VIRTUAL_SCHEMA = "system_virtual_schema";
+  public static final String SYSTEM_TRACES = "system_traces";
 
   /**
    * Names reserved for Cassandra's built-in keyspaces, including ones Meridian does not (yet)
@@ -20,7 +21,7 @@ public final class SystemKeyspaceNames {
           "system_views",
           "system_auth",
           "system_distributed",
-          "system_traces");
+          SYSTEM_TRACES);
 
   private SystemKeyspaceNames() {}
 

@@ -12,6 +12,7 @@ import io.meridian.schema.TableMetadata;
 import io.meridian.schema.system.HostIdStore;
 import io.meridian.schema.system.NodeInfo;
 import io.meridian.schema.system.SystemTables;
+import io.meridian.schema.system.TraceStore;
 import io.meridian.storage.StorageConfig;
 import io.meridian.storage.rocks.RocksStorageEngine;
 import java.io.IOException;
@@ -72,7 +73,8 @@ public final class MeridianNode implements AutoCloseable {
       String clusterName = config.get(ServerConfigKeys.CLUSTER_NAME);
       int gossipGeneration = clock.nowInSeconds();
       node.set(NodeInfo.singleNode(hostId, clusterName, listen, STORAGE_PORT, config.get(ServerConfigKeys.PORT), gossipGeneration));
-      SystemTables systemTables = new SystemTables(node::get);
+      SystemTables systemTables = new SystemTables(node::get,
+          new TraceStore(config.get(ServerConfigKeys.TRACE_SESSIONS_MAX), clock));
       SchemaManager schema = systemTables.newSchemaManager(dataDir.resolve("schema"), clock);
       int tablets = config.get(ServerConfigKeys.TABLETS_PER_TABLE);
       for (KeyspaceMetadata ks : schema.current().userKeyspaces().values()) {
@@ -81,9 +83,16 @@ public final class MeridianNode implements AutoCloseable {
         }
       }
 
+      long batchWarnBytes = config.get(ServerConfigKeys.BATCH_WARN_BYTES);
+      long batchFailBytes = config.get(ServerConfigKeys.BATCH_FAIL_BYTES);
+      if (batchFailBytes < batchWarnBytes) {
+        throw new IllegalArgumentException(ServerConfigKeys.BATCH_FAIL_BYTES.key() + " is " + batchFailBytes
+            + ", expected at least " + ServerConfigKeys.BATCH_WARN_BYTES.key() + " (" + batchWarnBytes + ")");
+      }
       ForwardingEvents events = new ForwardingEvents();
       processor = new QueryProcessor(schema, systemTables, storage, events, clock,
-          config.get(ServerConfigKeys.QUERY_THREADS), config.get(ServerConfigKeys.QUERY_QUEUE_MAX), tablets);
+          config.get(ServerConfigKeys.QUERY_THREADS), config.get(ServerConfigKeys.QUERY_QUEUE_MAX), tablets,
+          batchWarnBytes, batchFailBytes, config.get(ServerConfigKeys.UNLOGGED_BATCH_PARTITIONS_WARN));
       ServerOptions options = ServerOptions.defaults(listen, config.get(ServerConfigKeys.PORT))
           .withFrameBytesMax(config.get(ServerConfigKeys.FRAME_BYTES_MAX))
           .withInFlightRequestsPerConnectionMax(config.get(ServerConfigKeys.CONNECTION_IN_FLIGHT_MAX));

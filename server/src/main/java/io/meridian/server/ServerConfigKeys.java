@@ -49,7 +49,26 @@ public final class ServerConfigKeys {
   public static final ConfigKey<Integer> QUERY_QUEUE_MAX = ConfigKey.intKey(
       "query.queue-max", 16384, 1, 1 << 20, "requests waiting for a query thread before OVERLOADED");
 
+  public static final ConfigKey<Long> BATCH_WARN_BYTES = ConfigKey.longKey(
+      "query.batch-warn-bytes", 5L * 1024, 1, 1L << 30,
+      "a batch over several partitions larger than this gets a client warning (Cassandra's batch_size_warn_threshold)");
+
+  public static final ConfigKey<Long> BATCH_FAIL_BYTES = ConfigKey.longKey(
+      "query.batch-fail-bytes", 50L * 1024, 1, 1L << 30,
+      "a batch over several partitions larger than this is refused as Invalid (batch_size_fail_threshold);"
+          + " must be at least query.batch-warn-bytes");
+
+  public static final ConfigKey<Integer> UNLOGGED_BATCH_PARTITIONS_WARN = ConfigKey.intKey(
+      "query.unlogged-batch-partitions-warn", 10, 1, 1 << 20,
+      "an unlogged batch over more partitions than this gets a client warning"
+          + " (unlogged_batch_across_partitions_warn_threshold)");
+
+  public static final ConfigKey<Integer> TRACE_SESSIONS_MAX = ConfigKey.intKey(
+      "query.trace-sessions-max", 1000, 1, 100_000,
+      "tracing sessions kept in memory for system_traces; the oldest is dropped beyond it");
+
   public static final List<ConfigKey<?>> ALL = List.of(
       LISTEN_ADDRESS, PORT, CLUSTER_NAME, FRAME_BYTES_MAX, CONNECTION_IN_FLIGHT_MAX, DATA_DIR,
-      COMMIT_POLICY, PERIODIC_SYNC_MS, TABLETS_PER_TABLE, BLOCK_CACHE_BYTES, QUERY_THREADS, QUERY_QUEUE_MAX);
+      COMMIT_POLICY, PERIODIC_SYNC_MS, TABLETS_PER_TABLE, BLOCK_CACHE_BYTES, QUERY_THREADS, QUERY_QUEUE_MAX,
+      BATCH_WARN_BYTES, BATCH_FAIL_BYTES, UNLOGGED_BATCH_PARTITIONS_WARN, TRACE_SESSIONS_MAX);
 }

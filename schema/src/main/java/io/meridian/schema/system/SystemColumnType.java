@@ -20,11 +20,12 @@ import java.util.Map;
  * against it and against the driver.
  *
  * <p>Java values: TEXT String, UUID UUID, INT Integer, BIGINT Long, BOOLEAN Boolean, DOUBLE Double,
- * INET InetAddress, BLOB ByteBuffer, TIMESTAMP Instant, lists List, sets Set, maps Map.
+ * TIMEUUID UUID (version 1), INET InetAddress, BLOB ByteBuffer, TIMESTAMP Instant, lists List, sets Set, maps Map.
  */
 public enum SystemColumnType {
   TEXT("text", 0x000D),
   UUID("uuid", 0x000C),
+  TIMEUUID("timeuuid", 0x000F),
   INT("int", 0x0009),
   BIGINT("bigint", 0x0002),
   BOOLEAN("boolean", 0x0004),
@@ -38,7 +39,8 @@ public enum SystemColumnType {
   FROZEN_LIST_BOOLEAN("frozen<list<boolean>>", 0x0020, BOOLEAN),
   FROZEN_MAP_TEXT_TEXT("frozen<map<text, text>>", 0x0021, TEXT, TEXT),
   FROZEN_MAP_TEXT_BLOB("frozen<map<text, blob>>", 0x0021, TEXT, BLOB),
-  MAP_UUID_BLOB("map<uuid, blob>", 0x0021, UUID, BLOB);
+  MAP_UUID_BLOB("map<uuid, blob>", 0x0021, UUID, BLOB),
+  MAP_TEXT_TEXT("map<text, text>", 0x0021, TEXT, TEXT);
 
   /** Ceiling on elements in one collection cell we serialize or read. */
   public static final int COLLECTION_ELEMENTS_MAX = 65_536;
@@ -91,7 +93,8 @@ public enum SystemColumnType {
     switch (this) {
       case TEXT:
         return ByteBuffer.wrap(((String) value).getBytes(StandardCharsets.UTF_8));
-      case UUID: {
+      case UUID:
+      case TIMEUUID: {
         java.util.UUID id = (java.util.UUID) value;
         return ByteBuffer.allocate(16).putLong(0, id.getMostSignificantBits()).putLong(8, id.getLeastSignificantBits());
       }
@@ -165,6 +168,7 @@ public enum SystemColumnType {
       case TEXT:
         return StandardCharsets.UTF_8.decode(b).toString();
       case UUID:
+      case TIMEUUID:
         return new java.util.UUID(b.getLong(b.position()), b.getLong(b.position() + 8));
       case INT:
         return b.getInt(b.position());

@@ -13,10 +13,12 @@ import static io.meridian.schema.system.SystemColumnType.FROZEN_MAP_TEXT_TEXT;
 import static io.meridian.schema.system.SystemColumnType.FROZEN_SET_TEXT;
 import static io.meridian.schema.system.SystemColumnType.INET;
 import static io.meridian.schema.system.SystemColumnType.INT;
+import static io.meridian.schema.system.SystemColumnType.MAP_TEXT_TEXT;
 import static io.meridian.schema.system.SystemColumnType.MAP_UUID_BLOB;
 import static io.meridian.schema.system.SystemColumnType.SET_TEXT;
 import static io.meridian.schema.system.SystemColumnType.TEXT;
 import static io.meridian.schema.system.SystemColumnType.TIMESTAMP;
+import static io.meridian.schema.system.SystemColumnType.TIMEUUID;
 import static io.meridian.schema.system.SystemColumnType.UUID;
 
 import io.meridian.schema.ColumnMetadata;
@@ -55,7 +57,8 @@ import java.util.function.Supplier;
  *   <li>{@code system_schema}: keyspaces, tables, columns, column_masks, dropped_columns,
  *       triggers, views, types, functions, aggregates, indexes;
  *   <li>{@code system_virtual_schema}: keyspaces, tables, columns (virtual keyspaces list
- *       themselves here, not in system_schema, as in Cassandra).
+ *       themselves here, not in system_schema, as in Cassandra);
+ *   <li>{@code system_traces}: sessions, events, read from the {@link TraceStore}.
  * </ul>
  */
 public final class SystemTables {
@@ -67,19 +70,30 @@ public final class SystemTables {
   public static final Set<String> VIRTUAL_KEYSPACES = Set.of(SystemKeyspaceNames.SYSTEM_VIRTUAL_SCHEMA);
 
   private final Supplier<NodeInfo> node;
+  private final TraceStore traces;
   private final Map<String, Map<String, VirtualTable>> tables = new TreeMap<>();
   private final List<KeyspaceMetadata> keyspaces;
 
   public SystemTables(Supplier<NodeInfo> node) {
+    this(node, new TraceStore(TraceStore.DEFAULT_SESSIONS_MAX, Clock.SYSTEM));
+  }
+
+  public SystemTables(Supplier<NodeInfo> node, TraceStore traces) {
     this.node = Objects.requireNonNull(node, "node");
+    this.traces = Objects.requireNonNull(traces, "traces");
     defineSystem();
     defineSystemSchema();
     defineVirtualSchema();
+    defineTraces();
     List<KeyspaceMetadata> list = new ArrayList<>();
     for (Map.Entry<String, Map<String, VirtualTable>> ks : tables.entrySet()) {
       Map<String, TableMetadata> metadata = new HashMap<>();
       ks.getValue().forEach((name, table) -> metadata.put(name, table.metadata()));
-      list.add(new KeyspaceMetadata(ks.getKey(), ReplicationParams.LOCAL_REPLICATION, true, metadata));
+      // system_traces is replicated in Cassandra (SimpleStrategy, RF 2); the others are local.
+      Map<String, String> replication = ks.getKey().equals(SystemKeyspaceNames.SYSTEM_TRACES)
+          ? Map.of(ReplicationParams.CLASS, ReplicationParams.SIMPLE, ReplicationParams.REPLICATION_FACTOR, "2")
+          : ReplicationParams.LOCAL_REPLICATION;
+      list.add(new KeyspaceMetadata(ks.getKey(), replication, true, metadata));
     }
     this.keyspaces = List.copyOf(list);
   }
@@ -87,6 +101,11 @@ public final class SystemTables {
   /** The built-in keyspaces, to hand to {@link SchemaManager}. */
   public List<KeyspaceMetadata> keyspaces() {
     return keyspaces;
+  }
+
+  /** Where traced requests are recorded for system_traces. */
+  public TraceStore traces() {
+    return traces;
   }
 
   public Optional<VirtualTable> table(String keyspace, String table) {
@@ -118,15 +137,85 @@ public final class SystemTables {
   private void define(
       String keyspace, String name, String comment, List<SystemColumn> columns,
       Function<Schema, List<Map<String, Object>>> rows) {
+    define(keyspace, name, comment, FLUSH_PERIOD_MS, columns, rows);
+  }
+
+  private void define(
+      String keyspace, String name, String comment, int flushPeriodMs, List<SystemColumn> columns,
+      Function<Schema, List<Map<String, Object>>> rows) {
     boolean schemaKs = keyspace.equals(SystemKeyspaceNames.SYSTEM_SCHEMA);
     TableParams params =
         TableParams.DEFAULT.withOptions(
             Map.of(
                 TableParams.COMMENT, comment,
                 TableParams.GC_GRACE_SECONDS, schemaKs ? SCHEMA_GC_GRACE_SECONDS : SYSTEM_GC_GRACE_SECONDS,
-                TableParams.MEMTABLE_FLUSH_PERIOD_IN_MS, FLUSH_PERIOD_MS));
+                TableParams.MEMTABLE_FLUSH_PERIOD_IN_MS, flushPeriodMs));
     tables.computeIfAbsent(keyspace, k -> new TreeMap<>())
         .put(name, new SystemTable(keyspace, name, params, columns, rows));
+  }
+
+  /**
+   * system_traces.sessions and .events with Cassandra 5.0's columns; the coordinator and source are
+   * this node's broadcast address and port, as Cassandra records them.
+   */
+  private void defineTraces() {
+    String ks = SystemKeyspaceNames.SYSTEM_TRACES;
+    define(ks, "sessions", "tracing sessions", 0,
+        List.of(
+            pk("session_id", UUID, 0),
+            reg("client", INET),
+            reg("command", TEXT),
+            reg("coordinator", INET),
+            reg("coordinator_port", INT),
+            reg("duration", INT),
+            reg("parameters", MAP_TEXT_TEXT),
+            reg("request", TEXT),
+            reg("started_at", TIMESTAMP)),
+        schema -> {
+          NodeInfo n = node.get();
+          List<Map<String, Object>> rows = new ArrayList<>();
+          for (TraceStore.Session s : traces.sessions()) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("session_id", s.sessionId());
+            row.put("client", s.client());
+            row.put("command", s.command());
+            row.put("coordinator", n.broadcastAddress());
+            row.put("coordinator_port", n.broadcastPort());
+            row.put("duration", s.durationMicros());
+            row.put("parameters", new TreeMap<>(s.parameters()));
+            row.put("request", s.request());
+            row.put("started_at", s.startedAt());
+            rows.add(row);
+          }
+          return rows;
+        });
+    define(ks, "events", "tracing events", 0,
+        List.of(
+            pk("session_id", UUID, 0),
+            ck("event_id", TIMEUUID, 0),
+            reg("activity", TEXT),
+            reg("source", INET),
+            reg("source_elapsed", INT),
+            reg("source_port", INT),
+            reg("thread", TEXT)),
+        schema -> {
+          NodeInfo n = node.get();
+          List<Map<String, Object>> rows = new ArrayList<>();
+          for (TraceStore.Session s : traces.sessions()) {
+            for (TraceStore.Event e : s.events()) {
+              Map<String, Object> row = new HashMap<>();
+              row.put("session_id", s.sessionId());
+              row.put("event_id", e.eventId());
+              row.put("activity", e.activity());
+              row.put("source", n.broadcastAddress());
+              row.put("source_elapsed", e.elapsedMicros());
+              row.put("source_port", n.broadcastPort());
+              row.put("thread", e.thread());
+              rows.add(row);
+            }
+          }
+          return rows;
+        });
   }
 
   private static Function<Schema, List<Map<String, Object>>> empty() {

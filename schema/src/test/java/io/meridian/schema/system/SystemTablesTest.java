@@ -106,9 +106,13 @@ class SystemTablesTest {
 
     VirtualTable keyspaces = table("system_schema", "keyspaces");
     List<Object> ksNames = keyspaces.rows(schema).stream().map(r -> r.get(0)).toList();
-    assertEquals(List.of("ks", "system", "system_schema"), ksNames);
+    assertEquals(List.of("ks", "system", "system_schema", "system_traces"), ksNames);
     Map<String, Object> sys = row(keyspaces, keyspaces.rows(schema).get(1));
     assertEquals(Map.of("class", "org.apache.cassandra.locator.LocalStrategy"), sys.get("replication"));
+    // As in Cassandra, system_traces is a replicated keyspace listed in system_schema.
+    Map<String, Object> traces = row(keyspaces, keyspaces.rows(schema).get(3));
+    assertEquals(Map.of("class", "org.apache.cassandra.locator.SimpleStrategy", "replication_factor", "2"),
+        traces.get("replication"));
 
     VirtualTable tables = table("system_schema", "tables");
     Map<String, Object> t = tables.rows(schema).stream().map(r -> row(tables, r))
