@@ -6,8 +6,10 @@ import io.meridian.common.MeridianException;
 import io.meridian.cql.ast.AlterKeyspace;
 import io.meridian.cql.ast.AlterTable;
 import io.meridian.cql.ast.AlterTableAction;
+import io.meridian.cql.ast.CreateIndex;
 import io.meridian.cql.ast.CreateKeyspace;
 import io.meridian.cql.ast.CreateTable;
+import io.meridian.cql.ast.DropIndex;
 import io.meridian.cql.ast.DropKeyspace;
 import io.meridian.cql.ast.DropTable;
 import io.meridian.cql.ast.Property;
@@ -85,6 +87,12 @@ final class SchemaExecutor {
       }
       return announce(result);
     }
+    if (statement instanceof CreateIndex s) {
+      return announce(IndexDdl.create(schema, s, sessionKeyspace));
+    }
+    if (statement instanceof DropIndex s) {
+      return announce(IndexDdl.drop(schema, s, sessionKeyspace));
+    }
     if (statement instanceof Truncate s) {
       QualifiedName name = qualify(s.name(), sessionKeyspace);
       if (SystemKeyspaceNames.isBuiltIn(name.keyspace())) {
@@ -96,7 +104,7 @@ final class SchemaExecutor {
       return com.datastax.oss.protocol.internal.response.result.Void.INSTANCE;
     }
     throw MeridianException.invalid(statement.getClass().getSimpleName()
-        + " is not supported yet (user types, indexes, views and roles arrive with later releases)");
+        + " is not supported yet (user types, views and roles arrive with later releases)");
   }
 
   private Message createTable(CreateTable s, String sessionKeyspace) {

@@ -47,16 +47,7 @@ final class SelectExecutor {
   Rows execute(TableMetadata table, Select select, Selection selection, Terms terms, Page page, int nowSeconds) {
     WhereClause where = WhereClause.analyze(table, select.where(), terms);
     if (!select.allowFiltering()) {
-      // Cassandra checks the partition key first, then that clustering restrictions form a prefix.
-      if (where.partitionKeyFiltered) {
-        throw MeridianException.invalid(FILTERING_MESSAGE);
-      }
-      if (where.clusteringPrefixError != null) {
-        throw MeridianException.invalid(where.clusteringPrefixError);
-      }
-      if (where.needsFiltering()) {
-        throw MeridianException.invalid(FILTERING_MESSAGE);
-      }
+      IndexedRestrictions.checkWithoutFiltering(table, where);
     }
     boolean reversed = reversed(table, select, where);
     if (RequestContext.tracing()) {

@@ -44,7 +44,11 @@ final class WhereClause {
   /** True when some but not all partition key columns are restricted (they become filters). */
   final boolean partitionKeyFiltered;
 
-  record Filter(ColumnMetadata column, Operator op, List<ByteBuffer> values) {
+  record Filter(ColumnMetadata column, Operator op, List<ByteBuffer> values, LikePattern like) {
+    Filter(ColumnMetadata column, Operator op, List<ByteBuffer> values) {
+      this(column, op, values, op == Operator.LIKE ? LikePattern.parse(values.get(0)) : null);
+    }
+
     boolean test(ByteBuffer actual) {
       if (actual == null) {
         return false;
@@ -58,6 +62,7 @@ final class WhereClause {
         case GTE -> column.type().compare(actual, values.get(0)) >= 0;
         case IN -> values.stream().anyMatch(v -> column.type().compare(actual, v) == 0);
         case CONTAINS, CONTAINS_KEY -> CollectionFilters.contains(column.type(), op == Operator.CONTAINS_KEY, actual, values.get(0));
+        case LIKE -> like.matches(actual);
         default -> throw MeridianException.invalid(op.cql() + " is not supported on column " + column.name());
       };
     }
@@ -102,6 +107,10 @@ final class WhereClause {
           throw MeridianException.invalid("Restrictions on collection elements are not supported yet");
         }
         ColumnMetadata column = column(table, r.column());
+        if (r.op() == Operator.LIKE && !isText(column)) {
+          throw MeridianException.invalid("LIKE restrictions are only supported on text and ascii columns, but "
+              + column.name() + " is of type " + column.type().cqlName());
+        }
         List<ByteBuffer> values = relationValues(column, r.op(), r.value(), terms);
         switch (r.op()) {
           case EQ, IN -> {
@@ -126,7 +135,7 @@ final class WhereClause {
             }
           }
           case NEQ -> filters.add(new Filter(column, r.op(), values));
-          case CONTAINS, CONTAINS_KEY -> filters.add(new Filter(column, r.op(), values));
+          case CONTAINS, CONTAINS_KEY, LIKE -> filters.add(new Filter(column, r.op(), values));
           default -> throw MeridianException.invalid(r.op().cql() + " restrictions are not supported on column "
               + column.name() + " of type " + column.type().cqlName());
         }
@@ -493,6 +502,11 @@ final class WhereClause {
       throw MeridianException.invalid("The token function arguments must be in the partition key order: "
           + String.join(", ", pk));
     }
+  }
+
+  private static boolean isText(ColumnMetadata column) {
+    String type = column.type().cqlName();
+    return type.equals("text") || type.equals("ascii") || type.equals("varchar");
   }
 
   static ColumnMetadata column(TableMetadata table, String name) {

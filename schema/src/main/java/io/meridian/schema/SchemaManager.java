@@ -313,6 +313,7 @@ public final class SchemaManager {
         if (c.isPrimaryKey()) {
           throw MeridianException.invalid("Cannot drop PRIMARY KEY column " + name);
         }
+        checkNoDependentIndexes(t, name, "drop");
         columns.remove(c);
         droppedColumns.put(name, new DroppedColumn(name, c.type().cqlName(), c.kind(), when));
         changed = true;
@@ -348,6 +349,7 @@ public final class SchemaManager {
         if (!column.get().isPrimaryKey()) {
           throw MeridianException.invalid("Cannot rename non PRIMARY KEY column " + from);
         }
+        checkNoDependentIndexes(t, from, "rename");
         if (t.column(to).isPresent()) {
           throw MeridianException.invalid(
               "Cannot rename column " + from + " to " + to + " in table '" + table
@@ -404,6 +406,86 @@ public final class SchemaManager {
       }
       return publish(
           schema.with(ks.get().withoutTable(table), uuids.get()), SchemaChange.table(ChangeType.DROPPED, keyspace, table));
+    }
+  }
+
+  // --- indexes -----------------------------------------------------------------------------------
+
+  /**
+   * CREATE INDEX with Cassandra 5.0's rules (see {@link IndexValidation}). Index names are unique in
+   * the keyspace; the change is reported, as in Cassandra, as an update of the base table.
+   */
+  public SchemaResult createIndex(String keyspace, String table, IndexRequest request) {
+    synchronized (writeLock) {
+      IndexValidation.Implementation impl = IndexValidation.implementation(request);
+      Schema schema = current;
+      if (SystemKeyspaceNames.isBuiltIn(keyspace)) {
+        throw notUserModifiable(keyspace);
+      }
+      KeyspaceMetadata ks = schema.keyspace(keyspace).orElseThrow(() -> keyspaceMissing(keyspace));
+      TableMetadata t = ks.table(table).orElseThrow(() -> MeridianException.invalid("Table '" + table + "' doesn't exist"));
+      if (request.name() != null && IndexValidation.hasIndex(ks, request.name())) {
+        if (request.ifNotExists()) {
+          return noChange(schema);
+        }
+        throw MeridianException.invalid("Index '" + request.name() + "' already exists");
+      }
+      if (t.isCounter()) {
+        throw MeridianException.invalid("Secondary indexes on counter tables aren't supported");
+      }
+      IndexRequest.Target target = IndexValidation.target(t, request, impl);
+      String name = request.name() != null ? request.name()
+          : IndexValidation.availableName(ks, IndexMetadata.defaultName(table, target.column()));
+      IndexValidation.checkName(name);
+      ColumnMetadata column = t.column(target.column()).orElseThrow();
+      IndexMetadata index = new IndexMetadata(name, target.column(), target.type(), impl.kind(),
+          IndexValidation.customOptions(impl, column, request.options()));
+      for (IndexMetadata existing : t.indexes()) {
+        boolean duplicate = existing.equalsWithoutName(index);
+        if (duplicate && request.ifNotExists()) {
+          return noChange(schema);
+        }
+        if (duplicate) {
+          throw MeridianException.invalid("Index " + name + " is a duplicate of existing index " + existing.name());
+        }
+        if (index.isStorageAttached() && existing.isStorageAttached() && existing.column().equals(index.column())
+            && existing.targetType() == index.targetType()) {
+          throw MeridianException.invalid("Cannot create duplicate storage-attached index on column: " + index.column());
+        }
+      }
+      List<IndexMetadata> indexes = new ArrayList<>(t.indexes());
+      indexes.add(index);
+      return publishTable(schema, t.withIndexes(indexes));
+    }
+  }
+
+  /** DROP INDEX [IF EXISTS] [keyspace.]name: an update of the table that held it. */
+  public SchemaResult dropIndex(String keyspace, String indexName, boolean ifExists) {
+    synchronized (writeLock) {
+      Schema schema = current;
+      if (SystemKeyspaceNames.isBuiltIn(keyspace)) {
+        throw notUserModifiable(keyspace);
+      }
+      Optional<KeyspaceMetadata> ks = schema.keyspace(keyspace);
+      TableMetadata t = ks.map(k -> IndexValidation.indexedTable(k, indexName)).orElse(null);
+      if (t == null) {
+        if (ifExists) {
+          return noChange(schema);
+        }
+        throw MeridianException.invalid("Index '" + keyspace + "." + indexName + "' doesn't exist");
+      }
+      List<IndexMetadata> indexes = new ArrayList<>(t.indexes());
+      indexes.removeIf(i -> i.name().equals(indexName));
+      return publishTable(schema, t.withIndexes(indexes));
+    }
+  }
+
+  /** Cassandra refuses to drop or rename a column an index depends on. */
+  private static void checkNoDependentIndexes(TableMetadata table, String column, String verb) {
+    List<IndexMetadata> dependent = table.indexesOn(column);
+    if (!dependent.isEmpty()) {
+      throw MeridianException.invalid("Cannot " + verb + " column " + column + " because it has dependent secondary indexes ("
+          + String.join(", ", dependent.stream().map(IndexMetadata::name).toList()) + ")");
     }
   }
 

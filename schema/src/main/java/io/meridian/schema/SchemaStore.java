@@ -32,12 +32,12 @@ import java.util.zip.CRC32C;
  * itself is durable. A crash at any point leaves either the old or the new complete file; a
  * leftover temp file is ignored and deleted on the next load.
  *
- * <h2>File format, version 1</h2>
+ * <h2>File format, version 2</h2>
  * All integers are big-endian; {@code str} is an int byte count followed by that many UTF-8
  * bytes; {@code uuid} is two longs (most, then least significant bits); {@code bool} one byte.
  * <pre>
  *   offset 0   magic        4 bytes  'M' 'S' 'C' 'H'
- *   offset 4   format       int      1
+ *   offset 4   format       int      2 (1 is still read)
  *   offset 8   length       int      payload byte count
  *   offset 12  payload      length bytes
  *   then       crc          int      CRC32C of the payload
@@ -48,19 +48,31 @@ import java.util.zip.CRC32C;
  *               columnCount:int   (name:str type:str kind:str position:int order:str)*
  *               optionCount:int   (name:str value)*
  *               droppedCount:int  (name:str type:str kind:str droppedTimeMicros:long)*
+ *               indexCount:int    index*                      (format 2 only)
+ *   index    := name:str  column:str  target:str  kind:str  customOptions:map
  *   value    := 'S' str | 'I' int | 'D' double | 'B' bool | 'M' map
  *   map      := count:int  (key:str value:str)*
  * </pre>
- * Column types and kinds are stored by their CQL / system_schema names; table options by the
+ * Column types and kinds are stored by their CQL / system_schema names; an index's target by
+ * {@link IndexMetadata.TargetType} name (SIMPLE, KEYS, VALUES, ENTRIES, FULL) and its kind by the
+ * system_schema.indexes kind (COMPOSITES, CUSTOM); table options by the
  * names and values of {@link TableParams#toOptionMap()}, re-validated on load. A file with a bad
  * magic, unknown format, wrong length or CRC mismatch is corruption: loading fails loudly rather
  * than starting with a partial schema.
+ *
+ * <h2>Format history</h2>
+ * Version 1 had no index list; a version 1 file loads with no indexes and is rewritten as version
+ * 2 on the next schema change. Version 2 appends the per-table index list after the dropped columns.
  */
 public final class SchemaStore {
   public static final String FILE_NAME = "schema.bin";
   static final String TEMP_NAME = FILE_NAME + ".tmp";
   static final int MAGIC = 0x4D534348; // "MSCH"
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  /** The oldest format this build still reads. */
+  static final int FORMAT_VERSION_MIN = 1;
+  /** The first format with a per-table index list. */
+  static final int FORMAT_WITH_INDEXES = 2;
   /** Refuse to read or write a schema file larger than this. */
   public static final int FILE_BYTES_MAX = 64 << 20;
   static final int STRING_BYTES_MAX = 1 << 20;
@@ -176,6 +188,14 @@ public final class SchemaStore {
           writeString(out, d.kind().schemaName());
           out.writeLong(d.droppedTimeMicros());
         }
+        out.writeInt(t.indexes().size());
+        for (IndexMetadata index : t.indexes()) {
+          writeString(out, index.name());
+          writeString(out, index.column());
+          writeString(out, index.targetType().name());
+          writeString(out, index.kind().name());
+          writeMap(out, index.customOptions());
+        }
       }
     }
     out.flush();
@@ -198,8 +218,9 @@ public final class SchemaStore {
         throw corrupt(String.format("bad magic 0x%08x, expected 0x%08x", magic, MAGIC));
       }
       int format = in.getInt();
-      if (format != FORMAT_VERSION) {
-        throw corrupt("unsupported format version " + format + ", this build reads " + FORMAT_VERSION);
+      if (format < FORMAT_VERSION_MIN || format > FORMAT_VERSION) {
+        throw corrupt("unsupported format version " + format + ", this build reads " + FORMAT_VERSION_MIN + " to "
+            + FORMAT_VERSION);
       }
       int length = in.getInt();
       if (length < 0 || length != bytes.length - 16) {
@@ -248,8 +269,9 @@ public final class SchemaStore {
             Kind kind = Kind.fromSchemaName(readString(p));
             dropped.put(name, new DroppedColumn(name, type, kind, p.getLong()));
           }
+          List<IndexMetadata> indexes = format >= FORMAT_WITH_INDEXES ? readIndexes(p) : List.of();
           TableParams params = TableParams.DEFAULT.withOptions(options);
-          tables.put(tableName, new TableMetadata(ksName, tableName, id, columns, params, dropped));
+          tables.put(tableName, new TableMetadata(ksName, tableName, id, columns, params, dropped, indexes));
         }
         keyspaces.put(ksName, new KeyspaceMetadata(ksName, replication, durable, tables));
       }
@@ -265,6 +287,19 @@ public final class SchemaStore {
       }
       throw new IllegalStateException("Corrupt schema file: invalid content: " + e.getMessage(), e);
     }
+  }
+
+  private static List<IndexMetadata> readIndexes(ByteBuffer p) {
+    int count = readCount(p);
+    List<IndexMetadata> indexes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String name = readString(p);
+      String column = readString(p);
+      IndexMetadata.TargetType target = IndexMetadata.TargetType.valueOf(readString(p));
+      IndexMetadata.Kind kind = IndexMetadata.Kind.valueOf(readString(p));
+      indexes.add(new IndexMetadata(name, column, target, kind, readMap(p)));
+    }
+    return indexes;
   }
 
   private static IllegalStateException corrupt(String what) {

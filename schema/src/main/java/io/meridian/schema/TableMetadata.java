@@ -34,6 +34,8 @@ public final class TableMetadata {
   private final List<ColumnMetadata> columns;
   private final TableParams params;
   private final Map<String, DroppedColumn> droppedColumns;
+  /** Secondary indexes sorted by name. */
+  private final List<IndexMetadata> indexes;
   // Derived once: the query layer asks for these on every request.
   private final List<ColumnMetadata> partitionKey;
   private final List<ColumnMetadata> clustering;
@@ -48,6 +50,17 @@ public final class TableMetadata {
       List<ColumnMetadata> columns,
       TableParams params,
       Map<String, DroppedColumn> droppedColumns) {
+    this(keyspace, name, id, columns, params, droppedColumns, List.of());
+  }
+
+  public TableMetadata(
+      String keyspace,
+      String name,
+      UUID id,
+      List<ColumnMetadata> columns,
+      TableParams params,
+      Map<String, DroppedColumn> droppedColumns,
+      List<IndexMetadata> indexes) {
     Objects.requireNonNull(keyspace, "keyspace");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(id, "id");
@@ -68,6 +81,15 @@ public final class TableMetadata {
       }
     }
     Invariants.check(partitionKeys > 0, "table %s.%s has no partition key column", keyspace, name);
+    List<IndexMetadata> sortedIndexes = new ArrayList<>(indexes);
+    sortedIndexes.sort(Comparator.comparing(IndexMetadata::name));
+    Set<String> indexNames = new HashSet<>();
+    for (IndexMetadata index : sortedIndexes) {
+      Invariants.check(indexNames.add(index.name()), "duplicate index %s on %s.%s", index.name(), keyspace, name);
+      Invariants.check(names.contains(index.column()), "index %s of %s.%s is on missing column %s",
+          index.name(), keyspace, name, index.column());
+    }
+    this.indexes = List.copyOf(sortedIndexes);
     this.keyspace = keyspace;
     this.name = name;
     this.id = id;
@@ -108,15 +130,30 @@ public final class TableMetadata {
     return droppedColumns;
   }
 
+  /** The secondary indexes of this table, sorted by name. */
+  public List<IndexMetadata> indexes() {
+    return indexes;
+  }
+
+  public Optional<IndexMetadata> index(String indexName) {
+    return indexes.stream().filter(i -> i.name().equals(indexName)).findFirst();
+  }
+
+  /** The indexes on one column. */
+  public List<IndexMetadata> indexesOn(String columnName) {
+    return indexes.stream().filter(i -> i.dependsOn(columnName)).toList();
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TableMetadata t && keyspace.equals(t.keyspace) && name.equals(t.name) && id.equals(t.id)
-        && columns.equals(t.columns) && params.equals(t.params) && droppedColumns.equals(t.droppedColumns);
+        && columns.equals(t.columns) && params.equals(t.params) && droppedColumns.equals(t.droppedColumns)
+        && indexes.equals(t.indexes);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(keyspace, name, id, columns, params, droppedColumns);
+    return Objects.hash(keyspace, name, id, columns, params, droppedColumns, indexes);
   }
 
   @Override
@@ -204,15 +241,19 @@ public final class TableMetadata {
   }
 
   public TableMetadata withColumns(List<ColumnMetadata> newColumns) {
-    return new TableMetadata(keyspace, name, id, newColumns, params, droppedColumns);
+    return new TableMetadata(keyspace, name, id, newColumns, params, droppedColumns, indexes);
   }
 
   public TableMetadata withParams(TableParams newParams) {
-    return new TableMetadata(keyspace, name, id, columns, newParams, droppedColumns);
+    return new TableMetadata(keyspace, name, id, columns, newParams, droppedColumns, indexes);
   }
 
   public TableMetadata withDroppedColumns(Map<String, DroppedColumn> dropped) {
-    return new TableMetadata(keyspace, name, id, columns, params, dropped);
+    return new TableMetadata(keyspace, name, id, columns, params, dropped, indexes);
+  }
+
+  public TableMetadata withIndexes(List<IndexMetadata> newIndexes) {
+    return new TableMetadata(keyspace, name, id, columns, params, droppedColumns, newIndexes);
   }
 
   /** The dropped columns sorted by name (a stable order for listings and persistence). */

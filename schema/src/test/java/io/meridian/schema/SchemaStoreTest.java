@@ -24,7 +24,7 @@ class SchemaStoreTest {
         Clock.SYSTEM, UUID::randomUUID);
   }
 
-  private static void populate(SchemaManager m) {
+  static void populate(SchemaManager m) {
     m.createKeyspace("ks", SchemaManagerTest.simple(3), false);
     m.createKeyspace("other", Map.of("durable_writes", false,
         "replication", Map.of("class", "NetworkTopologyStrategy", "datacenter1", "2")), false);
@@ -65,6 +65,69 @@ class SchemaStoreTest {
     // built-in keyspaces are not persisted but are always present
     assertTrue(loaded.keyspace("system").isPresent());
     assertEquals(2, SchemaStore.decode(Files.readAllBytes(dir.resolve(SchemaStore.FILE_NAME))).keyspaces().size());
+  }
+
+  private static IndexRequest index(String name, String column, IndexMetadata.TargetType type, String using,
+                                    Map<String, String> options) {
+    return new IndexRequest(name, List.of(new IndexRequest.Target(column, type)), false, using, options, false);
+  }
+
+  @Test
+  void indexesRoundTripWithTheirTables() throws Exception {
+    SchemaManager first = open();
+    populate(first);
+    first.addColumns("ks", "t", List.of(ColumnMetadata.regular("m", Types.parse("map<text, int>"))), false, false);
+    first.createIndex("ks", "t", index(null, "v", IndexMetadata.TargetType.SIMPLE, null, null));
+    first.createIndex("ks", "t", index("by_s", "s", IndexMetadata.TargetType.SIMPLE, "sai", Map.of()));
+    first.createIndex("ks", "t", index("by_key", "m", IndexMetadata.TargetType.KEYS, "StorageAttachedIndex",
+        Map.of("bkd_postings_skip", "3")));
+    Schema written = first.current();
+
+    Schema loaded = open().current();
+    assertArrayEquals(bytesOf(written), bytesOf(loaded));
+    TableMetadata t = loaded.table("ks", "t").orElseThrow();
+    assertEquals(written.table("ks", "t").orElseThrow(), t);
+    assertEquals(List.of("by_key", "by_s", "t_v_idx"), t.indexes().stream().map(IndexMetadata::name).toList());
+    IndexMetadata byKey = t.index("by_key").orElseThrow();
+    assertEquals("keys(m)", byKey.target());
+    assertEquals(Map.of("bkd_postings_skip", "3", "class_name", IndexMetadata.SAI_CLASS, "target", "keys(m)"),
+        byKey.schemaOptions());
+    assertEquals(IndexMetadata.Kind.COMPOSITES, t.index("t_v_idx").orElseThrow().kind());
+    assertTrue(loaded.table("other", "u").orElseThrow().indexes().isEmpty());
+    byte[] file = Files.readAllBytes(dir.resolve(SchemaStore.FILE_NAME));
+    assertEquals(2, java.nio.ByteBuffer.wrap(file, 4, 4).getInt(), "written as format 2");
+  }
+
+  /** schema-format1.bin was written by the format 1 store (before indexes) from {@link #populate}. */
+  @Test
+  void formatOneFileStillLoadsAndIsRewrittenAsFormatTwo() throws Exception {
+    Files.createDirectories(dir);
+    try (var in = SchemaStoreTest.class.getResourceAsStream("/schema-format1.bin")) {
+      Files.write(dir.resolve(SchemaStore.FILE_NAME), in.readAllBytes());
+    }
+    SchemaManager m = open();
+    TableMetadata t = m.current().table("ks", "t").orElseThrow();
+    assertEquals("héllo ✓", t.params().comment());
+    assertEquals(42L, t.droppedColumns().get("gone").droppedTimeMicros());
+    assertEquals(ClusteringOrder.DESC, t.column("c").orElseThrow().order());
+    assertTrue(t.indexes().isEmpty());
+    assertEquals(2, m.current().table("other", "u").orElseThrow().partitionKey().size());
+
+    m.createIndex("ks", "t", index("by_v", "v", IndexMetadata.TargetType.SIMPLE, null, null));
+    byte[] file = Files.readAllBytes(dir.resolve(SchemaStore.FILE_NAME));
+    assertEquals(2, java.nio.ByteBuffer.wrap(file, 4, 4).getInt());
+    assertEquals(List.of("by_v"), open().current().table("ks", "t").orElseThrow().indexes().stream()
+        .map(IndexMetadata::name).toList());
+  }
+
+  @Test
+  void aFutureFormatIsRefused() throws Exception {
+    SchemaManager m = open();
+    populate(m);
+    byte[] file = Files.readAllBytes(dir.resolve(SchemaStore.FILE_NAME));
+    java.nio.ByteBuffer.wrap(file).putInt(4, 3);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SchemaStore.decode(file));
+    assertTrue(e.getMessage().contains("unsupported format version 3"), e.getMessage());
   }
 
   @Test

@@ -405,7 +405,7 @@ public final class SystemTables {
             ck("index_name", TEXT, 1),
             reg("kind", TEXT),
             reg("options", FROZEN_MAP_TEXT_TEXT)),
-        empty());
+        SystemTables::indexRows);
   }
 
   private void defineVirtualSchema() {
@@ -525,6 +525,23 @@ public final class SystemTables {
     row.put("read_repair_chance", 0.0);
     row.put("speculative_retry", p.speculativeRetry());
     return row;
+  }
+
+  private static List<Map<String, Object>> indexRows(Schema schema) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (KeyspaceMetadata k : schemaKeyspaces(schema, false)) {
+      for (TableMetadata t : k.tablesSorted()) {
+        for (io.meridian.schema.IndexMetadata index : t.indexes()) {
+          rows.add(Map.of(
+              "keyspace_name", k.name(),
+              "table_name", t.name(),
+              "index_name", index.name(),
+              "kind", index.kind().name(),
+              "options", index.schemaOptions()));
+        }
+      }
+    }
+    return rows;
   }
 
   private static List<Map<String, Object>> columnRows(Schema schema, boolean virtual) {
