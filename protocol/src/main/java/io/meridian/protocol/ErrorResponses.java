@@ -4,12 +4,14 @@ import com.datastax.oss.protocol.internal.Message;
 import com.datastax.oss.protocol.internal.ProtocolConstants;
 import com.datastax.oss.protocol.internal.response.Error;
 import com.datastax.oss.protocol.internal.response.error.AlreadyExists;
+import com.datastax.oss.protocol.internal.response.error.FunctionFailure;
 import com.datastax.oss.protocol.internal.response.error.ReadTimeout;
 import com.datastax.oss.protocol.internal.response.error.Unavailable;
 import com.datastax.oss.protocol.internal.response.error.Unprepared;
 import com.datastax.oss.protocol.internal.response.error.WriteTimeout;
 import io.meridian.common.AlreadyExistsException;
 import io.meridian.common.CqlErrorCode;
+import io.meridian.common.FunctionFailureException;
 import io.meridian.common.MeridianException;
 import io.meridian.common.UnpreparedException;
 import io.meridian.protocol.error.ReadTimeoutException;
@@ -67,6 +69,9 @@ public final class ErrorResponses {
     String message = e.getMessage() == null ? e.code().name() : e.getMessage();
     if (e instanceof AlreadyExistsException a) {
       return new AlreadyExists(message, a.keyspace(), a.table());
+    }
+    if (e instanceof FunctionFailureException f) {
+      return new FunctionFailure(message, f.keyspace(), f.function(), f.argTypes());
     }
     if (e instanceof UnpreparedException u) {
       return new Unprepared(message, u.statementId());
