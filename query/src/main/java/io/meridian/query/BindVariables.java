@@ -148,9 +148,11 @@ final class BindVariables {
 
   /** Markers inside a collection or tuple literal take the element, key, value or field type. */
   private static void describeLiteral(Term term, CqlType type, String column, TableMetadata t, Variable[] vars) {
-    if (term instanceof Term.FunctionCall f && JsonFunctions.isFromJson(f) && f.arguments().size() == 1
-        && f.arguments().get(0) instanceof BindMarker m) {
-      vars[m.index()] = new Variable(name(m, JsonFunctions.FROM_JSON_ARGUMENT), CqlTypes.TEXT, t.keyspace(), t.name());
+    if (term instanceof Term.FunctionCall f && JsonFunctions.isJsonFunction(f)) {
+      BindMarker m = JsonFunctions.fromJsonMarker(f);
+      if (m != null) {
+        vars[m.index()] = new Variable(name(m, JsonFunctions.FROM_JSON_ARGUMENT), CqlTypes.TEXT, t.keyspace(), t.name());
+      }
     } else if (term instanceof Term.ListLiteral l && type instanceof ListType lt) {
       l.elements().forEach(e -> describeElement(e, lt.elementType(), "value(" + column + ")", t, vars));
     } else if (term instanceof Term.SetLiteral l && type instanceof SetType st) {

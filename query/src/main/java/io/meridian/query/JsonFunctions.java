@@ -2,6 +2,7 @@ package io.meridian.query;
 
 import io.meridian.common.FunctionFailureException;
 import io.meridian.common.MeridianException;
+import io.meridian.cql.ast.BindMarker;
 import io.meridian.cql.ast.Term;
 import io.meridian.types.CqlType;
 import io.meridian.types.CqlTypes;
@@ -34,6 +35,24 @@ final class JsonFunctions {
         && (!f.name().hasKeyspace() || f.name().keyspace().equalsIgnoreCase("system"));
   }
 
+  /**
+   * The bind marker given as fromJson's argument, or null; fails as Cassandra does when prepared
+   * for toJson used as a term, even nested in fromJson.
+   */
+  static BindMarker fromJsonMarker(Term.FunctionCall f) {
+    if (!isFromJson(f)) {
+      throw toJsonOutsideSelection();
+    }
+    if (f.arguments().size() == 1 && f.arguments().get(0) instanceof Term.FunctionCall inner && isJsonFunction(inner)) {
+      return fromJsonMarker(inner);
+    }
+    return f.arguments().size() == 1 && f.arguments().get(0) instanceof BindMarker m ? m : null;
+  }
+
+  private static MeridianException toJsonOutsideSelection() {
+    return MeridianException.invalid("toJson() may only be used within the selection clause");
+  }
+
   /** toJson(x) in a selection: the JSON text of x; the text "null" (not a null) when x is null. */
   static FunctionExpr toJson(String name, List<FunctionExpr> args) {
     if (args.size() != 1) {
@@ -52,7 +71,7 @@ final class JsonFunctions {
   /** Evaluates toJson/fromJson used as a term: only fromJson is allowed there. */
   static ByteBuffer evaluate(Terms terms, Term.FunctionCall f, CqlType type, String receiver) {
     if (!isFromJson(f)) {
-      throw MeridianException.invalid("toJson() may only be used within the selection clause");
+      throw toJsonOutsideSelection();
     }
     if (f.arguments().size() != 1) {
       throw MeridianException.invalid("Invalid number of arguments in call to function system.fromjson: 1 required but "
