@@ -222,10 +222,8 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     Schema current = schema.current();
     Optional<VirtualTable> virtual = systemTables.table(name.keyspace(), name.name());
     if (virtual.isPresent()) {
-      if (select.json()) {
-        throw MeridianException.invalid("SELECT JSON is not supported on system tables (" + name.keyspace() + "." + name.name() + ")");
-      }
-      return VirtualTableReader.read(virtual.get(), current, select, terms, false);
+      Rows rows = VirtualTableReader.read(virtual.get(), current, select, terms, false);
+      return select.json() ? JsonSelection.toJson(rows, virtual.get(), select) : rows;
     }
     TableMetadata table = table(current, name);
     ResultShape shape = prepared == null ? null : prepared.shape.get();

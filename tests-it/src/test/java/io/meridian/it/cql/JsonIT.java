@@ -329,6 +329,14 @@ class JsonIT extends CqlTestSupport {
   }
 
   @Test
+  void selectJsonOnSystemTables() {
+    assertEquals(List.of(j("{'key': 'local'}")), json("SELECT JSON key FROM system.local"));
+    assertEquals(List.of(j("{'count': 1}")), json("SELECT JSON count(*) FROM system.local"));
+    assertEquals(List.of(j("{'name': 'system'}")),
+        json("SELECT JSON keyspace_name AS name FROM system_schema.keyspaces WHERE keyspace_name = 'system'"));
+  }
+
+  @Test
   void fromJsonIsRefusedInTheSelection() {
     String t = kv();
     assertError(InvalidQueryException.class, "SELECT fromJson(v) FROM " + t, "fromJson() cannot be used in the selection clause");
