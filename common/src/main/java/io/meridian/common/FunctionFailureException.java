@@ -19,6 +19,13 @@ public final class FunctionFailureException extends MeridianException {
     this.argumentTypes = List.copyOf(argumentTypes);
   }
 
+  /** A native or user function that failed: Cassandra's "execution of 'ks.f[types]' failed: detail". */
+  public static FunctionFailureException ofFunction(String keyspace, String function, List<String> argumentTypes,
+                                                    String detail) {
+    return new FunctionFailureException(keyspace, function, argumentTypes,
+        "execution of '" + keyspace + "." + function + argumentTypes + "' failed: " + detail);
+  }
+
   public String keyspace() {
     return keyspace;
   }

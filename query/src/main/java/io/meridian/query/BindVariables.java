@@ -83,6 +83,9 @@ final class BindVariables {
 
   private static void describeModification(ModificationStatement m, TableMetadata t, Variable[] vars) {
     describeAttributes(m.attributes(), vars, t);
+    if (m instanceof io.meridian.cql.ast.InsertJson json && json.json() instanceof BindMarker marker) {
+      vars[marker.index()] = new Variable(name(marker, JsonSelection.COLUMN), CqlTypes.TEXT, t.keyspace(), t.name());
+    }
     if (m instanceof Insert insert) {
       for (int i = 0; i < insert.columns().size(); i++) {
         if (insert.values().get(i) instanceof BindMarker marker) {
@@ -176,7 +179,12 @@ final class BindVariables {
 
   /** Markers inside a collection or tuple literal take the element, key, value or field type. */
   private static void describeLiteral(Term term, CqlType type, String column, TableMetadata t, Variable[] vars) {
-    if (term instanceof Term.ListLiteral l && type instanceof ListType lt) {
+    if (term instanceof Term.FunctionCall f && JsonFunctions.isJsonFunction(f)) {
+      BindMarker m = JsonFunctions.fromJsonMarker(f);
+      if (m != null) {
+        vars[m.index()] = new Variable(name(m, JsonFunctions.FROM_JSON_ARGUMENT), CqlTypes.TEXT, t.keyspace(), t.name());
+      }
+    } else if (term instanceof Term.ListLiteral l && type instanceof ListType lt) {
       l.elements().forEach(e -> describeElement(e, lt.elementType(), "value(" + column + ")", t, vars));
     } else if (term instanceof Term.SetLiteral l && type instanceof SetType st) {
       l.elements().forEach(e -> describeElement(e, st.elementType(), "value(" + column + ")", t, vars));

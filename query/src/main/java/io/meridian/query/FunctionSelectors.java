@@ -182,6 +182,9 @@ final class FunctionSelectors {
     if (AGGREGATES.contains(fn) || fn.equals("token")) {
       throw MeridianException.invalid("Function " + fn + " cannot be used as an argument of another function");
     }
+    if (fn.equals("fromjson")) {
+      throw JsonFunctions.fromJsonInSelection();
+    }
     List<FunctionExpr> args = new ArrayList<>();
     for (Selector a : f.arguments()) {
       args.add(build(table, a));
@@ -202,6 +205,9 @@ final class FunctionSelectors {
       }
       case "currenttime" -> {
         return noArg(name, args, CqlTypes.TIME, "currenttime");
+      }
+      case "tojson" -> {
+        return JsonFunctions.toJson(name, args);
       }
       case "totimestamp", "dateof" -> {
         FunctionExpr a = oneArg(name, args, fn.equals("dateof") ? Set.of(CqlTypes.TIMEUUID)

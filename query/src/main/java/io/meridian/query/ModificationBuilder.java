@@ -7,6 +7,7 @@ import io.meridian.cql.ast.Attributes;
 import io.meridian.cql.ast.Delete;
 import io.meridian.cql.ast.DeleteTarget;
 import io.meridian.cql.ast.Insert;
+import io.meridian.cql.ast.InsertJson;
 import io.meridian.cql.ast.ModificationStatement;
 import io.meridian.cql.ast.Relation;
 import io.meridian.cql.ast.Update;
@@ -106,7 +107,11 @@ final class ModificationBuilder {
     if (statement instanceof Delete delete) {
       return delete(table, delete, batchTimestamp);
     }
-    throw MeridianException.invalid("INSERT JSON arrives with a later release");
+    if (statement instanceof InsertJson json) {
+      JsonInsert.Expanded expanded = JsonInsert.expand(table, json, terms);
+      return new ModificationBuilder(expanded.terms(), defaultTimestampMicros, nowSeconds).insert(table, expanded.insert(), batchTimestamp);
+    }
+    throw new IllegalStateException("Unknown modification statement " + statement.getClass().getSimpleName());
   }
 
   private long timestamp(Attributes attributes, Long batchTimestamp) {

@@ -225,6 +225,13 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
                                                     BoundValues values, QueryOptions options, int fingerprint, byte[] resultMetadataId,
                                                     PreparedStatement prepared) {
     Terms terms = new Terms(values, clock);
+    if (statement instanceof io.meridian.cql.ast.InsertJson json) {
+      // INSERT JSON is an INSERT once its values are decoded: everything below (LWT included) sees an Insert.
+      JsonInsert.Expanded expanded = JsonInsert.expand(table(schema.current(), SchemaExecutor.qualify(json.table(), keyspace)),
+          json, terms);
+      statement = expanded.insert();
+      terms = expanded.terms();
+    }
     if (statement instanceof Select select) {
       return CompletableFuture.completedFuture(select(select, keyspace, terms, options, fingerprint, resultMetadataId, prepared));
     }
@@ -307,10 +314,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       }
       Rows rows = VirtualTableReader.read(virtual.get(), current, select, terms, false);
       RequestContext.trace("Read system table " + name.keyspace() + "." + name.name() + ": " + rows.getData().size() + " rows");
-      return rows;
-    }
-    if (select.json()) {
-      throw MeridianException.invalid("SELECT JSON arrives with a later release");
+      return select.json() ? JsonSelection.toJson(rows, virtual.get(), select) : rows;
     }
     TableMetadata table = table(current, name);
     if (isSerial(options.consistency)) {
@@ -320,7 +324,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     if (shape == null || shape.table != table) {
       Selection selection = Selection.of(table, select);
       // Only EXECUTE (v5) compares metadata ids; a plain QUERY does not need one.
-      shape = new ResultShape(table, selection, prepared == null ? null : resultMetadataId(selection.specs(table)));
+      shape = new ResultShape(table, selection, prepared == null ? null : resultMetadataId(resultSpecs(select, selection, table)));
       if (prepared != null) {
         prepared.shape.set(shape);
       }
@@ -333,6 +337,9 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     }
     Rows rows = selectExecutor.execute(table, select, shape.selection, terms,
         new SelectExecutor.Page(options.pageSize, options.pagingState, fingerprint, skip, null), clock.nowInSeconds());
+    if (select.json()) {
+      rows = JsonSelection.toJson(rows, shape.selection, table, skip);
+    }
     if (metadataChanged) {
       RowsMetadata m = rows.getMetadata();
       return new com.datastax.oss.protocol.internal.response.result.DefaultRows(
@@ -364,13 +371,18 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       QualifiedName name = SchemaExecutor.qualify(select.table(), keyspace);
       if (systemTables.table(name.keyspace(), name.name()).isEmpty()) {
         TableMetadata table = table(schema.current(), name);
-        resultSpecs = Selection.of(table, select).specs(table);
+        resultSpecs = resultSpecs(select, Selection.of(table, select), table);
       }
     }
     byte[] resultMetadataId = resultMetadataId(resultSpecs);
     return new Prepared(id, resultMetadataId,
         new RowsMetadata(varSpecs, null, vars.partitionKeyIndices, null),
         new RowsMetadata(resultSpecs, null, null, null));
+  }
+
+  /** The result columns: the selection's, or the single [json] column of a SELECT JSON. */
+  private static List<ColumnSpec> resultSpecs(Select select, Selection selection, TableMetadata table) {
+    return select.json() ? JsonSelection.specs(table) : selection.specs(table);
   }
 
   private BindVariables describe(Statement statement, String keyspace) {

@@ -35,6 +35,16 @@ final class Terms {
     this.clock = clock;
   }
 
+  /** The values bound to the statement's markers. */
+  BoundValues values() {
+    return values;
+  }
+
+  /** The same evaluation context over other bound values (INSERT JSON binds its decoded values). */
+  Terms withValues(BoundValues other) {
+    return new Terms(other, clock);
+  }
+
   /** The serialized value, null for NULL, or {@link BoundValues#UNSET}. */
   ByteBuffer evaluate(Term term, CqlType type, String receiver) {
     if (term instanceof Term.Constant c) {
@@ -61,6 +71,9 @@ final class Terms {
     if (term instanceof Term.ListLiteral || term instanceof Term.SetLiteral || term instanceof Term.MapLiteral
         || term instanceof Term.TupleLiteral) {
       return literal(term, type, receiver);
+    }
+    if (term instanceof Term.FunctionCall f && JsonFunctions.isJsonFunction(f)) {
+      return JsonFunctions.evaluate(this, f, type, receiver);
     }
     if (term instanceof Term.FunctionCall f && f.arguments().isEmpty()) {
       return callNoArgFunction(f.name().name(), type, receiver);
