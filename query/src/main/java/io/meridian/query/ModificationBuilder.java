@@ -18,6 +18,7 @@ import io.meridian.storage.PartitionKey;
 import io.meridian.storage.RangeTombstone;
 import io.meridian.storage.RowUpdate;
 import io.meridian.types.CqlTypes;
+import io.meridian.types.UserType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -150,8 +151,12 @@ final class ModificationBuilder {
         throw MeridianException.invalid("PRIMARY KEY part " + c.name() + " found in SET part");
       }
       RowChanges target = c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular;
+      if (a instanceof Assignment.SetField field) {
+        target.cells.addAll(UdtOperations.setField(terms, c, field, ts, ttl, nowSeconds));
+        continue;
+      }
       if (!(a instanceof Assignment.SetValue set)) {
-        if (c.type().isMultiCell()) {
+        if (c.type().isMultiCell() && !(c.type() instanceof UserType)) {
           target.cells.addAll(CollectionOperations.cells(terms, c, a, ts, ttl, nowSeconds));
           continue;
         }
@@ -163,7 +168,7 @@ final class ModificationBuilder {
         if (a instanceof Assignment.SetElement && c.type() instanceof io.meridian.types.CollectionType) {
           throw MeridianException.invalid("Invalid operation (" + c.name() + "[...] = ...) for frozen collection column " + c.name());
         }
-        throw MeridianException.invalid("Element and field assignments on " + c.name() + " arrive with a later release");
+        throw MeridianException.invalid("Invalid operation (" + c.name() + "[...] = ...) for non collection column " + c.name());
       }
       ByteBuffer v = terms.evaluate(set.value(), c.type(), c.name());
       if (BoundValues.isUnset(v)) {
@@ -219,9 +224,8 @@ final class ModificationBuilder {
         }
         RowChanges target = c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular;
         if (t.field() != null) {
-          throw MeridianException.invalid("Deleting user type fields arrives with a later release");
-        }
-        if (t.key() != null) {
+          target.cells.add(UdtOperations.deleteField(c, t.field(), ts, nowSeconds));
+        } else if (t.key() != null) {
           target.cells.add(CollectionOperations.deleteElement(terms, c, t.key(), ts, nowSeconds));
         } else if (c.type().isMultiCell()) {
           target.deleteColumn(c.name(), CollectionCells.deletion(ts, nowSeconds));
@@ -358,7 +362,7 @@ final class ModificationBuilder {
   }
 
   /**
-   * A whole-value write. A non-frozen collection replaces all its elements: a column deletion just
+   * A whole-value write. A non-frozen collection (or user type) replaces all its elements (fields): a column deletion just
    * before {@code ts} shadows the old elements (not the new ones, written at {@code ts}); setting it
    * to null deletes the column at {@code ts}, like DELETE c.
    */
@@ -372,6 +376,10 @@ final class ModificationBuilder {
       return;
     }
     out.deleteColumn(c.name(), CollectionCells.overwriteDeletion(ts, nowSeconds));
+    if (c.type() instanceof UserType ut) {
+      out.cells.addAll(UdtCells.fieldCells(ut, c.name(), value, ts, ttl, nowSeconds));
+      return;
+    }
     out.cells.addAll(CollectionCells.elementCells(c.type(), c.name(), value, ts, ttl, nowSeconds, false));
   }
 

@@ -14,7 +14,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import io.meridian.types.UserType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,25 +34,30 @@ import java.util.zip.CRC32C;
  * itself is durable. A crash at any point leaves either the old or the new complete file; a
  * leftover temp file is ignored and deleted on the next load.
  *
- * <h2>File format, version 1</h2>
+ * <h2>File format, version 2</h2>
  * All integers are big-endian; {@code str} is an int byte count followed by that many UTF-8
  * bytes; {@code uuid} is two longs (most, then least significant bits); {@code bool} one byte.
  * <pre>
  *   offset 0   magic        4 bytes  'M' 'S' 'C' 'H'
- *   offset 4   format       int      1
+ *   offset 4   format       int      2 (1 is still read)
  *   offset 8   length       int      payload byte count
  *   offset 12  payload      length bytes
  *   then       crc          int      CRC32C of the payload
  *
  *   payload  := version:uuid  keyspaceCount:int  keyspace*
- *   keyspace := name:str  durableWrites:bool  replication:map  tableCount:int  table*
+ *   keyspace := name:str  durableWrites:bool  replication:map  tableCount:int  table*  types
  *   table    := name:str  id:uuid
  *               columnCount:int   (name:str type:str kind:str position:int order:str)*
  *               optionCount:int   (name:str value)*
  *               droppedCount:int  (name:str type:str kind:str droppedTimeMicros:long)*
+ *   types    := typeCount:int  (name:str  fieldCount:int  (fieldName:str fieldType:str)*)*
  *   value    := 'S' str | 'I' int | 'D' double | 'B' bool | 'M' map
  *   map      := count:int  (key:str value:str)*
  * </pre>
+ * Format 2 added {@code types}, the keyspace's user types; a format 1 file has none and reads as a
+ * schema without user types. Types are written so that each follows the types its fields use, and
+ * are read back in that order; column and field types naming a user type are resolved against the
+ * keyspace's types once all of them are read.
  * Column types and kinds are stored by their CQL / system_schema names; table options by the
  * names and values of {@link TableParams#toOptionMap()}, re-validated on load. A file with a bad
  * magic, unknown format, wrong length or CRC mismatch is corruption: loading fails loudly rather
@@ -60,7 +67,9 @@ public final class SchemaStore {
   public static final String FILE_NAME = "schema.bin";
   static final String TEMP_NAME = FILE_NAME + ".tmp";
   static final int MAGIC = 0x4D534348; // "MSCH"
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  /** The format before user types; still read. */
+  static final int FORMAT_VERSION_NO_TYPES = 1;
   /** Refuse to read or write a schema file larger than this. */
   public static final int FILE_BYTES_MAX = 64 << 20;
   static final int STRING_BYTES_MAX = 1 << 20;
@@ -141,6 +150,14 @@ public final class SchemaStore {
   // --- encoding ----------------------------------------------------------------------------------
 
   static byte[] encode(Schema schema) throws IOException {
+    return encode(schema, FORMAT_VERSION);
+  }
+
+  /** Encodes in {@code format}; format 1 (tests of reading old files) cannot hold user types. */
+  static byte[] encode(Schema schema, int format) throws IOException {
+    if (format != FORMAT_VERSION && format != FORMAT_VERSION_NO_TYPES) {
+      throw new IllegalArgumentException("Unknown schema file format " + format);
+    }
     ByteArrayOutputStream payloadBytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(payloadBytes);
     writeUuid(out, schema.version());
@@ -177,15 +194,61 @@ public final class SchemaStore {
           out.writeLong(d.droppedTimeMicros());
         }
       }
+      if (format == FORMAT_VERSION_NO_TYPES) {
+        if (!ks.types().isEmpty()) {
+          throw new IllegalArgumentException("Schema file format 1 cannot hold the user types of " + ks.name());
+        }
+      } else {
+        writeTypes(out, ks);
+      }
     }
     out.flush();
     byte[] payload = payloadBytes.toByteArray();
     CRC32C crc = new CRC32C();
     crc.update(payload);
     ByteBuffer file = ByteBuffer.allocate(12 + payload.length + 4);
-    file.putInt(MAGIC).putInt(FORMAT_VERSION).putInt(payload.length).put(payload).putInt((int) crc.getValue());
+    file.putInt(MAGIC).putInt(format).putInt(payload.length).put(payload).putInt((int) crc.getValue());
     return file.array();
   }
+
+  private static void writeTypes(DataOutputStream out, KeyspaceMetadata ks) throws IOException {
+    List<UserType> types = UserTypes.dependencyOrder(ks.types());
+    out.writeInt(types.size());
+    for (UserType t : types) {
+      writeString(out, t.typeName());
+      out.writeInt(t.fieldNames().size());
+      for (int i = 0; i < t.fieldNames().size(); i++) {
+        writeString(out, t.fieldNames().get(i));
+        writeString(out, t.declaredFieldTypes().get(i).cqlName());
+      }
+    }
+  }
+
+  /** Reads a keyspace's types, each resolved against those read before it. */
+  private static Map<String, UserType> readTypes(ByteBuffer p, String keyspace) {
+    int typeCount = readCount(p);
+    Map<String, UserType> types = new LinkedHashMap<>();
+    for (int i = 0; i < typeCount; i++) {
+      String name = readString(p);
+      int fieldCount = readCount(p);
+      List<String> fieldNames = new ArrayList<>(fieldCount);
+      List<io.meridian.types.CqlType> fieldTypes = new ArrayList<>(fieldCount);
+      for (int f = 0; f < fieldCount; f++) {
+        fieldNames.add(readString(p));
+        fieldTypes.add(UserTypes.parse(readString(p), keyspace, types));
+      }
+      if (types.put(name, new UserType(keyspace, name, fieldNames, fieldTypes, false)) != null) {
+        throw corrupt("user type " + keyspace + "." + name + " stored twice");
+      }
+    }
+    return types;
+  }
+
+  /** A table read before its keyspace's types: column types are kept as names until those are known. */
+  private record StoredTable(String name, UUID id, List<StoredColumn> columns, Map<String, Object> options,
+                             Map<String, DroppedColumn> dropped) {}
+
+  private record StoredColumn(String name, String type, Kind kind, int position, ClusteringOrder order) {}
 
   static Schema decode(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -198,8 +261,9 @@ public final class SchemaStore {
         throw corrupt(String.format("bad magic 0x%08x, expected 0x%08x", magic, MAGIC));
       }
       int format = in.getInt();
-      if (format != FORMAT_VERSION) {
-        throw corrupt("unsupported format version " + format + ", this build reads " + FORMAT_VERSION);
+      if (format != FORMAT_VERSION && format != FORMAT_VERSION_NO_TYPES) {
+        throw corrupt("unsupported format version " + format + ", this build reads "
+            + FORMAT_VERSION_NO_TYPES + " and " + FORMAT_VERSION);
       }
       int length = in.getInt();
       if (length < 0 || length != bytes.length - 16) {
@@ -220,19 +284,19 @@ public final class SchemaStore {
         boolean durable = p.get() != 0;
         Map<String, String> replication = readMap(p);
         int tableCount = readCount(p);
-        Map<String, TableMetadata> tables = new TreeMap<>();
+        List<StoredTable> stored = new ArrayList<>(tableCount);
         for (int t = 0; t < tableCount; t++) {
           String tableName = readString(p);
           UUID id = readUuid(p);
           int columnCount = readCount(p);
-          List<ColumnMetadata> columns = new ArrayList<>(columnCount);
+          List<StoredColumn> columns = new ArrayList<>(columnCount);
           for (int c = 0; c < columnCount; c++) {
             String name = readString(p);
             String type = readString(p);
             Kind kind = Kind.fromSchemaName(readString(p));
             int position = p.getInt();
             ClusteringOrder order = ClusteringOrder.fromSchemaName(readString(p));
-            columns.add(new ColumnMetadata(name, Types.parse(type), kind, position, order));
+            columns.add(new StoredColumn(name, type, kind, position, order));
           }
           int optionCount = readCount(p);
           Map<String, Object> options = new TreeMap<>();
@@ -248,10 +312,19 @@ public final class SchemaStore {
             Kind kind = Kind.fromSchemaName(readString(p));
             dropped.put(name, new DroppedColumn(name, type, kind, p.getLong()));
           }
-          TableParams params = TableParams.DEFAULT.withOptions(options);
-          tables.put(tableName, new TableMetadata(ksName, tableName, id, columns, params, dropped));
+          stored.add(new StoredTable(tableName, id, columns, options, dropped));
         }
-        keyspaces.put(ksName, new KeyspaceMetadata(ksName, replication, durable, tables));
+        Map<String, UserType> types = format == FORMAT_VERSION_NO_TYPES ? Map.of() : readTypes(p, ksName);
+        Map<String, TableMetadata> tables = new TreeMap<>();
+        for (StoredTable st : stored) {
+          List<ColumnMetadata> columns = new ArrayList<>(st.columns().size());
+          for (StoredColumn c : st.columns()) {
+            columns.add(new ColumnMetadata(c.name(), UserTypes.parse(c.type(), ksName, types), c.kind(), c.position(), c.order()));
+          }
+          TableParams params = TableParams.DEFAULT.withOptions(st.options());
+          tables.put(st.name(), new TableMetadata(ksName, st.name(), st.id(), columns, params, st.dropped()));
+        }
+        keyspaces.put(ksName, new KeyspaceMetadata(ksName, replication, durable, tables, types));
       }
       if (p.hasRemaining()) {
         throw corrupt(p.remaining() + " unexpected trailing payload bytes");
