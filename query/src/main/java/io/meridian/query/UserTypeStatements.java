@@ -7,10 +7,15 @@ import io.meridian.cql.ast.DropType;
 import io.meridian.cql.ast.QualifiedName;
 import io.meridian.cql.ast.Schema;
 import io.meridian.cql.ast.SchemaStatement;
+import io.meridian.cql.ast.TypeExpr;
+import io.meridian.common.MeridianException;
 import io.meridian.schema.SchemaManager;
 import io.meridian.schema.SchemaResult;
 import io.meridian.types.CqlType;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +25,25 @@ import java.util.Map;
  * types and hands the change to the schema manager, which applies Cassandra's rules.
  */
 final class UserTypeStatements {
+  /** Names a user type may not take: they would read back as a built-in type. */
+  private static final Set<String> RESERVED_NAMES = reservedNames();
+
   private UserTypeStatements() {}
+
+  private static Set<String> reservedNames() {
+    Set<String> names = new HashSet<>(TypeExpr.NATIVE_NAMES);
+    names.addAll(Set.of("frozen", "list", "set", "map", "tuple", "vector", "byte", "complex", "enum", "interval",
+        "macaddr", "bitstring"));
+    return Set.copyOf(names);
+  }
 
   static SchemaResult execute(SchemaManager schema, SchemaStatement statement, String sessionKeyspace) {
     if (statement instanceof CreateType s) {
       QualifiedName name = SchemaExecutor.qualify(s.name(), sessionKeyspace);
+      if (RESERVED_NAMES.contains(name.name().toLowerCase(Locale.ROOT))) {
+        // Cassandra's parser refuses these unquoted; refusing them quoted too keeps every type name readable back.
+        throw MeridianException.syntax("Invalid (reserved) user type name " + name.name());
+      }
       TypeResolver types = TypeResolver.forKeyspace(schema.current(), name.keyspace());
       List<String> fieldNames = new ArrayList<>();
       List<CqlType> fieldTypes = new ArrayList<>();

@@ -102,6 +102,15 @@ class UdtIT extends CqlTestSupport {
   }
 
   @Test
+  void builtInTypeNamesAreReserved() {
+    String ks = newKeyspace();
+    assertError(com.datastax.oss.driver.api.core.servererrors.SyntaxError.class, "CREATE TYPE " + ks + ".text (x int)",
+        "Invalid (reserved) user type name text");
+    assertError(com.datastax.oss.driver.api.core.servererrors.SyntaxError.class, "CREATE TYPE " + ks + ".\"map\" (x int)",
+        "reserved");
+  }
+
+  @Test
   void createTypeNeedsAnExistingKeyspace() {
     assertError(InvalidQueryException.class, "CREATE TYPE no_such_ks.a (x int)", "Keyspace 'no_such_ks' doesn't exist");
     assertError(InvalidQueryException.class, "CREATE TYPE a (x int)", "No keyspace has been specified");
