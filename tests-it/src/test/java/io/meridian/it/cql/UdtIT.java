@@ -173,6 +173,17 @@ class UdtIT extends CqlTestSupport {
   }
 
   @Test
+  void preparedSelectSeesAFieldAddedAfterPreparing() {
+    String ks = addressTable();
+    PreparedStatement select = session.prepare("SELECT u, f FROM " + ks + ".t WHERE k = ?");
+    session.execute("ALTER TYPE " + ks + ".address ADD city text");
+    session.execute("INSERT INTO " + ks + ".t (k, u, f) VALUES (1, {city: 'Oslo'}, {city: 'Rome'})");
+    Row r = session.execute(select.bind(1)).one();
+    assertEquals("Oslo", r.getUdtValue("u").getString("city"));
+    assertEquals("Rome", r.getUdtValue("f").getString("city"));
+  }
+
+  @Test
   void addExistingFieldIsInvalidUnlessIfNotExists() {
     String ks = keyspaceWithAddress();
     assertError(InvalidQueryException.class, "ALTER TYPE " + ks + ".address ADD zip text",
