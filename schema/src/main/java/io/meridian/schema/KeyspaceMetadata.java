@@ -2,7 +2,6 @@ package io.meridian.schema;
 
 import io.meridian.types.UserType;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,7 +60,7 @@ public record KeyspaceMetadata(
 
   /** This keyspace with its tables and user types replaced (a user type change rewrites both). */
   public KeyspaceMetadata withTablesAndTypes(Map<String, TableMetadata> newTables, Map<String, UserType> newTypes) {
-    return new KeyspaceMetadata(name, replication, durableWrites, newTables, new LinkedHashMap<>(newTypes));
+    return new KeyspaceMetadata(name, replication, durableWrites, newTables, newTypes);
   }
 
   public KeyspaceMetadata withReplication(Map<String, String> newReplication, boolean newDurableWrites) {

@@ -91,7 +91,7 @@ public final class UserTypes {
     return out;
   }
 
-  /** Names of the tables of the keyspace with a column (or, when {@code keyOnly}, a partition key column) using the type. */
+  /** Names of the tables with a column (with {@code partitionKeyOnly}, a partition key column) using the type, sorted. */
   static List<String> tablesUsing(KeyspaceMetadata ks, String typeName, boolean partitionKeyOnly) {
     List<String> out = new ArrayList<>();
     for (TableMetadata t : ks.tablesSorted()) {
