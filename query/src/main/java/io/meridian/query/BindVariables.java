@@ -156,6 +156,13 @@ final class BindVariables {
   /** Markers of c = c + ?, c = c - ?, c = ? + c and c[?] = ?, named after the column as Cassandra does. */
   private static void describeCollectionAssignment(Assignment a, TableMetadata t, Variable[] vars) {
     ColumnMetadata c = WhereClause.column(t, a.column());
+    if (a instanceof Assignment.SetField field) {
+      // Named after the field, as Cassandra does: "u.f".
+      int position = UdtOperations.checkSetField(c, field);
+      CqlType fieldType = ((io.meridian.types.UserType) c.type()).fieldTypes().get(position);
+      describeElement(field.value(), fieldType, c.name() + "." + field.field(), t, vars);
+      return;
+    }
     Term whole = a instanceof Assignment.Add add ? add.value() : a instanceof Assignment.Prepend p ? p.value() : null;
     if (whole instanceof BindMarker m) {
       vars[m.index()] = new Variable(name(m, c.name()), c.type(), t.keyspace(), t.name());
@@ -192,6 +199,14 @@ final class BindVariables {
       for (Term.Entry e : l.entries()) {
         describeElement(e.key(), mt.keyType(), "key(" + column + ")", t, vars);
         describeElement(e.value(), mt.valueType(), "value(" + column + ")", t, vars);
+      }
+    } else if (term instanceof Term.UdtLiteral l && type instanceof io.meridian.types.UserType ut) {
+      for (Term.Field f : l.fields()) {
+        int position = ut.fieldPosition(f.name());
+        if (position < 0) {
+          throw MeridianException.invalid("Unknown field '" + f.name() + "' in value of user defined type " + ut.typeName());
+        }
+        describeElement(f.value(), ut.fieldTypes().get(position), column + "." + f.name(), t, vars);
       }
     } else if (term instanceof Term.TupleLiteral l && type instanceof io.meridian.types.TupleType tt) {
       for (int i = 0; i < l.elements().size() && i < tt.fieldTypes().size(); i++) {

@@ -64,7 +64,7 @@ final class CollectionOperations {
   /** The tombstone DELETE c[k] writes: a map entry or set element. */
   static Cell deleteElement(Terms terms, ColumnMetadata c, Term key, long ts, int nowSeconds) {
     CqlType type = c.type();
-    if (!type.isMultiCell()) {
+    if (!type.isMultiCell() || type instanceof io.meridian.types.UserType) {
       throw MeridianException.invalid("Invalid deletion operation for " + (type instanceof io.meridian.types.CollectionType
           ? "frozen collection" : "non collection") + " column " + c.name());
     }

@@ -5,6 +5,7 @@ import io.meridian.types.ListType;
 import io.meridian.types.MapType;
 import io.meridian.types.SetType;
 import io.meridian.types.TupleType;
+import io.meridian.types.UserType;
 import java.nio.ByteBuffer;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Canonical form of bound collection and tuple values: sets sorted and distinct, maps sorted by
+ * Canonical form of bound collection, tuple and user type values: sets sorted and distinct, maps sorted by
  * key with one entry per key, at every nesting level. Drivers send sets in their iteration order,
  * but equal values must have equal bytes: partition keys are hashed and compared as bytes, and
  * stored frozen values are returned as they were written.
@@ -21,7 +22,8 @@ final class CollectionValues {
   private CollectionValues() {}
 
   static boolean needsCanonical(CqlType type) {
-    return type instanceof ListType || type instanceof SetType || type instanceof MapType || type instanceof TupleType;
+    return type instanceof ListType || type instanceof SetType || type instanceof MapType || type instanceof TupleType
+        || type instanceof UserType;
   }
 
   /** {@code value} (valid for {@code type}) in canonical form; the same buffer if nothing nests. */
@@ -42,6 +44,14 @@ final class CollectionValues {
             canonical(mt.keyType(), e.getKey()), canonical(mt.valueType(), e.getValue())));
       }
       return mt.serializeEntries(entries);
+    }
+    if (type instanceof UserType ut) {
+      List<ByteBuffer> fields = ut.fields(value);
+      List<ByteBuffer> out = new ArrayList<>(fields.size());
+      for (int i = 0; i < fields.size(); i++) {
+        out.add(canonical(ut.fieldTypes().get(i), fields.get(i)));
+      }
+      return ut.serializeFields(out);
     }
     TupleType tt = (TupleType) type;
     List<ByteBuffer> fields = tt.fields(value);

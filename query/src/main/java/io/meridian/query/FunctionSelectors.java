@@ -59,11 +59,18 @@ final class FunctionSelectors {
         throw MeridianException.invalid("Cannot use selection function " + (m.kind() == Selector.MetadataKind.TTL ? "ttl" : "writeTime")
             + " on PRIMARY KEY part " + col.name());
       }
+      RowView.checkSingleCell(m.kind() == Selector.MetadataKind.TTL ? "ttl" : "writeTime", col);
       return switch (m.kind()) {
         case TTL -> expr(CqlTypes.INT, "ttl(" + col.name() + ")", (row, terms) -> row.ttl(col));
         case WRITETIME -> expr(CqlTypes.BIGINT, "writetime(" + col.name() + ")", (row, terms) -> row.writetime(col));
         case MAXWRITETIME -> expr(CqlTypes.BIGINT, "maxwritetime(" + col.name() + ")", (row, terms) -> row.writetime(col));
       };
+    }
+    if (selector instanceof Selector.Metadata m && m.column() instanceof Selector.Field f) {
+      return FieldSelectors.metadata(table, m.kind(), f);
+    }
+    if (selector instanceof Selector.Field f) {
+      return FieldSelectors.field(table, f);
     }
     if (selector instanceof Selector.Value v) {
       return literal(v.term());

@@ -21,6 +21,7 @@ import io.meridian.storage.RangeTombstone;
 import io.meridian.storage.RowUpdate;
 import io.meridian.storage.StoredRow;
 import io.meridian.types.CqlTypes;
+import io.meridian.types.UserType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -217,6 +218,10 @@ final class ModificationBuilder {
       }
       boolean isStatic = c.kind() == ColumnMetadata.Kind.STATIC;
       RowChanges target = isStatic ? statics : regular;
+      if (a instanceof Assignment.SetField field) {
+        target.cells.addAll(UdtOperations.setField(terms, c, field, ts, ttl, nowSeconds));
+        continue;
+      }
       if (c.type() == CqlTypes.COUNTER) {
         CounterOperations.check(c, a);
         (isStatic ? staticReads : regularReads).add(a);
@@ -227,7 +232,7 @@ final class ModificationBuilder {
         continue;
       }
       if (!(a instanceof Assignment.SetValue set)) {
-        if (c.type().isMultiCell()) {
+        if (c.type().isMultiCell() && !(c.type() instanceof UserType)) {
           target.cells.addAll(CollectionOperations.cells(terms, c, a, ts, ttl, nowSeconds));
           continue;
         }
@@ -239,7 +244,7 @@ final class ModificationBuilder {
         if (a instanceof Assignment.SetElement && c.type() instanceof io.meridian.types.CollectionType) {
           throw MeridianException.invalid("Invalid operation (" + c.name() + "[...] = ...) for frozen collection column " + c.name());
         }
-        throw MeridianException.invalid("Element and field assignments on " + c.name() + " arrive with a later release");
+        throw MeridianException.invalid("Invalid operation (" + c.name() + "[...] = ...) for non collection column " + c.name());
       }
       ByteBuffer v = terms.evaluate(set.value(), c.type(), c.name());
       if (BoundValues.isUnset(v)) {
@@ -296,9 +301,8 @@ final class ModificationBuilder {
         }
         RowChanges target = c.kind() == ColumnMetadata.Kind.STATIC ? statics : regular;
         if (t.field() != null) {
-          throw MeridianException.invalid("Deleting user type fields arrives with a later release");
-        }
-        if (ListReadOperations.deleteNeedsRead(c, t.key())) {
+          target.cells.add(UdtOperations.deleteField(c, t.field(), ts, nowSeconds));
+        } else if (ListReadOperations.deleteNeedsRead(c, t.key())) {
           (c.kind() == ColumnMetadata.Kind.STATIC ? staticIndexDeletes : indexDeletes).add(t);
         } else if (t.key() != null) {
           target.cells.add(CollectionOperations.deleteElement(terms, c, t.key(), ts, nowSeconds));
@@ -479,7 +483,7 @@ final class ModificationBuilder {
   }
 
   /**
-   * A whole-value write. A non-frozen collection replaces all its elements: a column deletion just
+   * A whole-value write. A non-frozen collection (or user type) replaces all its elements (fields): a column deletion just
    * before {@code ts} shadows the old elements (not the new ones, written at {@code ts}); setting it
    * to null deletes the column at {@code ts}, like DELETE c.
    */
@@ -493,6 +497,10 @@ final class ModificationBuilder {
       return;
     }
     out.deleteColumn(c.name(), CollectionCells.overwriteDeletion(ts, nowSeconds));
+    if (c.type() instanceof UserType ut) {
+      out.cells.addAll(UdtCells.fieldCells(ut, c.name(), value, ts, ttl, nowSeconds));
+      return;
+    }
     out.cells.addAll(CollectionCells.elementCells(c.type(), c.name(), value, ts, ttl, nowSeconds, false));
   }
 

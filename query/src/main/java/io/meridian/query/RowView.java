@@ -8,6 +8,7 @@ import io.meridian.storage.Cell;
 import io.meridian.storage.PartitionData;
 import io.meridian.storage.StoredRow;
 import io.meridian.types.CqlTypes;
+import io.meridian.types.UserType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,22 +66,70 @@ final class RowView {
     }
   }
 
-  /** A non-frozen collection reassembled from its element cells; null when no element is live. */
+  /**
+   * A non-frozen collection or user type reassembled from its element or field cells; null when
+   * no element or field is live.
+   */
   private ByteBuffer collection(StoredRow r, ColumnMetadata c) {
-    if (r == null) {
+    List<Cell> cells = liveCells(r, c);
+    if (cells.isEmpty()) {
       return null;
     }
+    if (c.type() instanceof UserType u) {
+      return UdtCells.assemble(u, cells, droppedTime(c));
+    }
+    return CollectionCells.assemble(c.type(), cells, droppedTime(c));
+  }
+
+  private List<Cell> liveCells(StoredRow r, ColumnMetadata c) {
     List<Cell> cells = new ArrayList<>();
+    if (r == null) {
+      return cells;
+    }
     for (Cell cell : r.cells()) {
       if (cell.column().equals(c.name()) && cell.isLive(nowSeconds)) {
         cells.add(cell);
       }
     }
-    if (cells.isEmpty()) {
+    return cells;
+  }
+
+  /** Cells at or before this time belong to an earlier, dropped column of the same name. */
+  private long droppedTime(ColumnMetadata c) {
+    DroppedColumn dropped = table.droppedColumns().get(c.name());
+    return dropped == null ? Long.MIN_VALUE : dropped.droppedTimeMicros();
+  }
+
+  /**
+   * The cell holding field {@code position} of a user type column: its own cell when the type is
+   * not frozen, the whole value's cell when it is frozen and the field is not null; else null.
+   */
+  private Cell fieldCell(ColumnMetadata c, int position) {
+    StoredRow r = c.kind() == ColumnMetadata.Kind.STATIC ? partition.staticRow() : row;
+    if (c.type().isMultiCell()) {
+      return UdtCells.fieldCellOf(liveCells(r, c), position, droppedTime(c));
+    }
+    Cell cell = cell(r, c.name());
+    if (cell == null) {
       return null;
     }
-    DroppedColumn dropped = table.droppedColumns().get(c.name());
-    return CollectionCells.assemble(c.type(), cells, dropped == null ? Long.MIN_VALUE : dropped.droppedTimeMicros());
+    List<ByteBuffer> fields = ((UserType) c.type()).fields(ByteBuffer.wrap(cell.value()));
+    return fields.get(position) == null ? null : cell;
+  }
+
+  /** writetime(u.f): the write time of one field of a user type column. */
+  ByteBuffer fieldWritetime(ColumnMetadata c, int position) {
+    Cell cell = fieldCell(c, position);
+    return cell == null ? null : CqlTypes.BIGINT.encode(cell.timestampMicros());
+  }
+
+  /** ttl(u.f): the remaining time to live of one field of a user type column. */
+  ByteBuffer fieldTtl(ColumnMetadata c, int position) {
+    Cell cell = fieldCell(c, position);
+    if (cell == null || cell.ttlSeconds() == 0) {
+      return null;
+    }
+    return CqlTypes.INT.encode(Math.max(0, cell.localDeletionTime() - nowSeconds));
   }
 
   /**
@@ -104,8 +153,16 @@ final class RowView {
     return false;
   }
 
+  /** INVALID when writetime()/ttl() would read a multi-cell column, which has no single write time. */
+  static void checkSingleCell(String function, ColumnMetadata c) {
+    if (c.type().isMultiCell()) {
+      throw nonFrozen(function, c);
+    }
+  }
+
   private static MeridianException nonFrozen(String function, ColumnMetadata c) {
-    return MeridianException.invalid("Cannot use selection function " + function + " on non-frozen collection " + c.name());
+    String what = c.type() instanceof UserType ? "non-frozen user type " : "non-frozen collection ";
+    return MeridianException.invalid("Cannot use selection function " + function + " on " + what + c.name());
   }
 
   ByteBuffer writetime(ColumnMetadata c) {

@@ -8,16 +8,18 @@ import io.meridian.cql.ast.AlterTable;
 import io.meridian.cql.ast.AlterTableAction;
 import io.meridian.cql.ast.CreateIndex;
 import io.meridian.cql.ast.CreateKeyspace;
+import io.meridian.cql.ast.AlterType;
 import io.meridian.cql.ast.CreateTable;
+import io.meridian.cql.ast.CreateType;
 import io.meridian.cql.ast.DropIndex;
 import io.meridian.cql.ast.DropKeyspace;
 import io.meridian.cql.ast.DropTable;
+import io.meridian.cql.ast.DropType;
 import io.meridian.cql.ast.Property;
 import io.meridian.cql.ast.QualifiedName;
 import io.meridian.cql.ast.Schema;
 import io.meridian.cql.ast.SchemaStatement;
 import io.meridian.cql.ast.Truncate;
-import io.meridian.cql.ast.TypeExpr;
 import io.meridian.protocol.ServerEvents;
 import io.meridian.schema.ClusteringOrder;
 import io.meridian.schema.ColumnMetadata;
@@ -28,15 +30,12 @@ import io.meridian.schema.SystemKeyspaceNames;
 import io.meridian.schema.TableMetadata;
 import io.meridian.storage.StorageEngine;
 import io.meridian.types.CqlType;
-import io.meridian.types.CqlTypes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.StringJoiner;
 
 /**
  * Executes DDL: validates through the schema manager (which persists the change), creates or
@@ -103,8 +102,11 @@ final class SchemaExecutor {
       storage.truncate(table.id()).join();
       return com.datastax.oss.protocol.internal.response.result.Void.INSTANCE;
     }
+    if (statement instanceof CreateType || statement instanceof AlterType || statement instanceof DropType) {
+      return announce(UserTypeStatements.execute(schema, statement, sessionKeyspace));
+    }
     throw MeridianException.invalid(statement.getClass().getSimpleName()
-        + " is not supported yet (user types, views and roles arrive with later releases)");
+        + " is not supported yet (views and roles arrive with later releases)");
   }
 
   private Message createTable(CreateTable s, String sessionKeyspace) {
@@ -137,11 +139,12 @@ final class SchemaExecutor {
             + String.join(", ", pk.clustering()) + ")");
       }
     }
+    TypeResolver types = TypeResolver.forKeyspace(schema.current(), name.keyspace());
     List<ColumnMetadata> columns = new ArrayList<>();
     Set<String> keyColumns = new HashSet<>();
     for (int i = 0; i < pk.partitionKey().size(); i++) {
       String c = pk.partitionKey().get(i);
-      columns.add(ColumnMetadata.partitionKey(c, type(definition(defs, c, name)), i));
+      columns.add(ColumnMetadata.partitionKey(c, types.columnType(definition(defs, c, name).type()), i));
       keyColumns.add(c);
     }
     for (int i = 0; i < pk.clustering().size(); i++) {
@@ -150,7 +153,7 @@ final class SchemaExecutor {
         throw MeridianException.invalid("Column " + c + " appears twice in the PRIMARY KEY");
       }
       ClusteringOrder order = Boolean.TRUE.equals(descending.get(c)) ? ClusteringOrder.DESC : ClusteringOrder.ASC;
-      columns.add(ColumnMetadata.clustering(c, type(definition(defs, c, name)), i, order));
+      columns.add(ColumnMetadata.clustering(c, types.columnType(definition(defs, c, name).type()), i, order));
     }
     for (Schema.ColumnDefinition d : defs.values()) {
       if (keyColumns.contains(d.name())) {
@@ -159,7 +162,7 @@ final class SchemaExecutor {
         }
         continue;
       }
-      CqlType t = type(d);
+      CqlType t = types.columnType(d.type());
       columns.add(d.isStatic() ? ColumnMetadata.staticColumn(d.name(), t) : ColumnMetadata.regular(d.name(), t));
     }
     SchemaResult result = schema.createTable(name.keyspace(), name.name(), columns, properties(s.properties()), s.ifNotExists());
@@ -176,8 +179,9 @@ final class SchemaExecutor {
     SchemaResult result;
     if (action instanceof AlterTableAction.AddColumns add) {
       List<ColumnMetadata> added = new ArrayList<>();
+      TypeResolver types = TypeResolver.forKeyspace(schema.current(), name.keyspace());
       for (Schema.ColumnDefinition d : add.columns()) {
-        CqlType t = type(d);
+        CqlType t = types.columnType(d.type());
         added.add(d.isStatic() ? ColumnMetadata.staticColumn(d.name(), t) : ColumnMetadata.regular(d.name(), t));
       }
       result = schema.addColumns(name.keyspace(), name.name(), added, s.ifExists(), add.ifNotExists());
@@ -203,44 +207,6 @@ final class SchemaExecutor {
           + table.keyspace() + "." + table.name());
     }
     return d;
-  }
-
-  static CqlType type(Schema.ColumnDefinition d) {
-    return type(d.type(), d.name());
-  }
-
-  static CqlType type(TypeExpr t, String column) {
-    if (t instanceof TypeExpr.Native n) {
-      return CqlTypes.parse(n.name());
-    }
-    // The types module owns the nesting rules (frozen-ness, counters, durations): hand it the name.
-    return CqlTypes.parse(typeName(t, column));
-  }
-
-  private static String typeName(TypeExpr t, String column) {
-    if (t instanceof TypeExpr.Native n) {
-      return n.name();
-    }
-    if (t instanceof TypeExpr.Frozen f) {
-      return "frozen<" + typeName(f.inner(), column) + ">";
-    }
-    if (t instanceof TypeExpr.Collection c) {
-      StringJoiner args = new StringJoiner(", ", c.kind().name().toLowerCase(Locale.ROOT) + "<", ">");
-      for (TypeExpr a : c.arguments()) {
-        args.add(typeName(a, column));
-      }
-      return args.toString();
-    }
-    if (t instanceof TypeExpr.Tuple tuple) {
-      StringJoiner args = new StringJoiner(", ", "tuple<", ">");
-      for (TypeExpr a : tuple.elements()) {
-        args.add(typeName(a, column));
-      }
-      return args.toString();
-    }
-    String what = t instanceof TypeExpr.UserType ? "user-defined types" : t instanceof TypeExpr.Vector ? "vectors" : "custom types";
-    throw MeridianException.invalid("Type of column " + column + " is not supported yet: " + what
-        + " arrive with a later release");
   }
 
   static Map<String, Object> properties(List<Property> properties) {

@@ -149,6 +149,8 @@ final class Selection {
         throw MeridianException.invalid("Cannot use selection function " + (fn.equals("ttl") ? "ttl" : "writeTime")
             + " on PRIMARY KEY part " + col.name());
       }
+      // Refused when the statement is analysed, not only when a row is read.
+      RowView.checkSingleCell(fn.equals("ttl") ? "ttl" : "writeTime", col);
       if (m.kind() == Selector.MetadataKind.MAXWRITETIME) {
         return new Output(Kind.WRITETIME, col, "maxwritetime(" + col.name() + ")", CqlTypes.BIGINT);
       }

@@ -10,6 +10,7 @@ import io.meridian.types.ListType;
 import io.meridian.types.MapType;
 import io.meridian.types.SetType;
 import io.meridian.types.TupleType;
+import io.meridian.types.UserType;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -68,6 +69,9 @@ final class Terms {
     if (term instanceof Term.TypeCast cast) {
       return evaluate(cast.term(), type, receiver);
     }
+    if (term instanceof Term.UdtLiteral u) {
+      return userTypeLiteral(u, type, receiver);
+    }
     if (term instanceof Term.ListLiteral || term instanceof Term.SetLiteral || term instanceof Term.MapLiteral
         || term instanceof Term.TupleLiteral) {
       return literal(term, type, receiver);
@@ -86,7 +90,7 @@ final class Terms {
           CqlTypes.TIMESTAMP.encode(Instant.ofEpochMilli(clock.currentTimeMicros() / 1000)));
     }
     throw MeridianException.invalid("Unsupported term for " + receiver + ": " + describe(term)
-        + " (user types and most functions arrive with a later release)");
+        + " (most functions arrive with a later release)");
   }
 
   /** A collection or tuple literal, its elements evaluated against the type's element types. */
@@ -125,6 +129,43 @@ final class Terms {
       return tt.serializeFields(fields);
     }
     throw MeridianException.invalid("Invalid " + literalName(term) + " for " + receiver + " of type " + type.cqlName());
+  }
+
+  /**
+   * {@code {f: v, ...}} for a user type: fields left out are null, an unknown field is refused,
+   * each value is evaluated against its field's type. A repeated field keeps its last value.
+   */
+  private ByteBuffer userTypeLiteral(Term.UdtLiteral literal, CqlType type, String receiver) {
+    if (!(type instanceof UserType ut)) {
+      throw MeridianException.invalid("Invalid user type literal for " + receiver + " of type " + type.cqlName());
+    }
+    List<ByteBuffer> fields = new ArrayList<>(ut.fieldTypes().size());
+    for (int i = 0; i < ut.fieldTypes().size(); i++) {
+      fields.add(null);
+    }
+    for (Term.Field f : literal.fields()) {
+      int position = ut.fieldPosition(f.name());
+      if (position < 0) {
+        throw MeridianException.invalid("Unknown field '" + f.name() + "' in value of user defined type " + ut.typeName());
+      }
+      CqlType fieldType = ut.fieldTypes().get(position);
+      ByteBuffer v;
+      try {
+        v = evaluate(f.value(), fieldType, receiver + "." + f.name());
+      } catch (MeridianException e) {
+        if (f.value() instanceof BindMarker || e.code() != io.meridian.common.CqlErrorCode.INVALID) {
+          throw e;
+        }
+        // Cassandra's wording for a literal that does not fit its field.
+        throw MeridianException.invalid("Invalid user type literal for " + receiver + ": field " + f.name()
+            + " is not of type " + fieldType.cqlName());
+      }
+      if (BoundValues.isUnset(v)) {
+        throw MeridianException.invalid("Invalid unset value for field '" + f.name() + "' of user defined type " + ut.typeName());
+      }
+      fields.set(position, v);
+    }
+    return ut.serializeFields(fields);
   }
 
   private List<ByteBuffer> elements(List<Term> terms, CqlType elementType, String receiver) {

@@ -35,6 +35,10 @@ public record SchemaChange(ChangeType type, Target target, String keyspace, Stri
     return new SchemaChange(type, Target.KEYSPACE, keyspace, "", List.of());
   }
 
+  public static SchemaChange type(ChangeType type, String keyspace, String typeName) {
+    return new SchemaChange(type, Target.TYPE, keyspace, typeName, List.of());
+  }
+
   public static SchemaChange table(ChangeType type, String keyspace, String table) {
     return new SchemaChange(type, Target.TABLE, keyspace, table, List.of());
   }

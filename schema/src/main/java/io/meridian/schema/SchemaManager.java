@@ -489,6 +489,100 @@ public final class SchemaManager {
     }
   }
 
+  // --- user types (rules in UserTypeDdl) ---------------------------------------------------------
+
+  /** CREATE TYPE; field types are resolved by the caller against this keyspace's types. */
+  public SchemaResult createType(
+      String keyspace, String typeName, List<String> fieldNames, List<CqlType> fieldTypes, boolean ifNotExists) {
+    synchronized (writeLock) {
+      Schema schema = current;
+      if (SystemKeyspaceNames.isBuiltIn(keyspace)) {
+        throw notUserModifiable(keyspace);
+      }
+      KeyspaceMetadata ks = schema.keyspace(keyspace).orElseThrow(() -> keyspaceMissing(keyspace));
+      KeyspaceMetadata changed = UserTypeDdl.create(ks, typeName, fieldNames, fieldTypes, ifNotExists);
+      return publishType(schema, changed, ChangeType.CREATED, typeName);
+    }
+  }
+
+  /** ALTER TYPE ... ADD [IF NOT EXISTS] field type. */
+  public SchemaResult addTypeField(
+      String keyspace, String typeName, String field, CqlType fieldType, boolean ifTypeExists, boolean ifFieldNotExists) {
+    synchronized (writeLock) {
+      Schema schema = current;
+      Optional<io.meridian.types.UserType> type = typeForAlter(schema, keyspace, typeName, ifTypeExists);
+      if (type.isEmpty()) {
+        return noChange(schema);
+      }
+      KeyspaceMetadata ks = schema.keyspace(keyspace).orElseThrow();
+      KeyspaceMetadata changed = UserTypeDdl.addField(ks, type.get(), field, fieldType, ifFieldNotExists);
+      return publishType(schema, changed, ChangeType.UPDATED, typeName);
+    }
+  }
+
+  /** ALTER TYPE ... RENAME [IF EXISTS] a TO b [AND c TO d]. */
+  public SchemaResult renameTypeFields(
+      String keyspace, String typeName, Map<String, String> renames, boolean ifTypeExists, boolean ifFieldsExist) {
+    synchronized (writeLock) {
+      Schema schema = current;
+      Optional<io.meridian.types.UserType> type = typeForAlter(schema, keyspace, typeName, ifTypeExists);
+      if (type.isEmpty()) {
+        return noChange(schema);
+      }
+      KeyspaceMetadata ks = schema.keyspace(keyspace).orElseThrow();
+      KeyspaceMetadata changed = UserTypeDdl.renameFields(ks, type.get(), renames, ifFieldsExist);
+      return publishType(schema, changed, ChangeType.UPDATED, typeName);
+    }
+  }
+
+  /** ALTER TYPE ... ALTER field TYPE t: refused once the type is found, as in Cassandra 5.0. */
+  public SchemaResult alterTypeField(String keyspace, String typeName, boolean ifTypeExists) {
+    synchronized (writeLock) {
+      Schema schema = current;
+      if (typeForAlter(schema, keyspace, typeName, ifTypeExists).isEmpty()) {
+        return noChange(schema);
+      }
+      throw MeridianException.invalid("Altering field types is no longer supported");
+    }
+  }
+
+  public SchemaResult dropType(String keyspace, String typeName, boolean ifExists) {
+    synchronized (writeLock) {
+      Schema schema = current;
+      if (SystemKeyspaceNames.isBuiltIn(keyspace)) {
+        throw notUserModifiable(keyspace);
+      }
+      Optional<KeyspaceMetadata> ks = schema.keyspace(keyspace);
+      Optional<io.meridian.types.UserType> type = ks.flatMap(k -> k.type(typeName));
+      if (type.isEmpty()) {
+        if (ifExists) {
+          return noChange(schema);
+        }
+        throw MeridianException.invalid("Type '" + keyspace + "." + typeName + "' doesn't exist");
+      }
+      return publishType(schema, UserTypeDdl.drop(ks.get(), type.get()), ChangeType.DROPPED, typeName);
+    }
+  }
+
+  private Optional<io.meridian.types.UserType> typeForAlter(Schema schema, String keyspace, String typeName, boolean ifExists) {
+    if (SystemKeyspaceNames.isBuiltIn(keyspace)) {
+      throw notUserModifiable(keyspace);
+    }
+    Optional<io.meridian.types.UserType> type = schema.keyspace(keyspace).flatMap(k -> k.type(typeName));
+    if (type.isEmpty() && !ifExists) {
+      throw MeridianException.invalid("Type " + keyspace + "." + typeName + " doesn't exist");
+    }
+    return type;
+  }
+
+  /** Publishes a keyspace whose types changed; null (an IF clause matched) changes nothing. */
+  private SchemaResult publishType(Schema schema, KeyspaceMetadata changed, ChangeType change, String typeName) {
+    if (changed == null) {
+      return noChange(schema);
+    }
+    return publish(schema.with(changed, uuids.get()), SchemaChange.type(change, changed.name(), typeName));
+  }
+
   // --- helpers -----------------------------------------------------------------------------------
 
   private Optional<TableMetadata> tableForAlter(Schema schema, String keyspace, String table, boolean ifExists) {
@@ -526,6 +620,10 @@ public final class SchemaManager {
         }
         if (Types.isDuration(type)) {
           throw MeridianException.invalid("duration type is not supported for PRIMARY KEY column '" + c.name() + "'");
+        }
+        if (type instanceof io.meridian.types.UserType u && !u.isFrozen()) {
+          throw MeridianException.invalid("Invalid non-frozen user-defined type \"" + type.cqlName()
+              + "\" for PRIMARY KEY column '" + c.name() + "'");
         }
         if (Types.isMultiCell(type)) {
           throw MeridianException.invalid("Invalid non-frozen collection type " + type.cqlName()

@@ -14,7 +14,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import io.meridian.types.UserType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,19 +45,24 @@ import java.util.zip.CRC32C;
  *   then       crc          int      CRC32C of the payload
  *
  *   payload  := version:uuid  keyspaceCount:int  keyspace*
- *   keyspace := name:str  durableWrites:bool  replication:map  tableCount:int  table*
+ *   keyspace := name:str  durableWrites:bool  replication:map  tableCount:int  table*  types
  *   table    := name:str  id:uuid
  *               columnCount:int   (name:str type:str kind:str position:int order:str)*
  *               optionCount:int   (name:str value)*
  *               droppedCount:int  (name:str type:str kind:str droppedTimeMicros:long)*
- *               indexCount:int    index*                      (format 2 only)
+ *               indexCount:int    index*                      (format 2 and later)
  *   index    := name:str  column:str  target:str  kind:str  customOptions:map
+ *   types    := typeCount:int  (name:str  fieldCount:int  (fieldName:str fieldType:str)*)*
  *   value    := 'S' str | 'I' int | 'D' double | 'B' bool | 'M' map
  *   map      := count:int  (key:str value:str)*
  * </pre>
- * Column types and kinds are stored by their CQL / system_schema names; an index's target by
- * {@link IndexMetadata.TargetType} name (SIMPLE, KEYS, VALUES, ENTRIES, FULL) and its kind by the
- * system_schema.indexes kind (COMPOSITES, CUSTOM); table options by the
+ * Format 2 added each table's secondary indexes and each keyspace's user types ({@code types},
+ * after its tables); a format 1 file has neither and reads as a schema without them. Types are
+ * written so that each follows the types its fields use, and are read back in that order; column
+ * and field types naming a user type are resolved against the keyspace's types once all of them
+ * are read. An index's target is stored by {@link IndexMetadata.TargetType} name (SIMPLE, KEYS,
+ * VALUES, ENTRIES, FULL) and its kind by the system_schema.indexes kind (COMPOSITES, CUSTOM).
+ * Column types and kinds are stored by their CQL / system_schema names; table options by the
  * names and values of {@link TableParams#toOptionMap()}, re-validated on load. A file with a bad
  * magic, unknown format, wrong length or CRC mismatch is corruption: loading fails loudly rather
  * than starting with a partial schema.
@@ -69,8 +76,10 @@ public final class SchemaStore {
   static final String TEMP_NAME = FILE_NAME + ".tmp";
   static final int MAGIC = 0x4D534348; // "MSCH"
   static final int FORMAT_VERSION = 2;
-  /** The oldest format this build still reads. */
+  /** The oldest format this build still reads: no indexes, no user types. */
   static final int FORMAT_VERSION_MIN = 1;
+  /** Format 1 has no user types. */
+  static final int FORMAT_VERSION_NO_TYPES = 1;
   /** The first format with a per-table index list. */
   static final int FORMAT_WITH_INDEXES = 2;
   /** Refuse to read or write a schema file larger than this. */
@@ -153,6 +162,14 @@ public final class SchemaStore {
   // --- encoding ----------------------------------------------------------------------------------
 
   static byte[] encode(Schema schema) throws IOException {
+    return encode(schema, FORMAT_VERSION);
+  }
+
+  /** Encodes in {@code format}; format 1 (tests of reading old files) cannot hold user types or indexes. */
+  static byte[] encode(Schema schema, int format) throws IOException {
+    if (format != FORMAT_VERSION && format != FORMAT_VERSION_NO_TYPES) {
+      throw new IllegalArgumentException("Unknown schema file format " + format);
+    }
     ByteArrayOutputStream payloadBytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(payloadBytes);
     writeUuid(out, schema.version());
@@ -188,6 +205,12 @@ public final class SchemaStore {
           writeString(out, d.kind().schemaName());
           out.writeLong(d.droppedTimeMicros());
         }
+        if (format < FORMAT_WITH_INDEXES) {
+          if (!t.indexes().isEmpty()) {
+            throw new IllegalArgumentException("Schema file format 1 cannot hold the indexes of " + ks.name() + "." + t.name());
+          }
+          continue;
+        }
         out.writeInt(t.indexes().size());
         for (IndexMetadata index : t.indexes()) {
           writeString(out, index.name());
@@ -197,15 +220,61 @@ public final class SchemaStore {
           writeMap(out, index.customOptions());
         }
       }
+      if (format == FORMAT_VERSION_NO_TYPES) {
+        if (!ks.types().isEmpty()) {
+          throw new IllegalArgumentException("Schema file format 1 cannot hold the user types of " + ks.name());
+        }
+      } else {
+        writeTypes(out, ks);
+      }
     }
     out.flush();
     byte[] payload = payloadBytes.toByteArray();
     CRC32C crc = new CRC32C();
     crc.update(payload);
     ByteBuffer file = ByteBuffer.allocate(12 + payload.length + 4);
-    file.putInt(MAGIC).putInt(FORMAT_VERSION).putInt(payload.length).put(payload).putInt((int) crc.getValue());
+    file.putInt(MAGIC).putInt(format).putInt(payload.length).put(payload).putInt((int) crc.getValue());
     return file.array();
   }
+
+  private static void writeTypes(DataOutputStream out, KeyspaceMetadata ks) throws IOException {
+    List<UserType> types = UserTypes.dependencyOrder(ks.types());
+    out.writeInt(types.size());
+    for (UserType t : types) {
+      writeString(out, t.typeName());
+      out.writeInt(t.fieldNames().size());
+      for (int i = 0; i < t.fieldNames().size(); i++) {
+        writeString(out, t.fieldNames().get(i));
+        writeString(out, t.declaredFieldTypes().get(i).cqlName());
+      }
+    }
+  }
+
+  /** Reads a keyspace's types, each resolved against those read before it. */
+  private static Map<String, UserType> readTypes(ByteBuffer p, String keyspace) {
+    int typeCount = readCount(p);
+    Map<String, UserType> types = new LinkedHashMap<>();
+    for (int i = 0; i < typeCount; i++) {
+      String name = readString(p);
+      int fieldCount = readCount(p);
+      List<String> fieldNames = new ArrayList<>(fieldCount);
+      List<io.meridian.types.CqlType> fieldTypes = new ArrayList<>(fieldCount);
+      for (int f = 0; f < fieldCount; f++) {
+        fieldNames.add(readString(p));
+        fieldTypes.add(UserTypes.parse(readString(p), keyspace, types));
+      }
+      if (types.put(name, new UserType(keyspace, name, fieldNames, fieldTypes, false)) != null) {
+        throw corrupt("user type " + keyspace + "." + name + " stored twice");
+      }
+    }
+    return types;
+  }
+
+  /** A table read before its keyspace's types: column types are kept as names until those are known. */
+  private record StoredTable(String name, UUID id, List<StoredColumn> columns, Map<String, Object> options,
+                             Map<String, DroppedColumn> dropped, List<IndexMetadata> indexes) {}
+
+  private record StoredColumn(String name, String type, Kind kind, int position, ClusteringOrder order) {}
 
   static Schema decode(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -241,19 +310,19 @@ public final class SchemaStore {
         boolean durable = p.get() != 0;
         Map<String, String> replication = readMap(p);
         int tableCount = readCount(p);
-        Map<String, TableMetadata> tables = new TreeMap<>();
+        List<StoredTable> stored = new ArrayList<>(tableCount);
         for (int t = 0; t < tableCount; t++) {
           String tableName = readString(p);
           UUID id = readUuid(p);
           int columnCount = readCount(p);
-          List<ColumnMetadata> columns = new ArrayList<>(columnCount);
+          List<StoredColumn> columns = new ArrayList<>(columnCount);
           for (int c = 0; c < columnCount; c++) {
             String name = readString(p);
             String type = readString(p);
             Kind kind = Kind.fromSchemaName(readString(p));
             int position = p.getInt();
             ClusteringOrder order = ClusteringOrder.fromSchemaName(readString(p));
-            columns.add(new ColumnMetadata(name, Types.parse(type), kind, position, order));
+            columns.add(new StoredColumn(name, type, kind, position, order));
           }
           int optionCount = readCount(p);
           Map<String, Object> options = new TreeMap<>();
@@ -270,10 +339,19 @@ public final class SchemaStore {
             dropped.put(name, new DroppedColumn(name, type, kind, p.getLong()));
           }
           List<IndexMetadata> indexes = format >= FORMAT_WITH_INDEXES ? readIndexes(p) : List.of();
-          TableParams params = TableParams.DEFAULT.withOptions(options);
-          tables.put(tableName, new TableMetadata(ksName, tableName, id, columns, params, dropped, indexes));
+          stored.add(new StoredTable(tableName, id, columns, options, dropped, indexes));
         }
-        keyspaces.put(ksName, new KeyspaceMetadata(ksName, replication, durable, tables));
+        Map<String, UserType> types = format == FORMAT_VERSION_NO_TYPES ? Map.of() : readTypes(p, ksName);
+        Map<String, TableMetadata> tables = new TreeMap<>();
+        for (StoredTable st : stored) {
+          List<ColumnMetadata> columns = new ArrayList<>(st.columns().size());
+          for (StoredColumn c : st.columns()) {
+            columns.add(new ColumnMetadata(c.name(), UserTypes.parse(c.type(), ksName, types), c.kind(), c.position(), c.order()));
+          }
+          TableParams params = TableParams.DEFAULT.withOptions(st.options());
+          tables.put(st.name(), new TableMetadata(ksName, st.name(), st.id(), columns, params, st.dropped(), st.indexes()));
+        }
+        keyspaces.put(ksName, new KeyspaceMetadata(ksName, replication, durable, tables, types));
       }
       if (p.hasRemaining()) {
         throw corrupt(p.remaining() + " unexpected trailing payload bytes");

@@ -62,9 +62,11 @@ public abstract class CollectionType extends CqlType {
       return parameter.freeze();
     }
     if (parameter.isMultiCell()) {
+      // Cassandra's wording, which names the kind of the nested type.
+      String nested = parameter instanceof UserType ? "UDTs" : "collections";
       throw MeridianException.invalid(
-          "Non-frozen collections and user types are not allowed inside collections: " + kind + "<"
-              + parameter.cqlName() + ">; use frozen<" + parameter.cqlName() + ">");
+          "Non-frozen " + nested + " are not allowed inside collections: " + kind + "<"
+              + parameter.cqlName() + ">");
     }
     return parameter;
   }

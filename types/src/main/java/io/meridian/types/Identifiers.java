@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** CQL identifier quoting, for type names and field names printed in type names and literals. */
-final class Identifiers {
+public final class Identifiers {
   private static final Pattern UNQUOTED = Pattern.compile("[a-z][a-z0-9_]*");
 
   /** Reserved CQL keywords: as identifiers they must be double-quoted. */
@@ -19,7 +19,7 @@ final class Identifiers {
   private Identifiers() {}
 
   /** The name as CQL must spell it: bare when it reads back to itself, else "double quoted". */
-  static String maybeQuote(String name) {
+  public static String maybeQuote(String name) {
     if (UNQUOTED.matcher(name).matches() && !RESERVED.contains(name)) {
       return name;
     }

@@ -63,6 +63,16 @@ public final class UserType extends FieldsType {
     return typeName;
   }
 
+  /** keyspace.name, each part quoted if needed: how Cassandra names a user type in messages. */
+  public String qualifiedName() {
+    return Identifiers.maybeQuote(keyspace) + "." + Identifiers.maybeQuote(typeName);
+  }
+
+  /** The field types as declared (not frozen by this type's own frozen-ness). */
+  public List<CqlType> declaredFieldTypes() {
+    return declaredFieldTypes;
+  }
+
   public List<String> fieldNames() {
     return fieldNames;
   }

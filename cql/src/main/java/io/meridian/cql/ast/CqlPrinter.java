@@ -354,6 +354,8 @@ public final class CqlPrinter {
       } else if (x.action() instanceof AlterTypeAction.RenameFields r) {
         w(" RENAME ").w(r.ifExists() ? "IF EXISTS " : "");
         renames(r.renames());
+      } else if (x.action() instanceof AlterTypeAction.AlterField a) {
+        w(" ALTER ").id(a.field()).w(" TYPE ").type(a.type());
       }
     } else if (s instanceof DropType x) {
       w("DROP TYPE ").w(x.ifExists() ? "IF EXISTS " : "").qname(x.name());

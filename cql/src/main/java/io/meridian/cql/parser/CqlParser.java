@@ -1697,7 +1697,12 @@ public final class CqlParser {
       boolean renameIfExists = ifExists();
       return new AlterType(name, ie, new AlterTypeAction.RenameFields(renameIfExists, renames()));
     }
-    throw mismatched("ADD or RENAME");
+    if (acceptKeyword("ALTER")) {
+      String field = identifier();
+      expectKeyword("TYPE");
+      return new AlterType(name, ie, new AlterTypeAction.AlterField(field, type()));
+    }
+    throw mismatched("ADD, ALTER or RENAME");
   }
 
   private Statement drop() {

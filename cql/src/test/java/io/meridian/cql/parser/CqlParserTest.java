@@ -282,6 +282,8 @@ class CqlParserTest {
     AlterType ren = parse("ALTER TYPE addr RENAME zip TO postcode AND street TO road",
         AlterType.class);
     assertEquals(2, ((AlterTypeAction.RenameFields) ren.action()).renames().size());
+    AlterType alter = parse("ALTER TYPE addr ALTER zip TYPE bigint", AlterType.class);
+    assertEquals(new AlterTypeAction.AlterField("zip", new TypeExpr.Native("bigint")), alter.action());
   }
 
   @Test

@@ -375,7 +375,7 @@ public final class SystemTables {
             ck("type_name", TEXT, 0),
             reg("field_names", FROZEN_LIST_TEXT),
             reg("field_types", FROZEN_LIST_TEXT)),
-        empty());
+        SystemTables::typeRows);
     define(ks, "functions", "user defined function definitions",
         List.of(
             pk("keyspace_name", TEXT, 0),
@@ -539,6 +539,21 @@ public final class SystemTables {
               "kind", index.kind().name(),
               "options", index.schemaOptions()));
         }
+      }
+    }
+    return rows;
+  }
+
+  /** One row per user type: field names and field type names as declared (nested user types are frozen). */
+  private static List<Map<String, Object>> typeRows(Schema schema) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (KeyspaceMetadata k : schemaKeyspaces(schema, false)) {
+      for (io.meridian.types.UserType t : k.types().values()) {
+        rows.add(Map.of(
+            "keyspace_name", k.name(),
+            "type_name", t.typeName(),
+            "field_names", List.copyOf(t.fieldNames()),
+            "field_types", t.declaredFieldTypes().stream().map(io.meridian.types.CqlType::cqlName).toList()));
       }
     }
     return rows;
