@@ -51,6 +51,18 @@ import java.util.zip.CRC32C;
  *   value    := 'S' str | 'I' int | 'D' double | 'B' bool | 'M' map
  *   map      := count:int  (key:str value:str)*
  * </pre>
+ *
+ * <h2>Format 2: materialized views</h2>
+ * Format 2 adds one section per keyspace, after its tables (views are not in the table list):
+ * <pre>
+ *   keyspace := name:str  durableWrites:bool  replication:map  tableCount:int  table*
+ *               viewCount:int  view*
+ *   view     := table  baseTableId:uuid  baseTableName:str  includeAllColumns:bool
+ *               whereClause:str  building:bool
+ * </pre>
+ * where {@code table} is the view's own definition encoded as above. Files of format 1 are still
+ * read (they have no views); every write uses format 2.
+ *
  * Column types and kinds are stored by their CQL / system_schema names; table options by the
  * names and values of {@link TableParams#toOptionMap()}, re-validated on load. A file with a bad
  * magic, unknown format, wrong length or CRC mismatch is corruption: loading fails loudly rather
@@ -60,7 +72,9 @@ public final class SchemaStore {
   public static final String FILE_NAME = "schema.bin";
   static final String TEMP_NAME = FILE_NAME + ".tmp";
   static final int MAGIC = 0x4D534348; // "MSCH"
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  /** The oldest format this build still reads. */
+  static final int FORMAT_VERSION_MIN = 1;
   /** Refuse to read or write a schema file larger than this. */
   public static final int FILE_BYTES_MAX = 64 << 20;
   static final int STRING_BYTES_MAX = 1 << 20;
@@ -150,32 +164,24 @@ public final class SchemaStore {
       writeString(out, ks.name());
       out.writeBoolean(ks.durableWrites());
       writeMap(out, ks.replication());
-      out.writeInt(ks.tables().size());
+      List<TableMetadata> tables = new ArrayList<>();
+      List<TableMetadata> views = new ArrayList<>();
       for (TableMetadata t : ks.tablesSorted()) {
-        writeString(out, t.name());
-        writeUuid(out, t.id());
-        out.writeInt(t.columns().size());
-        for (ColumnMetadata c : t.columns()) {
-          writeString(out, c.name());
-          writeString(out, c.type().cqlName());
-          writeString(out, c.kind().schemaName());
-          out.writeInt(c.position());
-          writeString(out, c.order().schemaName());
-        }
-        Map<String, Object> options = t.params().toOptionMap();
-        out.writeInt(options.size());
-        for (Map.Entry<String, Object> option : options.entrySet()) {
-          writeString(out, option.getKey());
-          writeValue(out, option.getValue());
-        }
-        List<DroppedColumn> dropped = t.droppedColumnsSorted();
-        out.writeInt(dropped.size());
-        for (DroppedColumn d : dropped) {
-          writeString(out, d.name());
-          writeString(out, d.typeName());
-          writeString(out, d.kind().schemaName());
-          out.writeLong(d.droppedTimeMicros());
-        }
+        (t.isView() ? views : tables).add(t);
+      }
+      out.writeInt(tables.size());
+      for (TableMetadata t : tables) {
+        writeTable(out, t);
+      }
+      out.writeInt(views.size());
+      for (TableMetadata v : views) {
+        writeTable(out, v);
+        ViewDefinition d = v.view();
+        writeUuid(out, d.baseTableId());
+        writeString(out, d.baseTableName());
+        out.writeBoolean(d.includeAllColumns());
+        writeString(out, d.whereClause());
+        out.writeBoolean(d.building());
       }
     }
     out.flush();
@@ -185,6 +191,64 @@ public final class SchemaStore {
     ByteBuffer file = ByteBuffer.allocate(12 + payload.length + 4);
     file.putInt(MAGIC).putInt(FORMAT_VERSION).putInt(payload.length).put(payload).putInt((int) crc.getValue());
     return file.array();
+  }
+
+  private static void writeTable(DataOutputStream out, TableMetadata t) throws IOException {
+    writeString(out, t.name());
+    writeUuid(out, t.id());
+    out.writeInt(t.columns().size());
+    for (ColumnMetadata c : t.columns()) {
+      writeString(out, c.name());
+      writeString(out, c.type().cqlName());
+      writeString(out, c.kind().schemaName());
+      out.writeInt(c.position());
+      writeString(out, c.order().schemaName());
+    }
+    Map<String, Object> options = t.params().toOptionMap();
+    out.writeInt(options.size());
+    for (Map.Entry<String, Object> option : options.entrySet()) {
+      writeString(out, option.getKey());
+      writeValue(out, option.getValue());
+    }
+    List<DroppedColumn> dropped = t.droppedColumnsSorted();
+    out.writeInt(dropped.size());
+    for (DroppedColumn d : dropped) {
+      writeString(out, d.name());
+      writeString(out, d.typeName());
+      writeString(out, d.kind().schemaName());
+      out.writeLong(d.droppedTimeMicros());
+    }
+  }
+
+  private static TableMetadata readTable(ByteBuffer p, String ksName) {
+    String tableName = readString(p);
+    UUID id = readUuid(p);
+    int columnCount = readCount(p);
+    List<ColumnMetadata> columns = new ArrayList<>(columnCount);
+    for (int c = 0; c < columnCount; c++) {
+      String name = readString(p);
+      String type = readString(p);
+      Kind kind = Kind.fromSchemaName(readString(p));
+      int position = p.getInt();
+      ClusteringOrder order = ClusteringOrder.fromSchemaName(readString(p));
+      columns.add(new ColumnMetadata(name, Types.parse(type), kind, position, order));
+    }
+    int optionCount = readCount(p);
+    Map<String, Object> options = new TreeMap<>();
+    for (int o = 0; o < optionCount; o++) {
+      String name = readString(p);
+      options.put(name, readValue(p));
+    }
+    int droppedCount = readCount(p);
+    Map<String, DroppedColumn> dropped = new TreeMap<>();
+    for (int d = 0; d < droppedCount; d++) {
+      String name = readString(p);
+      String type = readString(p);
+      Kind kind = Kind.fromSchemaName(readString(p));
+      dropped.put(name, new DroppedColumn(name, type, kind, p.getLong()));
+    }
+    TableParams params = TableParams.DEFAULT.withOptions(options);
+    return new TableMetadata(ksName, tableName, id, columns, params, dropped);
   }
 
   static Schema decode(byte[] bytes) {
@@ -198,8 +262,9 @@ public final class SchemaStore {
         throw corrupt(String.format("bad magic 0x%08x, expected 0x%08x", magic, MAGIC));
       }
       int format = in.getInt();
-      if (format != FORMAT_VERSION) {
-        throw corrupt("unsupported format version " + format + ", this build reads " + FORMAT_VERSION);
+      if (format < FORMAT_VERSION_MIN || format > FORMAT_VERSION) {
+        throw corrupt("unsupported format version " + format + ", this build reads " + FORMAT_VERSION_MIN + " to "
+            + FORMAT_VERSION);
       }
       int length = in.getInt();
       if (length < 0 || length != bytes.length - 16) {
@@ -222,34 +287,16 @@ public final class SchemaStore {
         int tableCount = readCount(p);
         Map<String, TableMetadata> tables = new TreeMap<>();
         for (int t = 0; t < tableCount; t++) {
-          String tableName = readString(p);
-          UUID id = readUuid(p);
-          int columnCount = readCount(p);
-          List<ColumnMetadata> columns = new ArrayList<>(columnCount);
-          for (int c = 0; c < columnCount; c++) {
-            String name = readString(p);
-            String type = readString(p);
-            Kind kind = Kind.fromSchemaName(readString(p));
-            int position = p.getInt();
-            ClusteringOrder order = ClusteringOrder.fromSchemaName(readString(p));
-            columns.add(new ColumnMetadata(name, Types.parse(type), kind, position, order));
+          TableMetadata table = readTable(p, ksName);
+          tables.put(table.name(), table);
+        }
+        if (format >= 2) {
+          int viewCount = readCount(p);
+          for (int v = 0; v < viewCount; v++) {
+            TableMetadata view = readTable(p, ksName);
+            ViewDefinition d = new ViewDefinition(readUuid(p), readString(p), p.get() != 0, readString(p), p.get() != 0);
+            tables.put(view.name(), view.withView(d));
           }
-          int optionCount = readCount(p);
-          Map<String, Object> options = new TreeMap<>();
-          for (int o = 0; o < optionCount; o++) {
-            String name = readString(p);
-            options.put(name, readValue(p));
-          }
-          int droppedCount = readCount(p);
-          Map<String, DroppedColumn> dropped = new TreeMap<>();
-          for (int d = 0; d < droppedCount; d++) {
-            String name = readString(p);
-            String type = readString(p);
-            Kind kind = Kind.fromSchemaName(readString(p));
-            dropped.put(name, new DroppedColumn(name, type, kind, p.getLong()));
-          }
-          TableParams params = TableParams.DEFAULT.withOptions(options);
-          tables.put(tableName, new TableMetadata(ksName, tableName, id, columns, params, dropped));
         }
         keyspaces.put(ksName, new KeyspaceMetadata(ksName, replication, durable, tables));
       }

@@ -34,6 +34,8 @@ public final class TableMetadata {
   private final List<ColumnMetadata> columns;
   private final TableParams params;
   private final Map<String, DroppedColumn> droppedColumns;
+  /** Null for a table; set for a materialized view (stored and read like a table). */
+  private final ViewDefinition view;
   // Derived once: the query layer asks for these on every request.
   private final List<ColumnMetadata> partitionKey;
   private final List<ColumnMetadata> clustering;
@@ -48,6 +50,18 @@ public final class TableMetadata {
       List<ColumnMetadata> columns,
       TableParams params,
       Map<String, DroppedColumn> droppedColumns) {
+    this(keyspace, name, id, columns, params, droppedColumns, null);
+  }
+
+  /** A table ({@code view == null}) or a materialized view. */
+  public TableMetadata(
+      String keyspace,
+      String name,
+      UUID id,
+      List<ColumnMetadata> columns,
+      TableParams params,
+      Map<String, DroppedColumn> droppedColumns,
+      ViewDefinition view) {
     Objects.requireNonNull(keyspace, "keyspace");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(id, "id");
@@ -74,6 +88,7 @@ public final class TableMetadata {
     this.columns = columns;
     this.params = params;
     this.droppedColumns = droppedColumns;
+    this.view = view;
     this.partitionKey = ofKind(columns, Kind.PARTITION_KEY);
     this.clustering = ofKind(columns, Kind.CLUSTERING);
     this.regular = ofKind(columns, Kind.REGULAR);
@@ -108,15 +123,30 @@ public final class TableMetadata {
     return droppedColumns;
   }
 
+  /** True for a materialized view. */
+  public boolean isView() {
+    return view != null;
+  }
+
+  /** The view definition, or null for a table. */
+  public ViewDefinition view() {
+    return view;
+  }
+
+  public TableMetadata withView(ViewDefinition newView) {
+    return new TableMetadata(keyspace, name, id, columns, params, droppedColumns, newView);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TableMetadata t && keyspace.equals(t.keyspace) && name.equals(t.name) && id.equals(t.id)
-        && columns.equals(t.columns) && params.equals(t.params) && droppedColumns.equals(t.droppedColumns);
+        && columns.equals(t.columns) && params.equals(t.params) && droppedColumns.equals(t.droppedColumns)
+        && Objects.equals(view, t.view);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(keyspace, name, id, columns, params, droppedColumns);
+    return Objects.hash(keyspace, name, id, columns, params, droppedColumns, view);
   }
 
   @Override
@@ -204,15 +234,15 @@ public final class TableMetadata {
   }
 
   public TableMetadata withColumns(List<ColumnMetadata> newColumns) {
-    return new TableMetadata(keyspace, name, id, newColumns, params, droppedColumns);
+    return new TableMetadata(keyspace, name, id, newColumns, params, droppedColumns, view);
   }
 
   public TableMetadata withParams(TableParams newParams) {
-    return new TableMetadata(keyspace, name, id, columns, newParams, droppedColumns);
+    return new TableMetadata(keyspace, name, id, columns, newParams, droppedColumns, view);
   }
 
   public TableMetadata withDroppedColumns(Map<String, DroppedColumn> dropped) {
-    return new TableMetadata(keyspace, name, id, columns, params, dropped);
+    return new TableMetadata(keyspace, name, id, columns, params, dropped, view);
   }
 
   /** The dropped columns sorted by name (a stable order for listings and persistence). */
