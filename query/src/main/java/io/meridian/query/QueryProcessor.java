@@ -86,7 +86,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     this.clock = clock;
     this.schemaExecutor = new SchemaExecutor(schema, storage, events, tabletsPerTable);
     this.selectExecutor = new SelectExecutor(storage);
-    this.writeExecutor = new WriteExecutor(storage, new WriteTimestamps(clock));
+    this.writeExecutor = new WriteExecutor(storage, new WriteTimestamps(clock), schema::current);
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueMax),
         r -> {

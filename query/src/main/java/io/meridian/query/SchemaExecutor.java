@@ -47,11 +47,15 @@ final class SchemaExecutor {
   private final ServerEvents events;
   private final int tabletsPerTable;
 
+  private final MaterializedViewStatements views;
+
   SchemaExecutor(SchemaManager schema, StorageEngine storage, ServerEvents events, int tabletsPerTable) {
     this.schema = schema;
     this.storage = storage;
     this.events = events;
     this.tabletsPerTable = tabletsPerTable;
+    this.views = new MaterializedViewStatements(schema, storage, tabletsPerTable);
+    views.resumeBuilds();
   }
 
   synchronized Message execute(SchemaStatement statement, String sessionKeyspace) {
@@ -85,6 +89,15 @@ final class SchemaExecutor {
       }
       return announce(result);
     }
+    if (statement instanceof io.meridian.cql.ast.CreateMaterializedView s) {
+      return announce(views.create(s, sessionKeyspace));
+    }
+    if (statement instanceof io.meridian.cql.ast.DropMaterializedView s) {
+      return announce(views.drop(s, sessionKeyspace));
+    }
+    if (statement instanceof io.meridian.cql.ast.AlterMaterializedView s) {
+      return announce(views.alter(s, sessionKeyspace));
+    }
     if (statement instanceof Truncate s) {
       QualifiedName name = qualify(s.name(), sessionKeyspace);
       if (SystemKeyspaceNames.isBuiltIn(name.keyspace())) {
@@ -92,7 +105,13 @@ final class SchemaExecutor {
             name.keyspace() + " keyspace is not user-modifiable.");
       }
       TableMetadata table = QueryProcessor.table(schema.current(), name);
+      if (table.isView()) {
+        throw MeridianException.invalid("Cannot TRUNCATE materialized view directly; must truncate base table instead");
+      }
       storage.truncate(table.id()).join();
+      // A base table's views are emptied with it.
+      schema.current().keyspace(name.keyspace()).ifPresent(ks -> ks.viewsOf(table.id())
+          .forEach(v -> storage.truncate(v.id()).join()));
       return com.datastax.oss.protocol.internal.response.result.Void.INSTANCE;
     }
     throw MeridianException.invalid(statement.getClass().getSimpleName()
