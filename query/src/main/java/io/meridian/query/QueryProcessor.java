@@ -306,7 +306,14 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       QualifiedName name = st instanceof Select sel ? sel.table() : ((ModificationStatement) st).table();
       QualifiedName q = SchemaExecutor.qualify(name, keyspace);
       Optional<VirtualTable> virtual = systemTables.table(q.keyspace(), q.name());
-      return virtual.isPresent() ? virtual.get().metadata() : table(schema.current(), q);
+      if (virtual.isPresent()) {
+        return virtual.get().metadata();
+      }
+      TableMetadata t = table(schema.current(), q);
+      if (st instanceof ModificationStatement && t.isView()) {
+        throw MeridianException.invalid("Cannot directly modify a materialized view");
+      }
+      return t;
     });
   }
 

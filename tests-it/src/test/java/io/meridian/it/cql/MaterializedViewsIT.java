@@ -635,4 +635,52 @@ class MaterializedViewsIT extends CqlTestSupport {
     assertEquals(List.of("b"), column(session.execute("SELECT w FROM " + ks + ".by_w"), r -> r.getString(0)));
     assertError(InvalidQueryException.class, "DROP TABLE " + base(ks), "by_w", "mv");
   }
+
+  @Test
+  void preparingAWriteToAViewIsRefused() {
+    String ks = baseWithView();
+    assertError(InvalidQueryException.class, () -> session.prepare("INSERT INTO " + ks + ".mv (v, k, c) VALUES (?, ?, ?)"),
+        "Cannot directly modify a materialized view");
+  }
+
+  @Test
+  void quotedNamesAndInRestrictionsSurviveTheStoredWhereClause() {
+    String ks = newKeyspace();
+    session.execute("CREATE TABLE " + ks + ".t (\"Key\" int, c int, \"Val\" int, PRIMARY KEY (\"Key\", c))");
+    createView(ks, "* FROM " + ks + ".t WHERE \"Val\" IS NOT NULL AND \"Key\" IS NOT NULL AND c IN (1, 3)"
+        + " PRIMARY KEY (\"Val\", \"Key\", c)");
+    for (int c = 1; c <= 3; c++) {
+      session.execute("INSERT INTO " + ks + ".t (\"Key\", c, \"Val\") VALUES (1, ?, 5)", c);
+    }
+    assertEquals(List.of(1, 3), ints("SELECT c FROM " + ks + ".mv WHERE \"Val\" = 5"));
+    assertEquals("\"Val\" IS NOT NULL AND \"Key\" IS NOT NULL AND c IN (1, 3)",
+        session.execute("SELECT where_clause FROM system_schema.views WHERE keyspace_name = ?", ks).one().getString(0));
+    // The stored clause is parsed again after a restart.
+    session.close();
+    node.restart();
+    session = session();
+    session.execute("INSERT INTO " + ks + ".t (\"Key\", c, \"Val\") VALUES (2, 2, 5)");
+    session.execute("INSERT INTO " + ks + ".t (\"Key\", c, \"Val\") VALUES (2, 3, 5)");
+    assertEquals(List.of("1:1", "1:3", "2:3"), column(session.execute("SELECT \"Key\", c FROM " + ks + ".mv WHERE \"Val\" = 5"),
+        r -> r.getInt(0) + ":" + r.getInt(1)));
+  }
+
+  @Test
+  void concurrentKeyChangesLeaveExactlyOneViewRowPerBaseRow() throws Exception {
+    String ks = baseWithView();
+    PreparedStatement update = session.prepare("UPDATE " + base(ks) + " SET v = ?, w = ? WHERE k = ? AND c = 1");
+    List<java.util.concurrent.CompletableFuture<?>> writes = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      writes.add(session.executeAsync(update.bind(i % 13, "w" + i, i % 4)).toCompletableFuture());
+    }
+    java.util.concurrent.CompletableFuture.allOf(writes.toArray(java.util.concurrent.CompletableFuture[]::new)).get();
+    List<Row> baseRows = rows("SELECT k, v, w FROM " + base(ks));
+    assertEquals(4, baseRows.size());
+    List<String> expected = new ArrayList<>();
+    for (Row r : baseRows) {
+      expected.add(r.getInt("v") + ":" + r.getInt("k") + ":1:" + r.getString("w"));
+    }
+    expected.sort(null);
+    assertEquals(expected, view(ks));
+  }
 }
