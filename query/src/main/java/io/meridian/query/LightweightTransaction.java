@@ -59,10 +59,13 @@ final class LightweightTransaction {
 
   private final StorageEngine storage;
   private final WriteTimestamps timestamps;
+  private final java.util.function.Function<TableMetadata, List<ViewMaintenance.View>> views;
 
-  LightweightTransaction(StorageEngine storage, WriteTimestamps timestamps) {
+  LightweightTransaction(StorageEngine storage, WriteTimestamps timestamps,
+                         java.util.function.Function<TableMetadata, List<ViewMaintenance.View>> views) {
     this.storage = storage;
     this.timestamps = timestamps;
+    this.views = views;
   }
 
   static boolean isConditional(ModificationStatement s) {
@@ -114,7 +117,8 @@ final class LightweightTransaction {
     }
     checkNoMixedConditions(checks);
     PartitionKey partition = key;
-    return storage.applyConditionally(table.id(), partition, readRange(checks), nowSeconds, current -> {
+    List<ViewMaintenance.View> tableViews = views.apply(table);
+    java.util.function.Function<Optional<PartitionData>, Decision<Outcome>> decide = current -> {
       PartitionData seen = current.orElse(new PartitionData(partition, null, List.of()));
       for (Check c : checks) {
         if (!holds(table, c, seen, nowSeconds)) {
@@ -129,7 +133,13 @@ final class LightweightTransaction {
         mutations.addAll(builder.build(table, item.statement(), ts));
       }
       return new Decision<>(mutations, new Outcome(true, seen));
-    }).thenApply(outcome -> result(table, checks, outcome, batch, nowSeconds));
+    };
+    // With views the step must see every row it may delete (whole partition), and derives the view writes.
+    ReadRange range = tableViews.isEmpty() ? readRange(checks) : ReadRange.all();
+    io.meridian.storage.ConditionalWrite<Outcome> write = tableViews.isEmpty() ? decide::apply
+        : ViewMaintenance.withViews(decide, table, tableViews, nowSeconds);
+    return storage.applyConditionally(table.id(), partition, range, nowSeconds, write)
+        .thenApply(outcome -> result(table, checks, outcome, batch, nowSeconds));
   }
 
   private static Kind kind(ModificationStatement s) {

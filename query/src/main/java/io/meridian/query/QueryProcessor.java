@@ -99,7 +99,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
                         Clock clock, int threads, int queueMax, int tabletsPerTable,
                         long batchWarnBytes, long batchFailBytes, int unloggedBatchPartitionsWarn) {
     this.batchThresholds = new ClientWarnings.BatchThresholds(batchWarnBytes, batchFailBytes, unloggedBatchPartitionsWarn);
-    this.writeExecutor = new WriteExecutor(storage, new WriteTimestamps(clock), batchThresholds);
+    this.writeExecutor = new WriteExecutor(storage, new WriteTimestamps(clock), schema::current, batchThresholds);
     this.traces = systemTables.traces();
     this.schema = schema;
     this.systemTables = systemTables;
@@ -391,7 +391,14 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       QualifiedName name = st instanceof Select sel ? sel.table() : ((ModificationStatement) st).table();
       QualifiedName q = SchemaExecutor.qualify(name, keyspace);
       Optional<VirtualTable> virtual = systemTables.table(q.keyspace(), q.name());
-      return virtual.isPresent() ? virtual.get().metadata() : table(schema.current(), q);
+      if (virtual.isPresent()) {
+        return virtual.get().metadata();
+      }
+      TableMetadata t = table(schema.current(), q);
+      if (st instanceof ModificationStatement && t.isView()) {
+        throw MeridianException.invalid("Cannot directly modify a materialized view");
+      }
+      return t;
     });
   }
 

@@ -30,6 +30,10 @@ final class RowView {
     this.nowSeconds = nowSeconds;
   }
 
+  TableMetadata table() {
+    return table;
+  }
+
   long token() {
     return partition.key().token();
   }

@@ -48,11 +48,15 @@ final class SchemaExecutor {
   private final ServerEvents events;
   private final int tabletsPerTable;
 
+  private final MaterializedViewStatements views;
+
   SchemaExecutor(SchemaManager schema, StorageEngine storage, ServerEvents events, int tabletsPerTable) {
     this.schema = schema;
     this.storage = storage;
     this.events = events;
     this.tabletsPerTable = tabletsPerTable;
+    this.views = new MaterializedViewStatements(schema, storage, tabletsPerTable);
+    views.resumeBuilds();
   }
 
   synchronized Message execute(SchemaStatement statement, String sessionKeyspace) {
@@ -92,6 +96,15 @@ final class SchemaExecutor {
     if (statement instanceof DropIndex s) {
       return announce(IndexDdl.drop(schema, s, sessionKeyspace));
     }
+    if (statement instanceof io.meridian.cql.ast.CreateMaterializedView s) {
+      return announce(views.create(s, sessionKeyspace));
+    }
+    if (statement instanceof io.meridian.cql.ast.DropMaterializedView s) {
+      return announce(views.drop(s, sessionKeyspace));
+    }
+    if (statement instanceof io.meridian.cql.ast.AlterMaterializedView s) {
+      return announce(views.alter(s, sessionKeyspace));
+    }
     if (statement instanceof Truncate s) {
       QualifiedName name = qualify(s.name(), sessionKeyspace);
       if (SystemKeyspaceNames.isBuiltIn(name.keyspace())) {
@@ -99,7 +112,13 @@ final class SchemaExecutor {
             name.keyspace() + " keyspace is not user-modifiable.");
       }
       TableMetadata table = QueryProcessor.table(schema.current(), name);
+      if (table.isView()) {
+        throw MeridianException.invalid("Cannot TRUNCATE materialized view directly; must truncate base table instead");
+      }
       storage.truncate(table.id()).join();
+      // A base table's views are emptied with it.
+      schema.current().keyspace(name.keyspace()).ifPresent(ks -> ks.viewsOf(table.id())
+          .forEach(v -> storage.truncate(v.id()).join()));
       return com.datastax.oss.protocol.internal.response.result.Void.INSTANCE;
     }
     if (statement instanceof CreateType || statement instanceof AlterType || statement instanceof DropType) {

@@ -21,8 +21,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Executes INSERT, UPDATE, DELETE and batches of them. Three paths:
@@ -32,6 +35,9 @@ import java.util.concurrent.CompletionStage;
  *       read-decide-write step per partition, so concurrent updates never lose each other;
  *   <li>conditional writes (IF ...) are lightweight transactions, see {@link LightweightTransaction}.
  * </ul>
+ * Writes to a base table with materialized views always run as read-decide-write steps per base
+ * partition, which also derive the view writes ({@link ViewMaintenance}); tables without views keep
+ * the blind path.
  */
 final class WriteExecutor {
   /** One statement with its table and bound values. */
@@ -40,14 +46,54 @@ final class WriteExecutor {
   private final StorageEngine storage;
   private final LightweightTransaction transactions;
   private final ClientWarnings.BatchThresholds batchThresholds;
+  private final Supplier<io.meridian.schema.Schema> schema;
+  /** Views by base table id, computed once per schema version. */
+  private volatile ViewIndex viewIndex;
 
-  WriteExecutor(StorageEngine storage, WriteTimestamps timestamps, ClientWarnings.BatchThresholds batchThresholds) {
+  private record ViewIndex(io.meridian.schema.Schema schema, Map<UUID, List<TableMetadata>> byBase) {}
+
+  WriteExecutor(StorageEngine storage, WriteTimestamps timestamps, Supplier<io.meridian.schema.Schema> schema,
+                ClientWarnings.BatchThresholds batchThresholds) {
     this.storage = storage;
-    this.transactions = new LightweightTransaction(storage, timestamps);
+    this.schema = schema;
+    this.transactions = new LightweightTransaction(storage, timestamps, this::views);
     this.batchThresholds = batchThresholds;
   }
 
+  /** The materialized views of {@code table}, ready for maintenance; empty for most tables. */
+  List<ViewMaintenance.View> views(TableMetadata table) {
+    io.meridian.schema.Schema current = schema.get();
+    ViewIndex index = viewIndex;
+    if (index == null || index.schema != current) {
+      Map<UUID, List<TableMetadata>> byBase = new java.util.HashMap<>();
+      for (var ks : current.keyspaces().values()) {
+        for (TableMetadata t : ks.tables().values()) {
+          if (t.isView()) {
+            byBase.computeIfAbsent(t.view().baseTableId(), k -> new ArrayList<>()).add(t);
+          }
+        }
+      }
+      index = new ViewIndex(current, byBase);
+      viewIndex = index;
+    }
+    List<TableMetadata> views = index.byBase.get(table.id());
+    if (views == null) {
+      return List.of();
+    }
+    TableMetadata base = current.table(table.keyspace(), table.name()).orElse(table);
+    return ViewMaintenance.prepare(base, views);
+  }
+
+  private static void checkNotView(List<Item> items) {
+    for (Item i : items) {
+      if (i.table().isView()) {
+        throw MeridianException.invalid("Cannot directly modify a materialized view");
+      }
+    }
+  }
+
   CompletionStage<Message> execute(Item item, long defaultTimestampMicros, int nowSeconds) {
+    checkNotView(List.of(item));
     if (LightweightTransaction.isConditional(item.statement())) {
       RequestContext.trace("Lightweight transaction on one partition: condition checked and write applied in one step on its tablet");
       return transactions.execute(List.of(item), false, nowSeconds);
@@ -62,11 +108,15 @@ final class WriteExecutor {
       RequestContext.trace(TraceEvents.mutations(
           item.statement().getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT), item.table(), mutations));
     }
+    if (!views(item.table()).isEmpty()) {
+      return applyWithViews(List.of(item), mutations, nowSeconds);
+    }
     return applyAll(mutations);
   }
 
   CompletionStage<Message> batch(BatchType type, List<Item> items, Long batchTimestampMicros,
                                  long defaultTimestampMicros, int nowSeconds) {
+    checkNotView(items);
     checkCounters(type, items, batchTimestampMicros);
     if (items.stream().anyMatch(i -> LightweightTransaction.isConditional(i.statement()))) {
       if (batchTimestampMicros != null) {
@@ -75,8 +125,9 @@ final class WriteExecutor {
       RequestContext.trace("Batch with conditions: checked and applied in one step on the partition's tablet");
       return transactions.execute(items, true, nowSeconds);
     }
+    boolean withViews = items.stream().anyMatch(i -> !views(i.table()).isEmpty());
     if (items.stream().anyMatch(i -> ModificationBuilder.needsRead(i.table(), i.statement()))) {
-      if (type == BatchType.LOGGED) {
+      if (type == BatchType.LOGGED && !withViews) {
         return readThenWriteAtomically(items, batchTimestampMicros, defaultTimestampMicros, nowSeconds);
       }
       return readThenWrite(items, batchTimestampMicros, defaultTimestampMicros, nowSeconds);
@@ -93,7 +144,50 @@ final class WriteExecutor {
       RequestContext.trace(TraceEvents.batch(logged, items.size(), mutations, tables));
     }
     ClientWarnings.checkBatch(logged, mutations, tables, batchThresholds);
+    if (withViews) {
+      return applyWithViews(items, mutations, nowSeconds);
+    }
     return logged ? applyAtomically(mutations) : applyAll(mutations);
+  }
+
+  /**
+   * Applies blind mutations when some of their tables have views: one read-decide-write step per
+   * base partition with views (the base write and its view rows land together), a plain atomic
+   * apply per partition of the other tables. A batch over several partitions is atomic per
+   * partition here, not as a whole (see docs/compatibility.md).
+   */
+  private CompletionStage<Message> applyWithViews(List<Item> items, List<Mutation> mutations, int nowSeconds) {
+    Map<UUID, TableMetadata> tables = new java.util.HashMap<>();
+    items.forEach(i -> tables.put(i.table().id(), i.table()));
+    Map<String, List<Mutation>> groups = new LinkedHashMap<>();
+    for (Mutation m : mutations) {
+      groups.computeIfAbsent(m.tableId() + "/" + Arrays.toString(m.key().serialized()), k -> new ArrayList<>()).add(m);
+    }
+    List<CompletableFuture<?>> futures = new ArrayList<>();
+    for (List<Mutation> group : groups.values()) {
+      Mutation first = group.get(0);
+      TableMetadata table = tables.get(first.tableId());
+      List<ViewMaintenance.View> views = views(table);
+      if (views.isEmpty()) {
+        futures.add(storage.applyAtomically(group));
+        continue;
+      }
+      futures.add(storage.applyConditionally(table.id(), first.key(), rangeTouchedBy(group), nowSeconds,
+          ViewMaintenance.write(table, views, group, nowSeconds)));
+    }
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> Void.INSTANCE);
+  }
+
+  /** Every row the mutations of one partition can change: the whole partition if they delete more than rows. */
+  private static ReadRange rangeTouchedBy(List<Mutation> group) {
+    List<byte[]> rows = new ArrayList<>();
+    for (Mutation m : group) {
+      if (!m.partitionDeletion().isLive() || !m.rangeTombstones().isEmpty()) {
+        return ReadRange.all();
+      }
+      m.rows().forEach(u -> rows.add(u.clustering()));
+    }
+    return ReadRanges.covering(rows);
   }
 
   /** Cassandra's rules on mixing counter and other statements in a batch. */
@@ -126,8 +220,10 @@ final class WriteExecutor {
     for (var e : byPartition.entrySet()) {
       PartitionKey key = e.getKey().key;
       TableMetadata table = e.getKey().table;
-      ReadRange range = ReadRanges.covering(e.getKey().clusterings);
-      steps.add(storage.applyConditionally(table.id(), key, range, nowSeconds, current -> {
+      List<ViewMaintenance.View> views = views(table);
+      // With views the step may delete whole rows whose every cell it must know: read the partition.
+      ReadRange range = views.isEmpty() ? ReadRanges.covering(e.getKey().clusterings) : ReadRange.all();
+      Function<java.util.Optional<PartitionData>, Decision<Object>> decide = current -> {
         // Later statements of a batch see what earlier ones wrote (two increments of one counter add up).
         PendingRows rows = new PendingRows(current.orElse(null));
         List<Mutation> mutations = new ArrayList<>();
@@ -141,7 +237,9 @@ final class WriteExecutor {
           }
         }
         return new Decision<>(mutations, null);
-      }));
+      };
+      steps.add(storage.applyConditionally(table.id(), key, range, nowSeconds,
+          views.isEmpty() ? decide::apply : ViewMaintenance.withViews(decide, table, views, nowSeconds)));
     }
     return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).thenApply(v -> Void.INSTANCE);
   }

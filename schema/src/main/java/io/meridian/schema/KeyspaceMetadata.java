@@ -41,7 +41,18 @@ public record KeyspaceMetadata(
     return Optional.ofNullable(types.get(typeName));
   }
 
-  /** The tables sorted by name. */
+  /** The materialized views of the base table {@code baseTableId}, sorted by name. */
+  public java.util.List<TableMetadata> viewsOf(java.util.UUID baseTableId) {
+    java.util.List<TableMetadata> views = new java.util.ArrayList<>();
+    for (TableMetadata t : tablesSorted()) {
+      if (t.isView() && t.view().baseTableId().equals(baseTableId)) {
+        views.add(t);
+      }
+    }
+    return views;
+  }
+
+  /** The tables sorted by name (materialized views included: they are stored and read like tables). */
   public Iterable<TableMetadata> tablesSorted() {
     return new TreeMap<>(tables).values();
   }

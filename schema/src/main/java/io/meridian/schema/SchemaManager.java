@@ -280,7 +280,30 @@ public final class SchemaManager {
       if (!changed) {
         return noChange(schema);
       }
-      return publishTable(schema, t.withColumns(columns));
+      TableMetadata altered = t.withColumns(columns);
+      List<TableMetadata> views = new ArrayList<>();
+      for (TableMetadata v : schema.keyspace(keyspace).orElseThrow().viewsOf(t.id())) {
+        if (v.view().includeAllColumns()) {
+          List<ColumnMetadata> viewColumns = new ArrayList<>(v.columns());
+          for (ColumnMetadata c : columns) {
+            if (c.kind() == Kind.REGULAR && v.column(c.name()).isEmpty()) {
+              viewColumns.add(c);
+            }
+          }
+          views.add(v.withColumns(viewColumns));
+        }
+      }
+      if (views.isEmpty()) {
+        return publishTable(schema, altered);
+      }
+      KeyspaceMetadata ks = schema.keyspace(keyspace).orElseThrow().withTable(altered);
+      List<SchemaChange> changes = new ArrayList<>();
+      changes.add(SchemaChange.table(ChangeType.UPDATED, keyspace, table));
+      for (TableMetadata v : views) {
+        ks = ks.withTable(v);
+        changes.add(SchemaChange.table(ChangeType.UPDATED, keyspace, v.name()));
+      }
+      return publish(schema.with(ks, uuids.get()), changes);
     }
   }
 
@@ -312,6 +335,9 @@ public final class SchemaManager {
         ColumnMetadata c = column.get();
         if (c.isPrimaryKey()) {
           throw MeridianException.invalid("Cannot drop PRIMARY KEY column " + name);
+        }
+        if (!schema.keyspace(keyspace).orElseThrow().viewsOf(t.id()).isEmpty()) {
+          throw MeridianException.invalid("Cannot drop column " + name + " on base table " + table + " with materialized views");
         }
         checkNoDependentIndexes(t, name, "drop");
         columns.remove(c);
@@ -348,6 +374,10 @@ public final class SchemaManager {
         }
         if (!column.get().isPrimaryKey()) {
           throw MeridianException.invalid("Cannot rename non PRIMARY KEY column " + from);
+        }
+        if (!schema.keyspace(keyspace).orElseThrow().viewsOf(t.id()).isEmpty()) {
+          throw MeridianException.invalid("Cannot rename column " + from + " of base table " + table
+              + " with materialized views (not supported by Meridian yet; drop and recreate the views)");
         }
         checkNoDependentIndexes(t, from, "rename");
         if (t.column(to).isPresent()) {
@@ -403,6 +433,15 @@ public final class SchemaManager {
           return noChange(schema);
         }
         throw tableMissing(keyspace, table);
+      }
+      TableMetadata dropped = ks.get().table(table).get();
+      if (dropped.isView()) {
+        throw MeridianException.invalid("Cannot use DROP TABLE on a materialized view. Please use DROP MATERIALIZED VIEW instead.");
+      }
+      List<TableMetadata> views = ks.get().viewsOf(dropped.id());
+      if (!views.isEmpty()) {
+        throw MeridianException.invalid("Cannot drop a table when materialized views still depend on it ("
+            + keyspace + ".{" + String.join(", ", views.stream().map(TableMetadata::name).toList()) + "})");
       }
       return publish(
           schema.with(ks.get().withoutTable(table), uuids.get()), SchemaChange.table(ChangeType.DROPPED, keyspace, table));
@@ -583,6 +622,131 @@ public final class SchemaManager {
     return publish(schema.with(changed, uuids.get()), SchemaChange.type(change, changed.name(), typeName));
   }
 
+  // --- materialized views ------------------------------------------------------------------------
+
+  /**
+   * CREATE MATERIALIZED VIEW. The caller (query layer) has checked the SELECT, PRIMARY KEY and
+   * WHERE against the base table with Cassandra's rules and hands over the view's columns (its
+   * primary key with positions and clustering order, then the other selected columns as REGULAR)
+   * and its definition. {@code options} are the WITH options; an "id" option fixes the view id.
+   */
+  public SchemaResult createView(String keyspace, String view, List<ColumnMetadata> columns, ViewDefinition definition,
+                                 Map<String, ?> options, boolean ifNotExists) {
+    synchronized (writeLock) {
+      Schema schema = current;
+      if (SystemKeyspaceNames.isBuiltIn(keyspace)) {
+        throw notUserModifiable(keyspace);
+      }
+      KeyspaceMetadata ks = schema.keyspace(keyspace).orElseThrow(() -> keyspaceMissing(keyspace));
+      TableMetadata base = ks.tables().values().stream()
+          .filter(t -> t.id().equals(definition.baseTableId()) && !t.isView()).findFirst()
+          .orElseThrow(() -> MeridianException.invalid("Base table '" + definition.baseTableName() + "' doesn't exist"));
+      Optional<TableMetadata> existing = ks.table(view);
+      if (existing.isPresent() && !existing.get().isView()) {
+        throw MeridianException.invalid(
+            "Cannot create materialized view '" + view + "' - a table with the same name already exists");
+      }
+      if (existing.isPresent()) {
+        if (ifNotExists) {
+          return noChange(schema);
+        }
+        throw new AlreadyExistsException(keyspace, view);
+      }
+      checkName("Materialized view", view);
+      validateNewColumns(keyspace, view, columns);
+      Map<String, Object> viewOptions = new LinkedHashMap<>(options);
+      if (viewOptions.containsKey("default_time_to_live")) {
+        throw MeridianException.invalid("Cannot set default_time_to_live for a materialized view. Data in a materialized"
+            + " view always expire at the same time than the corresponding data in the parent table.");
+      }
+      Object idOption = viewOptions.remove(OPTION_ID);
+      UUID id = idOption == null ? uuids.get() : tableId(idOption);
+      for (KeyspaceMetadata other : schema.keyspaces().values()) {
+        for (TableMetadata t : other.tables().values()) {
+          if (t.id().equals(id)) {
+            throw MeridianException.invalid("Table id " + id + " is already used by " + other.name() + "." + t.name());
+          }
+        }
+      }
+      TableParams params = TableParams.DEFAULT.withOptions(viewOptions);
+      TableMetadata created = new TableMetadata(keyspace, view, id, columns, params, Map.of(), List.of(),
+          definition.withBaseTableName(base.name()));
+      return publish(schema.with(ks.withTable(created), uuids.get()), SchemaChange.table(ChangeType.CREATED, keyspace, view));
+    }
+  }
+
+  /** Records that a view's initial build finished (no event: nothing a driver sees changes). */
+  public void markViewBuilt(String keyspace, String view, UUID viewId) {
+    synchronized (writeLock) {
+      Schema schema = current;
+      Optional<TableMetadata> v = schema.table(keyspace, view);
+      if (v.isEmpty() || !v.get().id().equals(viewId) || !v.get().isView() || !v.get().view().building()) {
+        return; // dropped or recreated meanwhile
+      }
+      KeyspaceMetadata ks = schema.keyspace(keyspace).orElseThrow();
+      TableMetadata built = v.get().withView(v.get().view().built());
+      publish(schema.with(ks.withTable(built), uuids.get()), SchemaChange.table(ChangeType.UPDATED, keyspace, view));
+    }
+  }
+
+  public SchemaResult dropView(String keyspace, String view, boolean ifExists) {
+    synchronized (writeLock) {
+      Schema schema = current;
+      if (SystemKeyspaceNames.isBuiltIn(keyspace)) {
+        throw notUserModifiable(keyspace);
+      }
+      Optional<TableMetadata> v = viewNamed(schema, keyspace, view);
+      if (v.isEmpty()) {
+        if (ifExists) {
+          return noChange(schema);
+        }
+        throw viewMissing(keyspace, view);
+      }
+      KeyspaceMetadata ks = schema.keyspace(keyspace).orElseThrow();
+      return publish(schema.with(ks.withoutTable(view), uuids.get()), SchemaChange.table(ChangeType.DROPPED, keyspace, view));
+    }
+  }
+
+  /** ALTER MATERIALIZED VIEW ... WITH options. */
+  public SchemaResult alterViewOptions(String keyspace, String view, Map<String, ?> options, boolean ifExists) {
+    synchronized (writeLock) {
+      Schema schema = current;
+      if (SystemKeyspaceNames.isBuiltIn(keyspace)) {
+        throw notUserModifiable(keyspace);
+      }
+      Optional<TableMetadata> v = viewNamed(schema, keyspace, view);
+      if (v.isEmpty()) {
+        if (ifExists) {
+          return noChange(schema);
+        }
+        throw viewMissing(keyspace, view);
+      }
+      if (options.containsKey(OPTION_ID)) {
+        throw MeridianException.configError("Cannot alter table id.");
+      }
+      TableParams params = v.get().params().withOptions(options);
+      if (params.gcGraceSeconds() == 0) {
+        throw MeridianException.invalid("Cannot alter gc_grace_seconds of a materialized view to 0, since this value is"
+            + " used to TTL undelivered updates. Setting gc_grace_seconds too low might cause undelivered updates to"
+            + " expire before being replayed.");
+      }
+      if (params.defaultTimeToLive() > 0) {
+        throw MeridianException.invalid("Forbidden default_time_to_live detected for a materialized view. Data in a"
+            + " materialized view always expire at the same time than the corresponding data in the parent table."
+            + " default_time_to_live must be set to zero, see CASSANDRA-12868 for more information");
+      }
+      return publishTable(schema, v.get().withParams(params));
+    }
+  }
+
+  private static Optional<TableMetadata> viewNamed(Schema schema, String keyspace, String view) {
+    return schema.table(keyspace, view).filter(TableMetadata::isView);
+  }
+
+  static MeridianException viewMissing(String keyspace, String view) {
+    return MeridianException.invalid("Materialized view '" + keyspace + "." + view + "' doesn't exist");
+  }
+
   // --- helpers -----------------------------------------------------------------------------------
 
   private Optional<TableMetadata> tableForAlter(Schema schema, String keyspace, String table, boolean ifExists) {
@@ -599,6 +763,9 @@ public final class SchemaManager {
     Optional<TableMetadata> t = ks.get().table(table);
     if (t.isEmpty() && !ifExists) {
       throw tableMissing(keyspace, table);
+    }
+    if (t.isPresent() && t.get().isView()) {
+      throw MeridianException.invalid("Cannot use ALTER TABLE on a materialized view; use ALTER MATERIALIZED VIEW instead");
     }
     return t;
   }
@@ -725,6 +892,11 @@ public final class SchemaManager {
     return publish(
         schema.with(ks.withTable(table), uuids.get()),
         SchemaChange.table(ChangeType.UPDATED, table.keyspace(), table.name()));
+  }
+
+  private SchemaResult publish(Schema next, List<SchemaChange> changes) {
+    SchemaResult result = publish(next, changes.get(0));
+    return new SchemaResult(result.schema(), changes);
   }
 
   private SchemaResult publish(Schema next, SchemaChange change) {

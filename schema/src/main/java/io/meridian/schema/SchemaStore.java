@@ -45,19 +45,23 @@ import java.util.zip.CRC32C;
  *   then       crc          int      CRC32C of the payload
  *
  *   payload  := version:uuid  keyspaceCount:int  keyspace*
- *   keyspace := name:str  durableWrites:bool  replication:map  tableCount:int  table*  types
+ *   keyspace := name:str  durableWrites:bool  replication:map  tableCount:int  table*
+ *               viewCount:int  view*  types                       (format 2 and later)
  *   table    := name:str  id:uuid
  *               columnCount:int   (name:str type:str kind:str position:int order:str)*
  *               optionCount:int   (name:str value)*
  *               droppedCount:int  (name:str type:str kind:str droppedTimeMicros:long)*
  *               indexCount:int    index*                      (format 2 and later)
  *   index    := name:str  column:str  target:str  kind:str  customOptions:map
+ *   view     := table  baseTableId:uuid  baseTableName:str  includeAllColumns:bool
+ *               whereClause:str  building:bool
  *   types    := typeCount:int  (name:str  fieldCount:int  (fieldName:str fieldType:str)*)*
  *   value    := 'S' str | 'I' int | 'D' double | 'B' bool | 'M' map
  *   map      := count:int  (key:str value:str)*
  * </pre>
- * Format 2 added each table's secondary indexes and each keyspace's user types ({@code types},
- * after its tables); a format 1 file has neither and reads as a schema without them. Types are
+ * Format 2 added each table's secondary indexes, each keyspace's materialized views (after its
+ * tables; a view is encoded as a table followed by its definition) and user types ({@code types},
+ * last); a format 1 file has none of them. Types are
  * written so that each follows the types its fields use, and are read back in that order; column
  * and field types naming a user type are resolved against the keyspace's types once all of them
  * are read. An index's target is stored by {@link IndexMetadata.TargetType} name (SIMPLE, KEYS,
@@ -82,6 +86,8 @@ public final class SchemaStore {
   static final int FORMAT_VERSION_NO_TYPES = 1;
   /** The first format with a per-table index list. */
   static final int FORMAT_WITH_INDEXES = 2;
+  /** The first format with a per-keyspace list of materialized views. */
+  static final int FORMAT_WITH_VIEWS = 2;
   /** Refuse to read or write a schema file larger than this. */
   public static final int FILE_BYTES_MAX = 64 << 20;
   static final int STRING_BYTES_MAX = 1 << 20;
@@ -179,45 +185,29 @@ public final class SchemaStore {
       writeString(out, ks.name());
       out.writeBoolean(ks.durableWrites());
       writeMap(out, ks.replication());
-      out.writeInt(ks.tables().size());
+      List<TableMetadata> tables = new ArrayList<>();
+      List<TableMetadata> views = new ArrayList<>();
       for (TableMetadata t : ks.tablesSorted()) {
-        writeString(out, t.name());
-        writeUuid(out, t.id());
-        out.writeInt(t.columns().size());
-        for (ColumnMetadata c : t.columns()) {
-          writeString(out, c.name());
-          writeString(out, c.type().cqlName());
-          writeString(out, c.kind().schemaName());
-          out.writeInt(c.position());
-          writeString(out, c.order().schemaName());
+        (t.isView() ? views : tables).add(t);
+      }
+      out.writeInt(tables.size());
+      for (TableMetadata t : tables) {
+        writeTable(out, t, format);
+      }
+      if (format == FORMAT_VERSION_MIN) {
+        if (!views.isEmpty()) {
+          throw new IllegalArgumentException("Schema file format 1 cannot hold the materialized views of " + ks.name());
         }
-        Map<String, Object> options = t.params().toOptionMap();
-        out.writeInt(options.size());
-        for (Map.Entry<String, Object> option : options.entrySet()) {
-          writeString(out, option.getKey());
-          writeValue(out, option.getValue());
-        }
-        List<DroppedColumn> dropped = t.droppedColumnsSorted();
-        out.writeInt(dropped.size());
-        for (DroppedColumn d : dropped) {
-          writeString(out, d.name());
-          writeString(out, d.typeName());
-          writeString(out, d.kind().schemaName());
-          out.writeLong(d.droppedTimeMicros());
-        }
-        if (format < FORMAT_WITH_INDEXES) {
-          if (!t.indexes().isEmpty()) {
-            throw new IllegalArgumentException("Schema file format 1 cannot hold the indexes of " + ks.name() + "." + t.name());
-          }
-          continue;
-        }
-        out.writeInt(t.indexes().size());
-        for (IndexMetadata index : t.indexes()) {
-          writeString(out, index.name());
-          writeString(out, index.column());
-          writeString(out, index.targetType().name());
-          writeString(out, index.kind().name());
-          writeMap(out, index.customOptions());
+      } else {
+        out.writeInt(views.size());
+        for (TableMetadata v : views) {
+          writeTable(out, v, format);
+          ViewDefinition d = v.view();
+          writeUuid(out, d.baseTableId());
+          writeString(out, d.baseTableName());
+          out.writeBoolean(d.includeAllColumns());
+          writeString(out, d.whereClause());
+          out.writeBoolean(d.building());
         }
       }
       if (format == FORMAT_VERSION_NO_TYPES) {
@@ -235,6 +225,47 @@ public final class SchemaStore {
     ByteBuffer file = ByteBuffer.allocate(12 + payload.length + 4);
     file.putInt(MAGIC).putInt(format).putInt(payload.length).put(payload).putInt((int) crc.getValue());
     return file.array();
+  }
+
+  private static void writeTable(DataOutputStream out, TableMetadata t, int format) throws IOException {
+    writeString(out, t.name());
+    writeUuid(out, t.id());
+    out.writeInt(t.columns().size());
+    for (ColumnMetadata c : t.columns()) {
+      writeString(out, c.name());
+      writeString(out, c.type().cqlName());
+      writeString(out, c.kind().schemaName());
+      out.writeInt(c.position());
+      writeString(out, c.order().schemaName());
+    }
+    Map<String, Object> options = t.params().toOptionMap();
+    out.writeInt(options.size());
+    for (Map.Entry<String, Object> option : options.entrySet()) {
+      writeString(out, option.getKey());
+      writeValue(out, option.getValue());
+    }
+    List<DroppedColumn> dropped = t.droppedColumnsSorted();
+    out.writeInt(dropped.size());
+    for (DroppedColumn d : dropped) {
+      writeString(out, d.name());
+      writeString(out, d.typeName());
+      writeString(out, d.kind().schemaName());
+      out.writeLong(d.droppedTimeMicros());
+    }
+    if (format < FORMAT_WITH_INDEXES) {
+      if (!t.indexes().isEmpty()) {
+        throw new IllegalArgumentException("Schema file format 1 cannot hold the indexes of " + t.keyspace() + "." + t.name());
+      }
+      return;
+    }
+    out.writeInt(t.indexes().size());
+    for (IndexMetadata index : t.indexes()) {
+      writeString(out, index.name());
+      writeString(out, index.column());
+      writeString(out, index.targetType().name());
+      writeString(out, index.kind().name());
+      writeMap(out, index.customOptions());
+    }
   }
 
   private static void writeTypes(DataOutputStream out, KeyspaceMetadata ks) throws IOException {
@@ -272,7 +303,11 @@ public final class SchemaStore {
 
   /** A table read before its keyspace's types: column types are kept as names until those are known. */
   private record StoredTable(String name, UUID id, List<StoredColumn> columns, Map<String, Object> options,
-                             Map<String, DroppedColumn> dropped, List<IndexMetadata> indexes) {}
+                             Map<String, DroppedColumn> dropped, List<IndexMetadata> indexes, ViewDefinition view) {
+    StoredTable withView(ViewDefinition definition) {
+      return new StoredTable(name, id, columns, options, dropped, indexes, definition);
+    }
+  }
 
   private record StoredColumn(String name, String type, Kind kind, int position, ClusteringOrder order) {}
 
@@ -312,34 +347,15 @@ public final class SchemaStore {
         int tableCount = readCount(p);
         List<StoredTable> stored = new ArrayList<>(tableCount);
         for (int t = 0; t < tableCount; t++) {
-          String tableName = readString(p);
-          UUID id = readUuid(p);
-          int columnCount = readCount(p);
-          List<StoredColumn> columns = new ArrayList<>(columnCount);
-          for (int c = 0; c < columnCount; c++) {
-            String name = readString(p);
-            String type = readString(p);
-            Kind kind = Kind.fromSchemaName(readString(p));
-            int position = p.getInt();
-            ClusteringOrder order = ClusteringOrder.fromSchemaName(readString(p));
-            columns.add(new StoredColumn(name, type, kind, position, order));
+          stored.add(readStoredTable(p, format, null));
+        }
+        if (format >= FORMAT_WITH_VIEWS) {
+          int viewCount = readCount(p);
+          for (int v = 0; v < viewCount; v++) {
+            StoredTable view = readStoredTable(p, format, null);
+            ViewDefinition d = new ViewDefinition(readUuid(p), readString(p), p.get() != 0, readString(p), p.get() != 0);
+            stored.add(view.withView(d));
           }
-          int optionCount = readCount(p);
-          Map<String, Object> options = new TreeMap<>();
-          for (int o = 0; o < optionCount; o++) {
-            String name = readString(p);
-            options.put(name, readValue(p));
-          }
-          int droppedCount = readCount(p);
-          Map<String, DroppedColumn> dropped = new TreeMap<>();
-          for (int d = 0; d < droppedCount; d++) {
-            String name = readString(p);
-            String type = readString(p);
-            Kind kind = Kind.fromSchemaName(readString(p));
-            dropped.put(name, new DroppedColumn(name, type, kind, p.getLong()));
-          }
-          List<IndexMetadata> indexes = format >= FORMAT_WITH_INDEXES ? readIndexes(p) : List.of();
-          stored.add(new StoredTable(tableName, id, columns, options, dropped, indexes));
         }
         Map<String, UserType> types = format == FORMAT_VERSION_NO_TYPES ? Map.of() : readTypes(p, ksName);
         Map<String, TableMetadata> tables = new TreeMap<>();
@@ -349,7 +365,10 @@ public final class SchemaStore {
             columns.add(new ColumnMetadata(c.name(), UserTypes.parse(c.type(), ksName, types), c.kind(), c.position(), c.order()));
           }
           TableParams params = TableParams.DEFAULT.withOptions(st.options());
-          tables.put(st.name(), new TableMetadata(ksName, st.name(), st.id(), columns, params, st.dropped(), st.indexes()));
+          TableMetadata table = new TableMetadata(ksName, st.name(), st.id(), columns, params, st.dropped(), st.indexes(), st.view());
+          if (tables.put(st.name(), table) != null) {
+            throw corrupt("table or view " + ksName + "." + st.name() + " stored twice");
+          }
         }
         keyspaces.put(ksName, new KeyspaceMetadata(ksName, replication, durable, tables, types));
       }
@@ -365,6 +384,38 @@ public final class SchemaStore {
       }
       throw new IllegalStateException("Corrupt schema file: invalid content: " + e.getMessage(), e);
     }
+  }
+
+  /** A table or view's definition with column types still as names (user types are read later). */
+  private static StoredTable readStoredTable(ByteBuffer p, int format, ViewDefinition view) {
+    String tableName = readString(p);
+    UUID id = readUuid(p);
+    int columnCount = readCount(p);
+    List<StoredColumn> columns = new ArrayList<>(columnCount);
+    for (int c = 0; c < columnCount; c++) {
+      String name = readString(p);
+      String type = readString(p);
+      Kind kind = Kind.fromSchemaName(readString(p));
+      int position = p.getInt();
+      ClusteringOrder order = ClusteringOrder.fromSchemaName(readString(p));
+      columns.add(new StoredColumn(name, type, kind, position, order));
+    }
+    int optionCount = readCount(p);
+    Map<String, Object> options = new TreeMap<>();
+    for (int o = 0; o < optionCount; o++) {
+      String name = readString(p);
+      options.put(name, readValue(p));
+    }
+    int droppedCount = readCount(p);
+    Map<String, DroppedColumn> dropped = new TreeMap<>();
+    for (int d = 0; d < droppedCount; d++) {
+      String name = readString(p);
+      String type = readString(p);
+      Kind kind = Kind.fromSchemaName(readString(p));
+      dropped.put(name, new DroppedColumn(name, type, kind, p.getLong()));
+    }
+    List<IndexMetadata> indexes = format >= FORMAT_WITH_INDEXES ? readIndexes(p) : List.of();
+    return new StoredTable(tableName, id, columns, options, dropped, indexes, view);
   }
 
   private static List<IndexMetadata> readIndexes(ByteBuffer p) {

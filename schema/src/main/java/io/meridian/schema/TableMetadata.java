@@ -36,6 +36,8 @@ public final class TableMetadata {
   private final Map<String, DroppedColumn> droppedColumns;
   /** Secondary indexes sorted by name. */
   private final List<IndexMetadata> indexes;
+  /** Null for a table; set for a materialized view (stored and read like a table). */
+  private final ViewDefinition view;
   // Derived once: the query layer asks for these on every request.
   private final List<ColumnMetadata> partitionKey;
   private final List<ColumnMetadata> clustering;
@@ -50,7 +52,7 @@ public final class TableMetadata {
       List<ColumnMetadata> columns,
       TableParams params,
       Map<String, DroppedColumn> droppedColumns) {
-    this(keyspace, name, id, columns, params, droppedColumns, List.of());
+    this(keyspace, name, id, columns, params, droppedColumns, List.of(), null);
   }
 
   public TableMetadata(
@@ -61,6 +63,19 @@ public final class TableMetadata {
       TableParams params,
       Map<String, DroppedColumn> droppedColumns,
       List<IndexMetadata> indexes) {
+    this(keyspace, name, id, columns, params, droppedColumns, indexes, null);
+  }
+
+  /** A table ({@code view == null}) or a materialized view, with its secondary indexes. */
+  public TableMetadata(
+      String keyspace,
+      String name,
+      UUID id,
+      List<ColumnMetadata> columns,
+      TableParams params,
+      Map<String, DroppedColumn> droppedColumns,
+      List<IndexMetadata> indexes,
+      ViewDefinition view) {
     Objects.requireNonNull(keyspace, "keyspace");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(id, "id");
@@ -96,6 +111,7 @@ public final class TableMetadata {
     this.columns = columns;
     this.params = params;
     this.droppedColumns = droppedColumns;
+    this.view = view;
     this.partitionKey = ofKind(columns, Kind.PARTITION_KEY);
     this.clustering = ofKind(columns, Kind.CLUSTERING);
     this.regular = ofKind(columns, Kind.REGULAR);
@@ -144,16 +160,31 @@ public final class TableMetadata {
     return indexes.stream().filter(i -> i.dependsOn(columnName)).toList();
   }
 
+  /** True for a materialized view. */
+  public boolean isView() {
+    return view != null;
+  }
+
+  /** The view definition, or null for a table. */
+  public ViewDefinition view() {
+    return view;
+  }
+
+  public TableMetadata withView(ViewDefinition newView) {
+    return new TableMetadata(keyspace, name, id, columns, params, droppedColumns, indexes, newView);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TableMetadata t && keyspace.equals(t.keyspace) && name.equals(t.name) && id.equals(t.id)
         && columns.equals(t.columns) && params.equals(t.params) && droppedColumns.equals(t.droppedColumns)
-        && indexes.equals(t.indexes);
+        && indexes.equals(t.indexes)
+        && Objects.equals(view, t.view);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(keyspace, name, id, columns, params, droppedColumns, indexes);
+    return Objects.hash(keyspace, name, id, columns, params, droppedColumns, indexes, view);
   }
 
   @Override
@@ -241,19 +272,19 @@ public final class TableMetadata {
   }
 
   public TableMetadata withColumns(List<ColumnMetadata> newColumns) {
-    return new TableMetadata(keyspace, name, id, newColumns, params, droppedColumns, indexes);
+    return new TableMetadata(keyspace, name, id, newColumns, params, droppedColumns, indexes, view);
   }
 
   public TableMetadata withParams(TableParams newParams) {
-    return new TableMetadata(keyspace, name, id, columns, newParams, droppedColumns, indexes);
+    return new TableMetadata(keyspace, name, id, columns, newParams, droppedColumns, indexes, view);
   }
 
   public TableMetadata withDroppedColumns(Map<String, DroppedColumn> dropped) {
-    return new TableMetadata(keyspace, name, id, columns, params, dropped, indexes);
+    return new TableMetadata(keyspace, name, id, columns, params, dropped, indexes, view);
   }
 
   public TableMetadata withIndexes(List<IndexMetadata> newIndexes) {
-    return new TableMetadata(keyspace, name, id, columns, params, droppedColumns, newIndexes);
+    return new TableMetadata(keyspace, name, id, columns, params, droppedColumns, newIndexes, view);
   }
 
   /** The dropped columns sorted by name (a stable order for listings and persistence). */

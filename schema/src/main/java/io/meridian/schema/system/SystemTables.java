@@ -319,7 +319,9 @@ public final class SystemTables {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (KeyspaceMetadata k : schemaKeyspaces(schema, false)) {
         for (TableMetadata t : k.tablesSorted()) {
-          rows.add(tableRow(t));
+          if (!t.isView()) {
+            rows.add(tableRow(t));
+          }
         }
       }
       return rows;
@@ -368,7 +370,17 @@ public final class SystemTables {
             ck("trigger_name", TEXT, 1),
             reg("options", FROZEN_MAP_TEXT_TEXT)),
         empty());
-    define(ks, "views", "view definitions", viewColumns(), empty());
+    define(ks, "views", "view definitions", viewColumns(), schema -> {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (KeyspaceMetadata k : schemaKeyspaces(schema, false)) {
+        for (TableMetadata t : k.tablesSorted()) {
+          if (t.isView()) {
+            rows.add(viewRow(t));
+          }
+        }
+      }
+      return rows;
+    });
     define(ks, "types", "user defined type definitions",
         List.of(
             pk("keyspace_name", TEXT, 0),
@@ -557,6 +569,19 @@ public final class SystemTables {
       }
     }
     return rows;
+  }
+
+  /** A system_schema.views row: the table options plus the view's base and definition. */
+  static Map<String, Object> viewRow(TableMetadata v) {
+    Map<String, Object> row = tableRow(v);
+    row.remove("flags");
+    row.remove("table_name");
+    row.put("view_name", v.name());
+    row.put("base_table_id", v.view().baseTableId());
+    row.put("base_table_name", v.view().baseTableName());
+    row.put("include_all_columns", v.view().includeAllColumns());
+    row.put("where_clause", v.view().whereClause());
+    return row;
   }
 
   private static List<Map<String, Object>> columnRows(Schema schema, boolean virtual) {

@@ -11,6 +11,7 @@ import io.meridian.storage.Mutation;
 import io.meridian.storage.PartitionData;
 import io.meridian.storage.PartitionKey;
 import io.meridian.storage.ReadRange;
+import io.meridian.storage.RowChange;
 import io.meridian.storage.RowUpdate;
 import io.meridian.storage.StorageConfig;
 import io.meridian.storage.StorageEngine;
@@ -29,6 +30,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -649,6 +651,27 @@ public final class RocksStorageEngine implements StorageEngine {
       c.future.complete(result);
       return null;
     }
+    List<Mutation> mutations = decision.mutations();
+    if (c.write.derives()) {
+      try {
+        List<Mutation> derived = c.write.derive(changes(c, current, mutations));
+        if (derived != null && !derived.isEmpty()) {
+          List<Mutation> all = new ArrayList<>(mutations);
+          for (Mutation m : derived) {
+            validate(m);
+            // A dependent table dropped meanwhile (a view) must not fail the write it depends on.
+            if (tables.containsKey(m.tableId())) {
+              all.add(m);
+            }
+          }
+          mutations = List.copyOf(all);
+        }
+      } catch (RuntimeException | RocksDBException e) {
+        c.future.completeExceptionally(e instanceof MeridianException me ? me
+            : MeridianException.server("deriving writes of a conditional write failed", e));
+        return null;
+      }
+    }
     CompletableFuture<Void> applied = new CompletableFuture<>();
     applied.whenComplete((v, e) -> {
       if (e != null) {
@@ -657,7 +680,63 @@ public final class RocksStorageEngine implements StorageEngine {
         c.future.complete(result);
       }
     });
-    return new Write(decision.mutations(), applied);
+    return new Write(mutations, applied);
+  }
+
+  /**
+   * How each row the decision touches changes: {@code before} from the read, {@code after} from
+   * the stored rows with the decision's mutations staged on top (nothing is written here). The
+   * touched rows are those of the row updates plus the rows read that a partition deletion or
+   * range tombstone of the decision covers.
+   */
+  private List<RowChange> changes(Conditional c, Optional<PartitionData> current, List<Mutation> mutations)
+      throws RocksDBException {
+    TreeMap<byte[], Staged<RowState>> rows = new TreeMap<>(Arrays::compareUnsigned);
+    TreeMap<byte[], Staged<PartitionHeader>> headers = new TreeMap<>(Arrays::compareUnsigned);
+    for (Mutation m : mutations) {
+      stage(m, rows, headers);
+    }
+    TreeMap<byte[], StoredRow> before = new TreeMap<>(Arrays::compareUnsigned);
+    current.ifPresent(p -> {
+      if (p.staticRow() != null) {
+        before.put(RowUpdate.STATIC_CLUSTERING, p.staticRow());
+      }
+      p.rows().forEach(r -> before.put(r.clustering(), r));
+    });
+    TreeSet<byte[]> touched = new TreeSet<>(Arrays::compareUnsigned);
+    for (Mutation m : mutations) {
+      m.rows().forEach(u -> touched.add(u.clustering()));
+      if (!m.partitionDeletion().isLive()) {
+        touched.addAll(before.keySet());
+      }
+      for (var rt : m.rangeTombstones()) {
+        for (byte[] k : before.keySet()) {
+          if (k.length > 0 && Reconcile.covers(rt, k)) {
+            touched.add(k);
+          }
+        }
+      }
+    }
+    byte[] prefix = KeyCodec.partitionPrefix(c.tablet.tableId(), c.key);
+    Staged<PartitionHeader> header = headers.get(prefix);
+    List<RowChange> out = new ArrayList<>(touched.size());
+    for (byte[] clustering : touched) {
+      byte[] rowKey = KeyCodec.rowKey(prefix, clustering);
+      Staged<RowState> staged = rows.get(rowKey);
+      RowState state;
+      if (staged != null) {
+        state = staged.state;
+      } else {
+        byte[] v = db.get(dataCf, rowKey);
+        state = v == null ? new RowState() : ValueCodec.decodeRow(rowKey, v);
+      }
+      boolean isStatic = clustering.length == 0;
+      StoredRow after = Reconcile.live(clustering, state,
+          Reconcile.deletionFor(header == null ? null : header.state, clustering, isStatic, state.rowDeletion),
+          c.nowSeconds);
+      out.add(new RowChange(c.key, clustering, before.get(clustering), after));
+    }
+    return out;
   }
 
   /** Read-modify-write of every row the group touches, in one batch; later mutations see earlier ones. */
