@@ -469,6 +469,9 @@ public final class SchemaManager {
         }
         throw MeridianException.invalid("Index '" + request.name() + "' already exists");
       }
+      if (t.isView()) {
+        throw MeridianException.invalid("Secondary indexes are not supported on materialized views");
+      }
       if (t.isCounter()) {
         throw MeridianException.invalid("Secondary indexes on counter tables aren't supported");
       }

@@ -69,6 +69,16 @@ class MaterializedViewsIT extends CqlTestSupport {
   }
 
   @Test
+  void secondaryIndexesOnAViewAreRefused() {
+    String ks = baseWithView();
+    assertError(InvalidQueryException.class, "CREATE INDEX ON " + ks + ".mv (w)",
+        "Secondary indexes are not supported on materialized views");
+    session.execute("CREATE INDEX ON " + base(ks) + " (w)");
+    session.execute("INSERT INTO " + base(ks) + " (k, c, v, w) VALUES (1, 1, 10, 'a')");
+    assertEquals(List.of("10:1:1:a"), view(ks), "an index on the base does not disturb its view");
+  }
+
+  @Test
   void ifNotExistsIsANoOpAndADuplicateIsAlreadyExists() {
     String ks = baseWithView();
     session.execute("CREATE MATERIALIZED VIEW IF NOT EXISTS " + ks + ".mv AS SELECT * FROM " + ks + ".t"
