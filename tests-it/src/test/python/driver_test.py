@@ -8,6 +8,7 @@ import sys
 import uuid
 import datetime
 import decimal
+import json
 
 from cassandra.cluster import Cluster
 from cassandra.query import SimpleStatement, BatchStatement, BatchType
@@ -114,6 +115,46 @@ def main():
     with_payload = session.execute("SELECT count(*) FROM readings WHERE sensor = 's1'",
                                    custom_payload={"tenant": b"acme"})
     check(with_payload.one()[0] == 250, "custom payload query result")
+
+    # Lightweight transactions: was_applied, and the current row when not applied.
+    session.execute("CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance int)")
+    first = session.execute("INSERT INTO accounts (id, owner, balance) VALUES (1, 'ada', 100) IF NOT EXISTS")
+    check(first.was_applied, "first INSERT IF NOT EXISTS applies")
+    again = session.execute("INSERT INTO accounts (id, owner, balance) VALUES (1, 'bob', 5) IF NOT EXISTS")
+    check(not again.was_applied and again.one().owner == "ada", "refused INSERT shows the row: %r" % (again.one(),))
+    check(session.execute("UPDATE accounts SET balance = 90 WHERE id = 1 IF balance = 100").was_applied, "CAS applies")
+    stale = session.execute("UPDATE accounts SET balance = 80 WHERE id = 1 IF balance = 100")
+    check(not stale.was_applied and stale.one().balance == 90, "stale CAS reports the balance: %r" % (stale.one(),))
+
+    # Counters.
+    session.execute("CREATE TABLE hits (page text PRIMARY KEY, n counter)")
+    for _ in range(5):
+        session.execute("UPDATE hits SET n = n + 1 WHERE page = 'home'")
+    check(session.execute("SELECT n FROM hits WHERE page = 'home'").one().n == 5, "counter total")
+
+    # User-defined types, in values and in the driver's metadata.
+    session.execute("CREATE TYPE address (street text, zip int)")
+    session.execute("CREATE TABLE people (id int PRIMARY KEY, home frozen<address>)")
+    session.execute("INSERT INTO people (id, home) VALUES (1, {street: 'Main', zip: 12345})")
+    home = session.execute("SELECT home FROM people WHERE id = 1").one().home
+    check(home.street == "Main" and home.zip == 12345, "UDT value: %r" % (home,))
+    cluster.refresh_schema_metadata()
+    check("address" in cluster.metadata.keyspaces["py"].user_types, "UDT in driver metadata")
+
+    # JSON in and out.
+    session.execute("INSERT INTO people JSON '{\"id\": 2, \"home\": {\"street\": \"Side\", \"zip\": 1}}'")
+    as_json = session.execute("SELECT JSON id, home FROM people WHERE id = 2").one()[0]
+    check(json.loads(as_json) == {"id": 2, "home": {"street": "Side", "zip": 1}}, "SELECT JSON: %r" % as_json)
+
+    # A materialized view follows its base table.
+    session.execute("CREATE MATERIALIZED VIEW accounts_by_owner AS SELECT owner, id, balance FROM accounts"
+                    " WHERE owner IS NOT NULL AND id IS NOT NULL PRIMARY KEY (owner, id)")
+    by_owner = session.execute("SELECT id, balance FROM accounts_by_owner WHERE owner = 'ada'").one()
+    check(by_owner.id == 1 and by_owner.balance == 90, "view row: %r" % (by_owner,))
+    session.execute("UPDATE accounts SET owner = 'eve' WHERE id = 1")
+    check(session.execute("SELECT * FROM accounts_by_owner WHERE owner = 'ada'").one() is None, "old view row gone")
+    cluster.refresh_schema_metadata()
+    check("accounts_by_owner" in cluster.metadata.keyspaces["py"].views, "view in driver metadata")
 
     session.execute("DROP KEYSPACE py")
     cluster.shutdown()
