@@ -10,7 +10,6 @@ import io.meridian.types.CqlType;
 import io.meridian.types.CqlTypes;
 import io.meridian.types.ListType;
 import io.meridian.types.MapType;
-import io.meridian.types.SetType;
 import io.meridian.types.UserType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -53,23 +52,8 @@ final class Conditions {
       }
       return ut.fieldTypes().get(pos);
     }
-    if (cond.op() == Operator.CONTAINS) {
-      if (type instanceof ListType lt) {
-        return lt.elementType();
-      }
-      if (type instanceof SetType st) {
-        return st.elementType();
-      }
-      if (type instanceof MapType mt) {
-        return mt.valueType();
-      }
-      throw MeridianException.invalid("Cannot use CONTAINS on non-collection column " + c.name());
-    }
-    if (cond.op() == Operator.CONTAINS_KEY) {
-      if (type instanceof MapType mt) {
-        return mt.keyType();
-      }
-      throw MeridianException.invalid("Cannot use CONTAINS KEY on non-map column " + c.name());
+    if (cond.op() == Operator.CONTAINS || cond.op() == Operator.CONTAINS_KEY) {
+      return CollectionFilters.elementType(c, cond.op() == Operator.CONTAINS_KEY);
     }
     return type;
   }
@@ -169,9 +153,9 @@ final class Conditions {
           default -> cmp >= 0;
         };
       case CONTAINS:
-        return current != null && contains(b.column.type(), current, b.values.get(0), type, false);
+        return current != null && CollectionFilters.contains(b.column.type(), false, current, b.values.get(0));
       case CONTAINS_KEY:
-        return current != null && contains(b.column.type(), current, b.values.get(0), type, true);
+        return current != null && CollectionFilters.contains(b.column.type(), true, current, b.values.get(0));
       default:
         throw MeridianException.invalid("Operator " + b.op.cql() + " is not supported in IF conditions");
     }
@@ -211,25 +195,4 @@ final class Conditions {
     return type.compare(a, b) == 0;
   }
 
-  private static boolean contains(CqlType columnType, ByteBuffer value, ByteBuffer wanted, CqlType type, boolean keys) {
-    List<ByteBuffer> candidates;
-    if (columnType instanceof MapType mt) {
-      candidates = new ArrayList<>();
-      for (Map.Entry<ByteBuffer, ByteBuffer> e : mt.entries(value)) {
-        candidates.add(keys ? e.getKey() : e.getValue());
-      }
-    } else if (columnType instanceof ListType lt) {
-      candidates = lt.elements(value);
-    } else if (columnType instanceof SetType st) {
-      candidates = st.elements(value);
-    } else {
-      return false;
-    }
-    for (ByteBuffer c : candidates) {
-      if (type.compare(c, wanted) == 0) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

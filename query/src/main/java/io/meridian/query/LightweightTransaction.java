@@ -127,7 +127,7 @@ final class LightweightTransaction {
       }
       long ts = timestamps.next();
       List<Mutation> mutations = new ArrayList<>();
-      ModificationBuilder.CurrentRows rows = (k, clustering) -> rowAt(seen, clustering);
+      ModificationBuilder.CurrentRows rows = (k, clustering) -> PartitionReads.rowAt(seen, clustering);
       for (WriteExecutor.Item item : items) {
         ModificationBuilder builder = new ModificationBuilder(item.terms(), ts, nowSeconds, rows);
         mutations.addAll(builder.build(table, item.statement(), ts));
@@ -261,26 +261,15 @@ final class LightweightTransaction {
       // Only partition-level checks: the static row and the first row tell whether the partition exists.
       return new ReadRange(new byte[0], null, false, 1, true);
     }
-    return partitionLevel ? ReadRange.all() : ReadRanges.covering(List.of(min, max));
+    return partitionLevel ? ReadRange.all() : PartitionReads.covering(List.of(min, max));
   }
 
-  private static StoredRow rowAt(PartitionData p, byte[] clustering) {
-    if (clustering.length == 0) {
-      return p.staticRow();
-    }
-    for (StoredRow r : p.rows()) {
-      if (Arrays.equals(r.clustering(), clustering)) {
-        return r;
-      }
-    }
-    return null;
-  }
 
   private static boolean rowExists(TableMetadata table, PartitionData p, byte[] clustering, int nowSeconds) {
     if (clustering == null) {
       return p.staticRow() != null || !p.rows().isEmpty();
     }
-    StoredRow row = rowAt(p, clustering);
+    StoredRow row = PartitionReads.rowAt(p, clustering);
     return row != null && view(table, p, row, nowSeconds).hasLiveContent();
   }
 
@@ -297,7 +286,7 @@ final class LightweightTransaction {
       case EXISTS:
         return rowExists(table, p, c.clustering, nowSeconds);
       default:
-        StoredRow row = c.clustering == null ? null : rowAt(p, c.clustering);
+        StoredRow row = c.clustering == null ? null : PartitionReads.rowAt(p, c.clustering);
         RowView view = view(table, p, row, nowSeconds);
         for (Conditions.Bound b : c.conditions) {
           if (!Conditions.holds(b, view)) {
@@ -328,7 +317,7 @@ final class LightweightTransaction {
       List<ByteBuffer> row = new ArrayList<>();
       row.add(CqlTypes.BOOLEAN.encode(false));
       if (!columns.isEmpty()) {
-        RowView view = view(table, p, c.clustering == null ? null : rowAt(p, c.clustering), nowSeconds);
+        RowView view = view(table, p, c.clustering == null ? null : PartitionReads.rowAt(p, c.clustering), nowSeconds);
         columns.forEach(col -> row.add(view.value(col)));
       }
       rows.add(row);
@@ -348,7 +337,7 @@ final class LightweightTransaction {
       }
       StoredRow row = c.clustering == null
           ? (p.rows().isEmpty() ? null : p.rows().get(0))
-          : rowAt(p, c.clustering);
+          : PartitionReads.rowAt(p, c.clustering);
       boolean hasData = row != null || (c.clustering == null && p.staticRow() != null);
       if (!hasData || (row != null && seenRows.stream().anyMatch(r -> Arrays.equals(r, row.clustering())))) {
         continue;

@@ -187,7 +187,7 @@ final class WriteExecutor {
       }
       m.rows().forEach(u -> rows.add(u.clustering()));
     }
-    return ReadRanges.covering(rows);
+    return PartitionReads.covering(rows);
   }
 
   /** Cassandra's rules on mixing counter and other statements in a batch. */
@@ -222,7 +222,7 @@ final class WriteExecutor {
       TableMetadata table = e.getKey().table;
       List<ViewMaintenance.View> views = views(table);
       // With views the step may delete whole rows whose every cell it must know: read the partition.
-      ReadRange range = views.isEmpty() ? ReadRanges.covering(e.getKey().clusterings) : ReadRange.all();
+      ReadRange range = views.isEmpty() ? PartitionReads.covering(e.getKey().clusterings) : ReadRange.all();
       Function<java.util.Optional<PartitionData>, Decision<Object>> decide = current -> {
         // Later statements of a batch see what earlier ones wrote (two increments of one counter add up).
         PendingRows rows = new PendingRows(current.orElse(null));
@@ -254,14 +254,14 @@ final class WriteExecutor {
     Map<PartitionGroupKey, List<Item>> byPartition = partitions(items);
     Map<String, PartitionData> read = new LinkedHashMap<>();
     for (PartitionGroupKey k : byPartition.keySet()) {
-      storage.readPartition(k.table.id(), k.key, ReadRanges.covering(k.clusterings), nowSeconds)
+      storage.readPartition(k.table.id(), k.key, PartitionReads.covering(k.clusterings), nowSeconds)
           .ifPresent(p -> read.put(k.table.id() + "/" + Arrays.toString(k.key.serialized()), p));
     }
     List<Mutation> mutations = new ArrayList<>();
     for (Item item : items) {
       ModificationBuilder.CurrentRows rows = (key, clustering) -> {
         PartitionData p = read.get(item.table().id() + "/" + Arrays.toString(key.serialized()));
-        return p == null ? null : rowAt(p, clustering);
+        return p == null ? null : PartitionReads.rowAt(p, clustering);
       };
       ModificationBuilder builder = new ModificationBuilder(item.terms(), defaultTimestampMicros, nowSeconds, rows);
       mutations.addAll(builder.build(item.table(), item.statement(), batchTimestampMicros));
@@ -336,7 +336,7 @@ final class WriteExecutor {
       if (w != null) {
         return w;
       }
-      return read == null ? null : rowAt(read, clustering);
+      return read == null ? null : PartitionReads.rowAt(read, clustering);
     }
 
     void apply(Mutation m) {
@@ -358,17 +358,6 @@ final class WriteExecutor {
     }
   }
 
-  private static StoredRow rowAt(PartitionData p, byte[] clustering) {
-    if (clustering.length == 0) {
-      return p.staticRow();
-    }
-    for (StoredRow r : p.rows()) {
-      if (Arrays.equals(r.clustering(), clustering)) {
-        return r;
-      }
-    }
-    return null;
-  }
 
   /** A logged batch: every mutation or none, in one storage batch. */
   private CompletionStage<Message> applyAtomically(List<Mutation> mutations) {

@@ -695,15 +695,9 @@ public final class SchemaManager {
   public SchemaResult dropView(String keyspace, String view, boolean ifExists) {
     synchronized (writeLock) {
       Schema schema = current;
-      if (SystemKeyspaceNames.isBuiltIn(keyspace)) {
-        throw notUserModifiable(keyspace);
-      }
-      Optional<TableMetadata> v = viewNamed(schema, keyspace, view);
+      Optional<TableMetadata> v = viewForChange(schema, keyspace, view, ifExists);
       if (v.isEmpty()) {
-        if (ifExists) {
-          return noChange(schema);
-        }
-        throw viewMissing(keyspace, view);
+        return noChange(schema);
       }
       KeyspaceMetadata ks = schema.keyspace(keyspace).orElseThrow();
       return publish(schema.with(ks.withoutTable(view), uuids.get()), SchemaChange.table(ChangeType.DROPPED, keyspace, view));
@@ -714,15 +708,9 @@ public final class SchemaManager {
   public SchemaResult alterViewOptions(String keyspace, String view, Map<String, ?> options, boolean ifExists) {
     synchronized (writeLock) {
       Schema schema = current;
-      if (SystemKeyspaceNames.isBuiltIn(keyspace)) {
-        throw notUserModifiable(keyspace);
-      }
-      Optional<TableMetadata> v = viewNamed(schema, keyspace, view);
+      Optional<TableMetadata> v = viewForChange(schema, keyspace, view, ifExists);
       if (v.isEmpty()) {
-        if (ifExists) {
-          return noChange(schema);
-        }
-        throw viewMissing(keyspace, view);
+        return noChange(schema);
       }
       if (options.containsKey(OPTION_ID)) {
         throw MeridianException.configError("Cannot alter table id.");
@@ -740,6 +728,18 @@ public final class SchemaManager {
       }
       return publishTable(schema, v.get().withParams(params));
     }
+  }
+
+  /** The view a DROP or ALTER names; empty when it is missing and IF EXISTS was given. */
+  private static Optional<TableMetadata> viewForChange(Schema schema, String keyspace, String view, boolean ifExists) {
+    if (SystemKeyspaceNames.isBuiltIn(keyspace)) {
+      throw notUserModifiable(keyspace);
+    }
+    Optional<TableMetadata> v = viewNamed(schema, keyspace, view);
+    if (v.isEmpty() && !ifExists) {
+      throw viewMissing(keyspace, view);
+    }
+    return v;
   }
 
   private static Optional<TableMetadata> viewNamed(Schema schema, String keyspace, String view) {
