@@ -59,12 +59,13 @@ final class FunctionSelectors {
         throw MeridianException.invalid("Cannot use selection function " + (m.kind() == Selector.MetadataKind.TTL ? "ttl" : "writeTime")
             + " on PRIMARY KEY part " + col.name());
       }
+      if (m.kind() == Selector.MetadataKind.MAXWRITETIME) {
+        return expr(CqlTypes.BIGINT, "maxwritetime(" + col.name() + ")", (row, terms) -> row.maxWritetime(col));
+      }
       RowView.checkSingleCell(m.kind() == Selector.MetadataKind.TTL ? "ttl" : "writeTime", col);
-      return switch (m.kind()) {
-        case TTL -> expr(CqlTypes.INT, "ttl(" + col.name() + ")", (row, terms) -> row.ttl(col));
-        case WRITETIME -> expr(CqlTypes.BIGINT, "writetime(" + col.name() + ")", (row, terms) -> row.writetime(col));
-        case MAXWRITETIME -> expr(CqlTypes.BIGINT, "maxwritetime(" + col.name() + ")", (row, terms) -> row.writetime(col));
-      };
+      return m.kind() == Selector.MetadataKind.TTL
+          ? expr(CqlTypes.INT, "ttl(" + col.name() + ")", (row, terms) -> row.ttl(col))
+          : expr(CqlTypes.BIGINT, "writetime(" + col.name() + ")", (row, terms) -> row.writetime(col));
     }
     if (selector instanceof Selector.Metadata m && m.column() instanceof Selector.Field f) {
       return FieldSelectors.metadata(table, m.kind(), f);

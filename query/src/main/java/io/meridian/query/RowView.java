@@ -177,6 +177,32 @@ final class RowView {
     return cell == null ? null : CqlTypes.BIGINT.encode(cell.timestampMicros());
   }
 
+  /**
+   * maxwritetime(c): the newest write time among the column's live cells (every element of a
+   * non-frozen collection, every field of a non-frozen user type), or null when it has none.
+   */
+  ByteBuffer maxWritetime(ColumnMetadata c) {
+    if (!c.type().isMultiCell()) {
+      return writetime(c);
+    }
+    StoredRow r = c.kind() == ColumnMetadata.Kind.STATIC ? partition.staticRow() : row;
+    if (r == null) {
+      return null;
+    }
+    DroppedColumn dropped = table.droppedColumns().get(c.name());
+    long minExclusive = dropped == null ? Long.MIN_VALUE : dropped.droppedTimeMicros();
+    long max = Long.MIN_VALUE;
+    boolean any = false;
+    for (Cell cell : r.cells()) {
+      if (cell.column().equals(c.name()) && cell.isLive(nowSeconds) && cell.value() != null
+          && !CollectionCells.isMarker(cell) && cell.timestampMicros() > minExclusive) {
+        max = Math.max(max, cell.timestampMicros());
+        any = true;
+      }
+    }
+    return any ? CqlTypes.BIGINT.encode(max) : null;
+  }
+
   ByteBuffer ttl(ColumnMetadata c) {
     if (c.type().isMultiCell()) {
       throw nonFrozen("ttl", c);

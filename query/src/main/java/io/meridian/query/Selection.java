@@ -19,7 +19,7 @@ import java.util.List;
  * BY group, into one.
  */
 final class Selection {
-  enum Kind { COLUMN, WRITETIME, TTL, TOKEN, COUNT_ROWS, COUNT_COLUMN, EXPR, AGGREGATE }
+  enum Kind { COLUMN, WRITETIME, MAXWRITETIME, TTL, TOKEN, COUNT_ROWS, COUNT_COLUMN, EXPR, AGGREGATE }
 
   /**
    * One result column. {@code expr} is set for {@link Kind#EXPR} (a scalar expression) and
@@ -149,11 +149,12 @@ final class Selection {
         throw MeridianException.invalid("Cannot use selection function " + (fn.equals("ttl") ? "ttl" : "writeTime")
             + " on PRIMARY KEY part " + col.name());
       }
+      if (m.kind() == Selector.MetadataKind.MAXWRITETIME) {
+        // Defined on multi-cell columns too: the newest write time among their cells.
+        return new Output(Kind.MAXWRITETIME, col, "maxwritetime(" + col.name() + ")", CqlTypes.BIGINT);
+      }
       // Refused when the statement is analysed, not only when a row is read.
       RowView.checkSingleCell(fn.equals("ttl") ? "ttl" : "writeTime", col);
-      if (m.kind() == Selector.MetadataKind.MAXWRITETIME) {
-        return new Output(Kind.WRITETIME, col, "maxwritetime(" + col.name() + ")", CqlTypes.BIGINT);
-      }
       return m.kind() == Selector.MetadataKind.TTL
           ? new Output(Kind.TTL, col, "ttl(" + col.name() + ")", CqlTypes.INT)
           : new Output(Kind.WRITETIME, col, "writetime(" + col.name() + ")", CqlTypes.BIGINT);
@@ -226,6 +227,7 @@ final class Selection {
     return switch (o.kind) {
       case COLUMN -> row.value(o.column);
       case WRITETIME -> row.writetime(o.column);
+      case MAXWRITETIME -> row.maxWritetime(o.column);
       case TTL -> row.ttl(o.column);
       case TOKEN -> CqlTypes.BIGINT.encode(row.token());
       case EXPR -> o.expr.eval(row, terms);

@@ -283,6 +283,41 @@ class CollectionsIT extends CqlTestSupport {
   }
 
   @Test
+  void maxwritetimeCoversEveryKindOfColumn() {
+    String ks = newKeyspace();
+    session.execute("CREATE TYPE " + ks + ".pair (a int, b int)");
+    String t = ks + ".mw";
+    session.execute("CREATE TABLE " + t + " (k int PRIMARY KEY, a text, l list<int>, fl frozen<list<int>>, s set<int>,"
+        + " fs frozen<set<int>>, m map<int, text>, fm frozen<map<int, text>>, u pair, fu frozen<pair>)");
+    String all = "maxwritetime(a), maxwritetime(l), maxwritetime(fl), maxwritetime(s), maxwritetime(fs),"
+        + " maxwritetime(m), maxwritetime(fm), maxwritetime(u), maxwritetime(fu)";
+    session.execute("INSERT INTO " + t + " (k) VALUES (1)");
+    Row empty = session.execute("SELECT " + all + " FROM " + t + " WHERE k = 1").one();
+    for (int i = 0; i < 9; i++) {
+      assertTrue(empty.isNull(i), "no cells, no write time: column " + i);
+    }
+    session.execute("INSERT INTO " + t + " (k, a, l, fl, s, fs, m, fm, u, fu) VALUES (1, 'x', [1], [2], {1}, {2}, {1: 'a'},"
+        + " {2: 'b'}, {a: 1, b: 1}, {a: 2, b: 2}) USING TIMESTAMP 1");
+    // Each update raises one column's newest write time; the others stay at 1.
+    String[] updates = {
+        "UPDATE " + t + " USING TIMESTAMP 10 SET l = l + [10] WHERE k = 1",
+        "UPDATE " + t + " USING TIMESTAMP 11 SET s = s + {10} WHERE k = 1",
+        "UPDATE " + t + " USING TIMESTAMP 12 SET m = m + {10: 'c'} WHERE k = 1",
+        "UPDATE " + t + " USING TIMESTAMP 13 SET u.a = 10 WHERE k = 1"};
+    int[] positions = {1, 3, 5, 7};
+    for (int i = 0; i < updates.length; i++) {
+      session.execute(updates[i]);
+      Row r = session.execute("SELECT " + all + " FROM " + t + " WHERE k = 1").one();
+      assertEquals(10L + i, r.getLong(positions[i]), updates[i]);
+      assertEquals(1L, r.getLong(0), "the text column keeps its write time");
+      assertEquals(1L, r.getLong(2), "a frozen list is one cell");
+    }
+    session.execute("DELETE l FROM " + t + " WHERE k = 1");
+    assertTrue(session.execute("SELECT maxwritetime(l) FROM " + t + " WHERE k = 1").one().isNull(0), "a deleted list has no write time");
+    assertError(InvalidQueryException.class, "SELECT writetime(l) FROM " + t + " WHERE k = 1", "writeTime", "l");
+  }
+
+  @Test
   void errors() {
     String ks = newKeyspace();
     assertError(InvalidQueryException.class, "CREATE TABLE " + ks + ".a (k list<int> PRIMARY KEY)", "non-frozen");
