@@ -7,7 +7,7 @@
 # Usage: scripts/bench-compare.sh            (from anywhere; paths are relative to the repo)
 #
 # Environment (all optional):
-#   BENCH_WORKLOADS      workloads to run                      (default "insert read mixed timeseries")
+#   BENCH_WORKLOADS      workloads to run                      (default "insert read mixed timeseries"; also "lwt")
 #   BENCH_SYSTEMS        systems to run                         (default "meridian cassandra5")
 #   BENCH_DURATION_S     measured seconds per run               (default 30)
 #   BENCH_WARMUP_S       warm-up seconds per run                (default 10)

@@ -36,14 +36,14 @@ record BenchConfig(
   static final int CONNECTIONS_MAX = 64;
 
   enum WorkloadKind {
-    INSERT, READ, MIXED, TIMESERIES;
+    INSERT, READ, MIXED, TIMESERIES, LWT;
 
     static WorkloadKind parse(String text) {
       try {
         return valueOf(text.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "--workload: got '" + text + "', expected one of insert, read, mixed, timeseries");
+            "--workload: got '" + text + "', expected one of insert, read, mixed, timeseries, lwt");
       }
     }
 
@@ -58,7 +58,7 @@ record BenchConfig(
         "  --host H               server address (default 127.0.0.1)",
         "  --port P               CQL native port (default 9042)",
         "  --dc NAME              local datacenter; default: inferred from the contact point",
-        "  --workload W           insert | read | mixed | timeseries (default insert)",
+        "  --workload W           insert | read | mixed | timeseries | lwt (default insert)",
         "  --duration-s S         measured seconds (default 30)",
         "  --warmup-s S           warm-up seconds, not recorded (default 10)",
         "  --concurrency C        max in-flight requests (default 64)",

@@ -14,6 +14,8 @@ import java.util.SplittableRandom;
  *   <li>insert: 100% INSERT of random keys (upserts once the key space is covered), no preload.
  *   <li>read: preload every key, then 100% single-row SELECT of random keys; all must hit.
  *   <li>mixed: preload every key, then 50% SELECT, 50% UPDATE of two columns of random keys.
+ *   <li>lwt: preload every key, then 100% lightweight transactions: UPDATE of two columns of a
+ *       random key IF EXISTS (always applied, so every request does the full read-check-write).
  * </ul>
  */
 final class KeyValueWorkload implements Workload {
@@ -26,13 +28,21 @@ final class KeyValueWorkload implements Workload {
   private final int readPercent;
   private final boolean preload;
   private final Payloads payloads;
+  private final boolean conditional;
 
   private PreparedStatement insert;
+  private PreparedStatement conditionalUpdate;
   private PreparedStatement update;
   private PreparedStatement select;
 
   private KeyValueWorkload(String name, long keys, int readPercent, boolean preload,
       Payloads payloads) {
+    this(name, keys, readPercent, preload, payloads, false);
+  }
+
+  private KeyValueWorkload(String name, long keys, int readPercent, boolean preload,
+      Payloads payloads, boolean conditional) {
+    this.conditional = conditional;
     this.name = name;
     this.keys = keys;
     this.readPercent = readPercent;
@@ -50,6 +60,10 @@ final class KeyValueWorkload implements Workload {
 
   static KeyValueWorkload mixed(long keys, Payloads payloads) {
     return new KeyValueWorkload("mixed", keys, 50, true, payloads);
+  }
+
+  static KeyValueWorkload lightweightTransactions(long keys, Payloads payloads) {
+    return new KeyValueWorkload("lwt", keys, 0, true, payloads, true);
   }
 
   @Override
@@ -73,6 +87,7 @@ final class KeyValueWorkload implements Workload {
     insert = session.prepare("INSERT INTO " + TABLE
         + " (id, c_text, c_int, c_bigint, c_blob) VALUES (?, ?, ?, ?, ?)");
     update = session.prepare("UPDATE " + TABLE + " SET c_text = ?, c_int = ? WHERE id = ?");
+    conditionalUpdate = session.prepare("UPDATE " + TABLE + " SET c_text = ?, c_int = ? WHERE id = ? IF EXISTS");
     select = session.prepare(
         "SELECT id, c_text, c_int, c_bigint, c_blob FROM " + TABLE + " WHERE id = ?");
   }
@@ -90,6 +105,9 @@ final class KeyValueWorkload implements Workload {
   @Override
   public Op next(SplittableRandom random) {
     long key = random.nextLong(keys);
+    if (conditional) {
+      return new Op(OpKind.WRITE, conditionalUpdate.bind(payloads.text(random), random.nextInt(), key), 0);
+    }
     if (readPercent > 0 && random.nextInt(100) < readPercent) {
       // Only workloads that preloaded every key read, so every read must find its row.
       return new Op(OpKind.READ, select.bind(key), 1);

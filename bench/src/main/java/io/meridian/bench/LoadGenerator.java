@@ -62,6 +62,7 @@ public final class LoadGenerator {
       case INSERT -> KeyValueWorkload.insertOnly(config.keys(), payloads);
       case READ -> KeyValueWorkload.readOnly(config.keys(), payloads);
       case MIXED -> KeyValueWorkload.mixed(config.keys(), payloads);
+      case LWT -> KeyValueWorkload.lightweightTransactions(config.keys(), payloads);
       case TIMESERIES -> new TimeSeriesWorkload(config.sensors(), config.sensorRowsPreload(),
           config.readLimitRows());
     };

@@ -29,6 +29,8 @@ class BenchConfigTest {
     BenchConfig config = BenchConfig.parse(new String[] {
         "--workload", "TimeSeries", "--consistency", "quorum", "--concurrency", "8", "--reset"});
     assertEquals(BenchConfig.WorkloadKind.TIMESERIES, config.workload());
+    assertEquals(BenchConfig.WorkloadKind.LWT,
+        BenchConfig.parse(new String[] {"--workload", "lwt"}).workload());
     assertEquals(DefaultConsistencyLevel.QUORUM, config.consistency());
     assertEquals(8, config.concurrency());
     assertTrue(config.resetTables());
