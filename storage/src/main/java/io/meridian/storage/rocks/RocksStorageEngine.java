@@ -532,6 +532,9 @@ public final class RocksStorageEngine implements StorageEngine {
     int max = config.commitBatchMutationsMax();
     List<Task> drained = new ArrayList<>(max);
     List<Write> group = new ArrayList<>(max);
+    // Partitions the current group writes: a conditional step on any other partition reads the
+    // committed state as it is, so it can join the group and share its fsync.
+    Set<ByteBuffer> groupPartitions = new java.util.HashSet<>();
     while (true) {
       if (activePurge != null && failure != null) {
         MeridianException err = MeridianException.server("purge abandoned: the storage engine failed", failure);
@@ -563,17 +566,24 @@ public final class RocksStorageEngine implements StorageEngine {
             failTask(t, new MeridianException(CqlErrorCode.SERVER_ERROR, "storage engine failed earlier", failure));
           } else if (t instanceof Write w) {
             group.add(w);
+            addPartitions(groupPartitions, w);
           } else if (t instanceof Conditional c) {
-            // The read must see every earlier write, so the group so far is committed first.
-            commitGroup(group);
-            group.clear();
+            // The read must see every earlier write to its partition: if the group has one, the
+            // group is committed first.
+            if (groupPartitions.contains(ByteBuffer.wrap(KeyCodec.partitionPrefix(c.tablet.tableId(), c.key)))) {
+              commitGroup(group);
+              group.clear();
+              groupPartitions.clear();
+            }
             Write decided = decide(c);
             if (decided != null) {
               group.add(decided);
+              addPartitions(groupPartitions, decided);
             }
           } else {
             commitGroup(group);
             group.clear();
+            groupPartitions.clear();
             runControl((Control) t);
           }
         }
@@ -588,6 +598,7 @@ public final class RocksStorageEngine implements StorageEngine {
         drained.forEach(t -> failTask(t, err)); // no-op for tasks already completed
       } finally {
         group.clear();
+        groupPartitions.clear();
       }
     }
     MeridianException closedError = closedError();
@@ -597,6 +608,12 @@ public final class RocksStorageEngine implements StorageEngine {
     }
     nextPurgeWaiters.forEach(f -> f.completeExceptionally(closedError));
     nextPurgeWaiters.clear();
+  }
+
+  private static void addPartitions(Set<ByteBuffer> partitions, Write w) {
+    for (Mutation m : w.mutations) {
+      partitions.add(ByteBuffer.wrap(KeyCodec.partitionPrefix(m.tableId(), m.key())));
+    }
   }
 
   private static void failTask(Task t, Throwable e) {
