@@ -104,6 +104,13 @@ public final class RocksStorageEngine implements StorageEngine {
   private final ScheduledExecutorService timer;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Set<ScanIterator> openScans = ConcurrentHashMap.newKeySet();
+  /**
+   * Tablets taken out of service because a corrupt record was found in their range, with the
+   * finding. Reads and writes to them fail fast instead of serving or building on bad data; the
+   * rest of the store keeps working. In memory: after a restart the corruption is found again
+   * when the range is next read.
+   */
+  private final Map<RocksTablet, String> outOfService = new ConcurrentHashMap<>();
   private final AtomicLong groupsCommitted = new AtomicLong();
   private final AtomicLong mutationsCommitted = new AtomicLong();
   private final AtomicLong purgePassesCompleted = new AtomicLong();
@@ -408,6 +415,40 @@ public final class RocksStorageEngine implements StorageEngine {
     if (current == null || current.get(tablet.index()) != tablet) {
       throw unknownTable(tablet.tableId());
     }
+    checkInService(tablet);
+  }
+
+  private void checkInService(RocksTablet tablet) {
+    String finding = outOfService.get(tablet);
+    if (finding != null) {
+      throw new MeridianException(CqlErrorCode.SERVER_ERROR, tablet + " is out of service: " + finding
+          + ". Reads and writes to its token range are refused until it is restored from a backup"
+          + " (or, once replicated, rebuilt from another replica).");
+    }
+  }
+
+  /**
+   * Takes the tablet holding a corrupt record out of service and returns the exception to throw.
+   * A record outside any known tablet (table metadata) changes nothing here.
+   */
+  private StorageCorruptionException quarantine(StorageCorruptionException e) {
+    byte[] key = e.key();
+    if (key.length >= KeyCodec.PARTITION_KEY_OFFSET) {
+      List<RocksTablet> tablets = tables.get(KeyCodec.tableId(key));
+      long token = KeyCodec.token(key);
+      if (tablets != null && token != Long.MIN_VALUE) {
+        RocksTablet t = tablets.get(TabletRanges.indexOf(token, tablets.size()));
+        if (outOfService.putIfAbsent(t, e.getMessage()) == null) {
+          log.error("{} taken out of service: {}", t, e.getMessage());
+        }
+      }
+    }
+    return e;
+  }
+
+  /** Test hook and operator view: the tablets out of service and why. */
+  Map<RocksTablet, String> tabletsOutOfService() {
+    return Map.copyOf(outOfService);
   }
 
   /**
@@ -640,6 +681,9 @@ public final class RocksStorageEngine implements StorageEngine {
     Snapshot snapshot = db.getSnapshot();
     try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
       current = readOne(ro, snapshot, KeyCodec.partitionPrefix(c.tablet.tableId(), c.key), c.key, c.range, c.nowSeconds);
+    } catch (StorageCorruptionException e) {
+      c.future.completeExceptionally(quarantine(e));
+      return null;
     } catch (RocksDBException e) {
       c.future.completeExceptionally(new MeridianException(CqlErrorCode.READ_FAILURE,
           "read for a conditional write failed in table " + c.tablet.tableId() + ": " + e.getMessage(), e));
@@ -684,7 +728,8 @@ public final class RocksStorageEngine implements StorageEngine {
           mutations = List.copyOf(all);
         }
       } catch (RuntimeException | RocksDBException e) {
-        c.future.completeExceptionally(e instanceof MeridianException me ? me
+        c.future.completeExceptionally(e instanceof StorageCorruptionException sce ? quarantine(sce)
+            : e instanceof MeridianException me ? me
             : MeridianException.server("deriving writes of a conditional write failed", e));
         return null;
       }
@@ -778,7 +823,8 @@ public final class RocksStorageEngine implements StorageEngine {
         }
         accepted.add(w);
       } catch (MeridianException | RocksDBException e) {
-        MeridianException err = e instanceof MeridianException me ? me
+        MeridianException err = e instanceof StorageCorruptionException sce ? quarantine(sce)
+            : e instanceof MeridianException me ? me
             : MeridianException.server("cannot read rows for mutation", e);
         if (staged > 0) {
           // Part of an atomic write is already staged and cannot be taken back alone: fail the
@@ -1108,13 +1154,15 @@ public final class RocksStorageEngine implements StorageEngine {
     lifecycle.readLock().lock();
     try {
       checkOpen();
-      tabletsOf(tableId);
+      checkInService((RocksTablet) tabletFor(tableId, key.token()));
       Snapshot snapshot = db.getSnapshot();
       try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
         return readOne(ro, snapshot, KeyCodec.partitionPrefix(tableId, key), key, range, nowSeconds);
       } finally {
         db.releaseSnapshot(snapshot);
       }
+    } catch (StorageCorruptionException e) {
+      throw quarantine(e);
     } catch (RocksDBException e) {
       throw new MeridianException(CqlErrorCode.READ_FAILURE, "read failed in table " + tableId + ": " + e.getMessage(), e);
     } finally {
@@ -1192,7 +1240,11 @@ public final class RocksStorageEngine implements StorageEngine {
     lifecycle.readLock().lock();
     try {
       checkOpen();
-      tabletsOf(tableId);
+      for (RocksTablet t : tabletsOf(tableId)) {
+        if (Math.max(tokens.start(), t.range().start()) < Math.min(tokens.end(), t.range().end())) {
+          checkInService(t);
+        }
+      }
       byte[] lower = KeyCodec.tokenPrefix(tableId, tokens.start() + 1);
       if (after != null) {
         byte[] resume = KeyCodec.prefixSuccessor(KeyCodec.partitionPrefix(tableId, after));
@@ -1264,6 +1316,8 @@ public final class RocksStorageEngine implements StorageEngine {
         }
         it.status();
         return false;
+      } catch (StorageCorruptionException e) {
+        throw quarantine(e);
       } catch (RocksDBException e) {
         throw new MeridianException(CqlErrorCode.READ_FAILURE, "scan failed: " + e.getMessage(), e);
       } finally {

@@ -539,13 +539,10 @@ class RocksStorageEngineTest {
     assertTrue(read(pk("p")).isPresent());
   }
 
-  @Test
-  void corruptValueIsReportedWithItsKey() throws Exception {
-    PartitionKey k = pk("a");
-    apply(rows(T, k, row(b(1), Cell.live("v", s("x"), 10))));
+  /** Flips one byte of the stored row value with plain RocksDB, with the engine closed, then reopens. */
+  private void corruptRow(PartitionKey k, byte[] clustering) throws Exception {
     engine.close();
-    byte[] key = KeyCodec.rowKey(KeyCodec.partitionPrefix(T, k), b(1));
-    // flip one byte of the stored value with plain RocksDB
+    byte[] key = KeyCodec.rowKey(KeyCodec.partitionPrefix(T, k), clustering);
     try (var cfOpts = new org.rocksdb.ColumnFamilyOptions();
          var dbOpts = new org.rocksdb.DBOptions()) {
       List<org.rocksdb.ColumnFamilyHandle> hs = new ArrayList<>();
@@ -561,14 +558,69 @@ class RocksStorageEngineTest {
       }
     }
     engine = RocksStorageEngine.open(config(), clock);
+  }
+
+  @Test
+  void corruptValueIsReportedWithItsKey() throws Exception {
+    PartitionKey k = pk("a");
+    apply(rows(T, k, row(b(1), Cell.live("v", s("x"), 10))));
+    corruptRow(k, b(1));
     StorageCorruptionException e = assertThrows(StorageCorruptionException.class, () -> read(k));
     assertTrue(e.getMessage().contains("checksum"), e.getMessage());
     assertTrue(e.getMessage().contains(T.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("token " + k.token()), e.getMessage());
-    // the write path refuses to build on the corrupt row too
+    // the write path refuses to build on the corrupt range too
     ExecutionException we = assertThrows(ExecutionException.class,
         () -> engine.apply(rows(T, k, row(b(1), Cell.live("v", s("y"), 11)))).get());
-    assertInstanceOf(StorageCorruptionException.class, we.getCause());
+    assertInstanceOf(io.meridian.common.MeridianException.class, we.getCause());
+    assertTrue(we.getCause().getMessage().contains("out of service"), we.getCause().getMessage());
+  }
+
+  @Test
+  void aCorruptRecordTakesOnlyItsTabletOutOfService() throws Exception {
+    // Find two keys in the same tablet and one in another.
+    List<RocksTablet> tablets = tabletsOf(T);
+    PartitionKey bad = pk("bad");
+    PartitionKey neighbour = null;
+    PartitionKey elsewhere = null;
+    int badTablet = TabletRanges.indexOf(bad.token(), tablets.size());
+    for (int i = 0; neighbour == null || elsewhere == null; i++) {
+      PartitionKey k = pk("k" + i);
+      if (TabletRanges.indexOf(k.token(), tablets.size()) == badTablet) {
+        neighbour = neighbour == null ? k : neighbour;
+      } else {
+        elsewhere = elsewhere == null ? k : elsewhere;
+      }
+    }
+    for (PartitionKey k : List.of(bad, neighbour, elsewhere)) {
+      apply(rows(T, k, row(b(1), Cell.live("v", s("x"), 10))));
+    }
+    corruptRow(bad, b(1));
+    assertThrows(StorageCorruptionException.class, () -> read(bad));
+    assertEquals(1, engine.tabletsOutOfService().size());
+    PartitionKey sameTablet = neighbour;
+    io.meridian.common.MeridianException refused =
+        assertThrows(io.meridian.common.MeridianException.class, () -> read(sameTablet));
+    assertTrue(refused.getMessage().contains("out of service"), refused.getMessage());
+    assertThrows(ExecutionException.class,
+        () -> engine.applyConditionally(T, sameTablet, ReadRange.all(), NOW,
+            c -> io.meridian.storage.ConditionalWrite.Decision.noWrite(1)).get());
+    assertThrows(io.meridian.common.MeridianException.class,
+        () -> engine.scan(T, io.meridian.storage.TokenRange.FULL, null, ReadRange.all(), NOW));
+    // Everything outside the tablet keeps working.
+    assertTrue(read(elsewhere).isPresent());
+    apply(rows(T, elsewhere, row(b(2), Cell.live("v", s("z"), 11))));
+    assertEquals(2, read(elsewhere).get().rows().size());
+    io.meridian.storage.TokenRange otherRange = tablets.get(TabletRanges.indexOf(elsewhere.token(), tablets.size())).range();
+    try (var it = engine.scan(T, otherRange, null, ReadRange.all(), NOW)) {
+      assertTrue(it.hasNext());
+    }
+  }
+
+  private List<RocksTablet> tabletsOf(java.util.UUID table) {
+    List<RocksTablet> out = new ArrayList<>();
+    engine.tablets(table).forEach(t -> out.add((RocksTablet) t));
+    return out;
   }
 
   // ------------------------------------------------------------------ purge
