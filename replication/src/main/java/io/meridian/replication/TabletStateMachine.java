@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +57,14 @@ import org.slf4j.LoggerFactory;
 public final class TabletStateMachine extends BaseStateMachine {
   private static final Logger log = LoggerFactory.getLogger(TabletStateMachine.class);
   public static final int APPLIED_INDEX_PERSIST_EVERY_ENTRIES_DEFAULT = 256;
+  /**
+   * Most entries handed to storage and not yet durable. Ratis does not wait for our futures, so
+   * without this a replaying or lagging replica would flood the engine's bounded commit queue,
+   * which answers OVERLOADED and would stop the state machine. Blocking Ratis' apply thread here
+   * is the back-pressure. The sum over the tablets of one node must stay below the engine's
+   * commit queue capacity; the node-level wiring will size both together.
+   */
+  public static final int APPLIES_IN_FLIGHT_MAX_DEFAULT = 256;
   /** Bound on completed batches waiting for the applied index to be advanced. */
   private static final int COMPLETION_QUEUE_CAPACITY = 65_536;
 
@@ -64,6 +73,7 @@ public final class TabletStateMachine extends BaseStateMachine {
   private final TokenRange range;
   private final int appliedIndexPersistEveryEntries;
   private final ExecutorService completions;
+  private final Semaphore appliesInFlight;
   private final AtomicLong entriesApplied = new AtomicLong();
   private final AtomicLong entriesSkippedOnReplay = new AtomicLong();
 
@@ -76,14 +86,23 @@ public final class TabletStateMachine extends BaseStateMachine {
   private TermIndex lastPersisted; // completion thread only
 
   public TabletStateMachine(StorageEngine engine, UUID tableId, TokenRange range) {
-    this(engine, tableId, range, APPLIED_INDEX_PERSIST_EVERY_ENTRIES_DEFAULT);
+    this(engine, tableId, range, APPLIED_INDEX_PERSIST_EVERY_ENTRIES_DEFAULT, APPLIES_IN_FLIGHT_MAX_DEFAULT);
   }
 
-  public TabletStateMachine(StorageEngine engine, UUID tableId, TokenRange range, int appliedIndexPersistEveryEntries) {
+  /**
+   * @param appliedIndexPersistEveryEntries how often the applied index is recorded (entries)
+   * @param appliesInFlightMax most entries handed to storage and not yet durable
+   */
+  public TabletStateMachine(StorageEngine engine, UUID tableId, TokenRange range, int appliedIndexPersistEveryEntries,
+                            int appliesInFlightMax) {
     if (appliedIndexPersistEveryEntries < 1) {
       throw new IllegalArgumentException(
           "appliedIndexPersistEveryEntries must be >= 1, got " + appliedIndexPersistEveryEntries);
     }
+    if (appliesInFlightMax < 1) {
+      throw new IllegalArgumentException("appliesInFlightMax must be >= 1, got " + appliesInFlightMax);
+    }
+    this.appliesInFlight = new Semaphore(appliesInFlightMax);
     this.engine = engine;
     this.tableId = tableId;
     this.range = range;
@@ -143,10 +162,18 @@ public final class TabletStateMachine extends BaseStateMachine {
     }
     CompletableFuture<Void> stored;
     try {
-      stored = engine.applyAtomically(mutations);
-    } catch (RuntimeException e) {
+      appliesInFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return fail(termIndex, e);
     }
+    try {
+      stored = engine.applyAtomically(mutations);
+    } catch (RuntimeException e) {
+      appliesInFlight.release();
+      return fail(termIndex, e);
+    }
+    stored.whenComplete((ok, error) -> appliesInFlight.release());
     return inLogOrder(stored, termIndex, true);
   }
 

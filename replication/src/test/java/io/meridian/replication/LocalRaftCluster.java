@@ -35,6 +35,7 @@ import org.apache.ratis.util.TimeDuration;
  * A peer can be stopped (server and engine closed) and restarted from its directories.
  */
 final class LocalRaftCluster implements AutoCloseable {
+  static final int ENGINE_COMMIT_QUEUE_CAPACITY = 32;
   final UUID tableId = UUID.randomUUID();
   final TokenRange range = TokenRange.FULL;
   final RaftGroup group;
@@ -56,9 +57,12 @@ final class LocalRaftCluster implements AutoCloseable {
     }
 
     void start(RaftStorage.StartupOption option) throws IOException {
-      engine = RocksStorageEngine.open(StorageConfig.defaults(storageDir), Clock.SYSTEM);
+      // A commit queue far smaller than the writes in flight: the state machine's back-pressure
+      // must keep it from overflowing (an OVERLOADED apply would stop the replica).
+      engine = RocksStorageEngine.open(
+          StorageConfig.defaults(storageDir).withCommitQueue(ENGINE_COMMIT_QUEUE_CAPACITY, 16), Clock.SYSTEM);
       engine.createTable(tableId, 1);
-      stateMachine = new TabletStateMachine(engine, tableId, range, 64);
+      stateMachine = new TabletStateMachine(engine, tableId, range, 64, ENGINE_COMMIT_QUEUE_CAPACITY / 2);
       server = RaftServer.newBuilder()
           .setServerId(raftPeer.getId())
           .setGroup(group)
