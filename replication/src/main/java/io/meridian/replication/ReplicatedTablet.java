@@ -6,6 +6,7 @@ import io.meridian.storage.PartitionKey;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.Tablet;
 import io.meridian.storage.TokenRange;
+import io.meridian.storage.rocks.RocksStorageEngine;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -49,13 +50,20 @@ public final class ReplicatedTablet implements Tablet {
    * partitions all live in this tablet).
    */
   public CompletableFuture<Void> applyAtomically(List<Mutation> mutations) {
-    for (Mutation m : mutations) {
-      if (!m.tableId().equals(tableId) || !range.contains(m.key().token())) {
-        return CompletableFuture.failedFuture(new IllegalArgumentException("mutation for table " + m.tableId()
-            + " token " + m.key().token() + " sent to tablet " + range + " of table " + tableId));
+    byte[] entry;
+    try {
+      for (Mutation m : mutations) {
+        // Refused here, not in the log: storage would refuse it on every replica.
+        RocksStorageEngine.validate(m);
+        if (!m.tableId().equals(tableId) || !range.contains(m.key().token())) {
+          throw new IllegalArgumentException("mutation for table " + m.tableId()
+              + " token " + m.key().token() + " sent to tablet " + range + " of table " + tableId);
+        }
       }
+      entry = MutationCodec.encode(mutations);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    byte[] entry = MutationCodec.encode(mutations);
     CompletableFuture<RaftClientReply> sent;
     try {
       sent = client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)));

@@ -3,6 +3,7 @@ package io.meridian.replication;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.StorageEngine;
 import io.meridian.storage.TokenRange;
+import io.meridian.storage.rocks.RocksStorageEngine;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,12 +133,22 @@ public final class TabletStateMachine extends BaseStateMachine {
     });
   }
 
-  /** Leader side: refuse an entry that would not decode before it enters the log. */
+  /**
+   * Leader side: refuse an entry before it enters the log if it would not decode, names another
+   * tablet, or would be refused by storage; once in the log it would stop every replica.
+   */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
-    List<Mutation> mutations = MutationCodec.decode(request.getMessage().getContent().asReadOnlyByteBuffer());
-    checkInRange(mutations);
-    return super.startTransaction(request);
+    TransactionContext trx = super.startTransaction(request);
+    try {
+      List<Mutation> mutations = MutationCodec.decode(request.getMessage().getContent().asReadOnlyByteBuffer());
+      checkInRange(mutations);
+      mutations.forEach(RocksStorageEngine::validate);
+    } catch (RuntimeException e) {
+      // Ratis' way to refuse: the client gets a StateMachineException and its ordered stream goes on.
+      trx.setException(e);
+    }
+    return trx;
   }
 
   @Override

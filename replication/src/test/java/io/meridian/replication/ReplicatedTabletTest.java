@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meridian.common.Clock;
+import io.meridian.common.CqlErrorCode;
+import io.meridian.common.MeridianException;
 import io.meridian.storage.Cell;
 import io.meridian.storage.DeletionTime;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.PartitionData;
 import io.meridian.storage.PartitionKey;
+import io.meridian.storage.RangeTombstone;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.RowUpdate;
 import io.meridian.storage.StorageEngine;
@@ -26,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.junit.jupiter.api.Test;
@@ -81,7 +87,7 @@ class ReplicatedTabletTest {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  void aBatchIsOneEntryAndForeignOrConditionalWritesAreRefused() throws Exception {
+  void aBatchIsOneEntryAndForeignInvalidOrConditionalWritesAreRefused() throws Exception {
     try (LocalRaftCluster cluster = new LocalRaftCluster(3)) {
       cluster.startAll();
       try (RaftClient client = cluster.newClient()) {
@@ -98,6 +104,31 @@ class ReplicatedTabletTest {
         CompletableFuture<Void> refused = tablet.apply(foreign);
         Exception e = assertThrows(Exception.class, () -> refused.get(WAIT_MS, TimeUnit.MILLISECONDS));
         assertTrue(e.getCause() instanceof IllegalArgumentException, e.toString());
+
+        // Storage would refuse this range tombstone (start after end) on every replica: refused before the log.
+        Mutation invalid = new Mutation(cluster.tableId, new PartitionKey(5L, new byte[] {5}), DeletionTime.LIVE,
+            List.of(new RangeTombstone(new byte[] {9}, new byte[] {1}, new DeletionTime(10L, 1))), List.of());
+        CompletableFuture<Void> invalidWrite = tablet.apply(invalid);
+        Exception invalidError = assertThrows(Exception.class, () -> invalidWrite.get(WAIT_MS, TimeUnit.MILLISECONDS));
+        assertTrue(invalidError.getCause() instanceof MeridianException me && me.code() == CqlErrorCode.INVALID,
+            invalidError.toString());
+
+        // A client that bypasses ReplicatedTablet: the leader's state machine refuses garbage before the log.
+        CompletableFuture<RaftClientReply> garbage =
+            client.async().send(Message.valueOf(ByteString.copyFromUtf8("not a log entry")));
+        assertThrows(Exception.class, () -> {
+          RaftClientReply reply = garbage.get(WAIT_MS, TimeUnit.MILLISECONDS);
+          if (!reply.isSuccess()) {
+            throw reply.getException();
+          }
+        });
+
+        // Neither reached the log, so every replica keeps applying.
+        tablet.apply(mutation(cluster, 4)).get(WAIT_MS, TimeUnit.MILLISECONDS);
+        for (LocalRaftCluster.Peer p : cluster.peers()) {
+          awaitRows(p, cluster, 1, 5);
+          assertEquals(2, p.stateMachine.entriesApplied(), "the batch and the last write");
+        }
 
         UnsupportedOperationException lwt = assertThrows(UnsupportedOperationException.class,
             () -> tablet.applyConditionally(new PartitionKey(1L, new byte[] {1}), ReadRange.all(), 0,
