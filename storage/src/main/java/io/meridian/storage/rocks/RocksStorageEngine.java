@@ -480,7 +480,12 @@ public final class RocksStorageEngine implements StorageEngine {
         "storage commit queue is full (" + config.commitQueueCapacity() + " pending); retry later");
   }
 
-  private static void validate(Mutation m) {
+  /**
+   * The structural checks every applied mutation passes (throws INVALID). Public so a replicated
+   * tablet can refuse a mutation before it enters the Raft log: an entry that storage rejects
+   * would stop every replica's state machine.
+   */
+  public static void validate(Mutation m) {
     if (m == null || m.tableId() == null || m.key() == null || m.key().serialized() == null
         || m.partitionDeletion() == null || m.rangeTombstones() == null || m.rows() == null) {
       throw MeridianException.invalid("mutation has a null table id, key, deletion or list");

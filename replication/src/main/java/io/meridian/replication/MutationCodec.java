@@ -1,0 +1,317 @@
+package io.meridian.replication;
+
+import io.meridian.storage.Cell;
+import io.meridian.storage.DeletionTime;
+import io.meridian.storage.Mutation;
+import io.meridian.storage.PartitionKey;
+import io.meridian.storage.RangeTombstone;
+import io.meridian.storage.RowUpdate;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+
+/**
+ * The binary form of one replicated log entry: a list of mutations that must be applied
+ * atomically (one write, or one logged batch on one tablet).
+ *
+ * <pre>
+ * offset  size  field
+ * 0       4     MAGIC ("MRMT"), big endian
+ * 4       1     FORMAT_VERSION
+ * 5       4     payload length in bytes (n)
+ * 9       n     payload: u32 mutation count, then each mutation (below)
+ * 9+n     4     CRC32C of bytes [0, 9+n)
+ *
+ * mutation   = uuid tableId, i64 token, bytes key, deletion partitionDeletion,
+ *              u32 count, rangeTombstone*, u32 count, rowUpdate*
+ * rangeTomb. = nbytes start, nbytes end, deletion
+ * rowUpdate  = nbytes clustering, deletion rowDeletion, i64 pkLivenessMicros, i32 livenessTtl,
+ *              i32 livenessLocalDeletionTime, u32 count, cell*, u32 count, (string, deletion)*
+ * cell       = string column, nbytes path, nbytes value, i64 timestampMicros, i32 ttl,
+ *              i32 localDeletionTime
+ * deletion   = i64 markedForDeleteAtMicros, i32 localDeletionTime
+ * uuid       = i64 msb, i64 lsb
+ * bytes      = i32 length (>= 0), then the bytes
+ * nbytes     = i32 length (-1 for null), then the bytes
+ * string     = bytes, UTF-8
+ * </pre>
+ *
+ * Every integer is big endian. Decoding checks the magic, the version, the length and the
+ * checksum before reading the payload, then checks that every length fits the bytes left and that
+ * the payload is consumed exactly. It never returns a partial result: it throws
+ * {@link LogEntryCorruptionException}.
+ */
+public final class MutationCodec {
+  public static final int MAGIC = 0x4D524D54; // "MRMT": Meridian mutation
+  public static final byte FORMAT_VERSION = 1;
+  /** Upper bound on one entry; Ratis' own message limits are configured above it. */
+  public static final int ENTRY_BYTES_MAX = 32 * 1024 * 1024;
+
+  static final int HEADER_BYTES = 4 + 1 + 4;
+  static final int CRC_BYTES = 4;
+  private static final int UUID_BYTES = 16;
+  private static final int DELETION_BYTES = 8 + 4;
+
+  private MutationCodec() {}
+
+  /** Encodes {@code mutations} (at least one) as one log entry. */
+  public static byte[] encode(List<Mutation> mutations) {
+    if (mutations.isEmpty()) {
+      throw new IllegalArgumentException("a log entry holds at least one mutation");
+    }
+    long payloadBytes = 4;
+    for (Mutation m : mutations) {
+      payloadBytes += sizeOf(m);
+    }
+    long total = HEADER_BYTES + payloadBytes + CRC_BYTES;
+    if (total > ENTRY_BYTES_MAX) {
+      throw new IllegalArgumentException(
+          "log entry of " + total + " bytes exceeds the limit of " + ENTRY_BYTES_MAX + " bytes");
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.BIG_ENDIAN);
+    out.putInt(MAGIC).put(FORMAT_VERSION).putInt((int) payloadBytes);
+    out.putInt(mutations.size());
+    for (Mutation m : mutations) {
+      writeMutation(out, m);
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, out.position());
+    out.putInt((int) crc.getValue());
+    if (out.hasRemaining()) {
+      throw new IllegalStateException("size computed " + total + " but wrote " + out.position());
+    }
+    return out.array();
+  }
+
+  /** Decodes one log entry written by {@link #encode}; throws on any damage. */
+  public static List<Mutation> decode(byte[] entry) {
+    return decode(ByteBuffer.wrap(entry));
+  }
+
+  /** As {@link #decode(byte[])}, reading the buffer's remaining bytes (its position is not moved). */
+  public static List<Mutation> decode(ByteBuffer entryBuffer) {
+    ByteBuffer in = entryBuffer.slice().order(ByteOrder.BIG_ENDIAN);
+    int size = in.remaining();
+    if (size < HEADER_BYTES + 4 + CRC_BYTES) {
+      throw new LogEntryCorruptionException("entry of " + size + " bytes is shorter than the smallest entry");
+    }
+    int magic = in.getInt();
+    if (magic != MAGIC) {
+      throw new LogEntryCorruptionException(
+          "bad magic 0x" + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC));
+    }
+    byte version = in.get();
+    if (version != FORMAT_VERSION) {
+      throw new LogEntryCorruptionException("unknown format version " + version + ", expected " + FORMAT_VERSION);
+    }
+    int payloadBytes = in.getInt();
+    if (payloadBytes < 4 || (long) HEADER_BYTES + payloadBytes + CRC_BYTES != size) {
+      throw new LogEntryCorruptionException("payload length " + payloadBytes + " does not match entry size " + size);
+    }
+    CRC32C crc = new CRC32C();
+    ByteBuffer covered = in.duplicate();
+    covered.position(0).limit(HEADER_BYTES + payloadBytes);
+    crc.update(covered);
+    int expectedCrc = in.getInt(HEADER_BYTES + payloadBytes);
+    if ((int) crc.getValue() != expectedCrc) {
+      throw new LogEntryCorruptionException("checksum mismatch: computed 0x" + Integer.toHexString((int) crc.getValue())
+          + ", stored 0x" + Integer.toHexString(expectedCrc));
+    }
+    in.limit(HEADER_BYTES + payloadBytes);
+    try {
+      int count = readCount(in, 1);
+      if (count == 0) {
+        throw new LogEntryCorruptionException("entry holds no mutation");
+      }
+      List<Mutation> mutations = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        mutations.add(readMutation(in));
+      }
+      if (in.hasRemaining()) {
+        throw new LogEntryCorruptionException(in.remaining() + " trailing payload bytes after " + count + " mutations");
+      }
+      return List.copyOf(mutations);
+    } catch (BufferUnderflowException e) {
+      throw new LogEntryCorruptionException("payload ends inside a field", e);
+    }
+  }
+
+  // ------------------------------------------------------------------ sizes
+
+  private static long sizeOf(Mutation m) {
+    long n = UUID_BYTES + 8 + bytesSize(m.key().serialized()) + DELETION_BYTES + 4 + 4;
+    for (RangeTombstone rt : m.rangeTombstones()) {
+      n += bytesSize(rt.start()) + bytesSize(rt.end()) + DELETION_BYTES;
+    }
+    for (RowUpdate row : m.rows()) {
+      n += bytesSize(row.clustering()) + DELETION_BYTES + 8 + 4 + 4 + 4 + 4;
+      for (Cell c : row.cells()) {
+        n += bytesSize(utf8(c.column())) + bytesSize(c.path()) + bytesSize(c.value()) + 8 + 4 + 4;
+      }
+      for (String column : row.columnDeletions().keySet()) {
+        n += bytesSize(utf8(column)) + DELETION_BYTES;
+      }
+    }
+    return n;
+  }
+
+  private static int bytesSize(byte[] b) {
+    return 4 + (b == null ? 0 : b.length);
+  }
+
+  // ------------------------------------------------------------------ writing
+
+  private static void writeMutation(ByteBuffer out, Mutation m) {
+    out.putLong(m.tableId().getMostSignificantBits()).putLong(m.tableId().getLeastSignificantBits());
+    out.putLong(m.key().token());
+    writeBytes(out, m.key().serialized());
+    writeDeletion(out, m.partitionDeletion());
+    out.putInt(m.rangeTombstones().size());
+    for (RangeTombstone rt : m.rangeTombstones()) {
+      writeBytes(out, rt.start());
+      writeBytes(out, rt.end());
+      writeDeletion(out, rt.deletion());
+    }
+    out.putInt(m.rows().size());
+    for (RowUpdate row : m.rows()) {
+      writeBytes(out, row.clustering());
+      writeDeletion(out, row.rowDeletion());
+      out.putLong(row.primaryKeyLivenessMicros());
+      out.putInt(row.livenessTtlSeconds());
+      out.putInt(row.livenessLocalDeletionTime());
+      out.putInt(row.cells().size());
+      for (Cell c : row.cells()) {
+        writeBytes(out, utf8(c.column()));
+        writeBytes(out, c.path());
+        writeBytes(out, c.value());
+        out.putLong(c.timestampMicros());
+        out.putInt(c.ttlSeconds());
+        out.putInt(c.localDeletionTime());
+      }
+      out.putInt(row.columnDeletions().size());
+      for (Map.Entry<String, DeletionTime> e : row.columnDeletions().entrySet()) {
+        writeBytes(out, utf8(e.getKey()));
+        writeDeletion(out, e.getValue());
+      }
+    }
+  }
+
+  private static void writeBytes(ByteBuffer out, byte[] b) {
+    if (b == null) {
+      out.putInt(-1);
+    } else {
+      out.putInt(b.length).put(b);
+    }
+  }
+
+  private static void writeDeletion(ByteBuffer out, DeletionTime d) {
+    out.putLong(d.markedForDeleteAtMicros()).putInt(d.localDeletionTime());
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  private static Mutation readMutation(ByteBuffer in) {
+    UUID tableId = new UUID(in.getLong(), in.getLong());
+    long token = in.getLong();
+    byte[] key = readBytes(in, false);
+    DeletionTime partitionDeletion = readDeletion(in);
+    int tombstoneCount = readCount(in, 4 + 4 + DELETION_BYTES);
+    List<RangeTombstone> tombstones = new ArrayList<>(tombstoneCount);
+    for (int i = 0; i < tombstoneCount; i++) {
+      tombstones.add(new RangeTombstone(readBytes(in, true), readBytes(in, true), readDeletion(in)));
+    }
+    int rowCount = readCount(in, 4 + DELETION_BYTES + 8 + 4 + 4 + 4 + 4);
+    List<RowUpdate> rows = new ArrayList<>(rowCount);
+    for (int i = 0; i < rowCount; i++) {
+      rows.add(readRow(in));
+    }
+    return new Mutation(tableId, new PartitionKey(token, key), partitionDeletion, List.copyOf(tombstones),
+        List.copyOf(rows));
+  }
+
+  private static RowUpdate readRow(ByteBuffer in) {
+    byte[] clustering = readBytes(in, false);
+    DeletionTime rowDeletion = readDeletion(in);
+    long liveness = in.getLong();
+    int livenessTtl = in.getInt();
+    int livenessLdt = in.getInt();
+    int cellCount = readCount(in, 4 + 4 + 4 + 8 + 4 + 4);
+    List<Cell> cells = new ArrayList<>(cellCount);
+    for (int i = 0; i < cellCount; i++) {
+      String column = readString(in);
+      byte[] path = readBytes(in, true);
+      byte[] value = readBytes(in, true);
+      cells.add(new Cell(column, path, value, in.getLong(), in.getInt(), in.getInt()));
+    }
+    int deletionCount = readCount(in, 4 + DELETION_BYTES);
+    Map<String, DeletionTime> columnDeletions = new LinkedHashMap<>();
+    for (int i = 0; i < deletionCount; i++) {
+      String column = readString(in);
+      if (columnDeletions.put(column, readDeletion(in)) != null) {
+        throw new LogEntryCorruptionException("column deletion for '" + column + "' appears twice in one row");
+      }
+    }
+    return new RowUpdate(clustering, rowDeletion, liveness, livenessTtl, livenessLdt, List.copyOf(cells),
+        columnDeletions.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(columnDeletions));
+  }
+
+  /** A count of items each at least {@code minItemBytes} long: it must fit in the bytes left. */
+  private static int readCount(ByteBuffer in, int minItemBytes) {
+    int count = in.getInt();
+    if (count < 0 || (long) count * minItemBytes > in.remaining()) {
+      throw new LogEntryCorruptionException(
+          "count " + count + " does not fit in the " + in.remaining() + " payload bytes left");
+    }
+    return count;
+  }
+
+  private static byte[] readBytes(ByteBuffer in, boolean nullable) {
+    int length = in.getInt();
+    if (length == -1 && nullable) {
+      return null;
+    }
+    if (length < 0 || length > in.remaining()) {
+      throw new LogEntryCorruptionException(
+          "field length " + length + " does not fit in the " + in.remaining() + " payload bytes left");
+    }
+    byte[] b = new byte[length];
+    in.get(b);
+    return b;
+  }
+
+  private static String readString(ByteBuffer in) {
+    byte[] b = readBytes(in, false);
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new LogEntryCorruptionException("column name is not valid UTF-8", e);
+    }
+  }
+
+  private static DeletionTime readDeletion(ByteBuffer in) {
+    long markedAt = in.getLong();
+    int localDeletionTime = in.getInt();
+    if (markedAt == DeletionTime.LIVE.markedForDeleteAtMicros()
+        && localDeletionTime == DeletionTime.LIVE.localDeletionTime()) {
+      return DeletionTime.LIVE;
+    }
+    return new DeletionTime(markedAt, localDeletionTime);
+  }
+}

@@ -1,0 +1,300 @@
+package io.meridian.replication;
+
+import io.meridian.storage.Mutation;
+import io.meridian.storage.StorageEngine;
+import io.meridian.storage.TokenRange;
+import io.meridian.storage.rocks.RocksStorageEngine;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state machine of one tablet's Raft group: each committed log entry is a list of mutations
+ * (see {@link MutationCodec}) applied to the local {@link StorageEngine} in one atomic batch.
+ *
+ * <p><b>Durability.</b> The future handed back to Ratis completes only once
+ * {@link StorageEngine#applyAtomically} has completed, i.e. once the batch is durable under the
+ * engine's commit policy (the engine must use {@code CommitPolicy.SYNC} for "acknowledged means
+ * durable on this replica"). On the leader, Ratis replies to the client only after that.
+ *
+ * <p><b>Applied index and restarts.</b> Without snapshots Ratis replays the whole log into a
+ * restarted replica. The state machine records the last entry whose batch is durable in
+ * {@link AppliedIndexFile} and skips entries at or below it on replay. The file is rewritten every
+ * {@code appliedIndexPersistEveryEntries} entries and on close, not after every entry (that would
+ * add a second fsync to every write). So after a crash up to that many entries are applied again.
+ * That is harmless: every entry carries its own write timestamps and local deletion times, and
+ * storage reconciles by last-write-wins (ties broken deterministically), so applying an entry
+ * whose effects are already stored changes nothing. This holds for blind writes only, which is
+ * all the log holds today; conditional steps (LWT) will need the exact applied index stored in
+ * the same RocksDB batch as their effects.
+ *
+ * <p><b>Failures.</b> An entry that does not decode, or names a token outside the tablet, or whose
+ * storage write fails, stops the state machine: later entries are refused rather than applied
+ * over a gap, because a replica that skips an entry silently diverges from the others.
+ *
+ * <p>No snapshots yet: {@link #takeSnapshot} is the base class' no-op, so Ratis never purges
+ * the log and a new or wiped replica catches up by replaying it from the start.
+ */
+public final class TabletStateMachine extends BaseStateMachine {
+  private static final Logger log = LoggerFactory.getLogger(TabletStateMachine.class);
+  public static final int APPLIED_INDEX_PERSIST_EVERY_ENTRIES_DEFAULT = 256;
+  /**
+   * Most entries handed to storage and not yet durable. Ratis does not wait for our futures, so
+   * without this a replaying or lagging replica would flood the engine's bounded commit queue,
+   * which answers OVERLOADED and would stop the state machine. Blocking Ratis' apply thread here
+   * is the back-pressure. The sum over the tablets of one node must stay below the engine's
+   * commit queue capacity; the node-level wiring will size both together.
+   */
+  public static final int APPLIES_IN_FLIGHT_MAX_DEFAULT = 256;
+  /** Bound on completed batches waiting for the applied index to be advanced. */
+  private static final int COMPLETION_QUEUE_CAPACITY = 65_536;
+
+  private final StorageEngine engine;
+  private final UUID tableId;
+  private final TokenRange range;
+  private final int appliedIndexPersistEveryEntries;
+  private final ExecutorService completions;
+  private final Semaphore appliesInFlight;
+  private final AtomicLong entriesApplied = new AtomicLong();
+  private final AtomicLong entriesSkippedOnReplay = new AtomicLong();
+
+  private AppliedIndexFile appliedIndexFile;
+  /** Highest index known durable in storage when this replica started; replayed entries up to it are skipped. */
+  private volatile long durableIndexAtStart = -1;
+  private volatile Throwable failure;
+  private CompletableFuture<Void> orderTail = CompletableFuture.completedFuture(null); // guarded by this
+  private long entriesSincePersist; // completion thread only
+  private TermIndex lastPersisted; // completion thread only
+
+  public TabletStateMachine(StorageEngine engine, UUID tableId, TokenRange range) {
+    this(engine, tableId, range, APPLIED_INDEX_PERSIST_EVERY_ENTRIES_DEFAULT, APPLIES_IN_FLIGHT_MAX_DEFAULT);
+  }
+
+  /**
+   * @param appliedIndexPersistEveryEntries how often the applied index is recorded (entries)
+   * @param appliesInFlightMax most entries handed to storage and not yet durable
+   */
+  public TabletStateMachine(StorageEngine engine, UUID tableId, TokenRange range, int appliedIndexPersistEveryEntries,
+                            int appliesInFlightMax) {
+    if (appliedIndexPersistEveryEntries < 1) {
+      throw new IllegalArgumentException(
+          "appliedIndexPersistEveryEntries must be >= 1, got " + appliedIndexPersistEveryEntries);
+    }
+    if (appliesInFlightMax < 1) {
+      throw new IllegalArgumentException("appliesInFlightMax must be >= 1, got " + appliesInFlightMax);
+    }
+    this.appliesInFlight = new Semaphore(appliesInFlightMax);
+    this.engine = engine;
+    this.tableId = tableId;
+    this.range = range;
+    this.appliedIndexPersistEveryEntries = appliedIndexPersistEveryEntries;
+    // One thread keeps completions in log order; the queue is bounded and Ratis' own pending
+    // limits keep it far below the bound.
+    this.completions = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(COMPLETION_QUEUE_CAPACITY), r -> {
+          Thread t = new Thread(r, "meridian-tablet-sm-" + range.start());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
+    super.initialize(server, groupId, storage);
+    File dir = storage.getStorageDir().getStateMachineDir();
+    Files.createDirectories(dir.toPath());
+    appliedIndexFile = new AppliedIndexFile(dir.toPath());
+    // The applied index itself starts from nothing: Ratis replays the log from its start and the
+    // replay advances it, entry by entry, through the ones storage already holds.
+    appliedIndexFile.read().ifPresent(ti -> {
+      durableIndexAtStart = ti.getIndex();
+      lastPersisted = ti;
+      log.info("tablet {} of table {}: storage holds log entries up to {}", range, tableId, ti);
+    });
+  }
+
+  /**
+   * Leader side: refuse an entry before it enters the log if it would not decode, names another
+   * tablet, or would be refused by storage; once in the log it would stop every replica.
+   */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext trx = super.startTransaction(request);
+    try {
+      List<Mutation> mutations = MutationCodec.decode(request.getMessage().getContent().asReadOnlyByteBuffer());
+      checkInRange(mutations);
+      mutations.forEach(RocksStorageEngine::validate);
+    } catch (RuntimeException e) {
+      // Ratis' way to refuse: the client gets a StateMachineException and its ordered stream goes on.
+      trx.setException(e);
+    }
+    return trx;
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    TermIndex termIndex = TermIndex.valueOf(entry);
+    Throwable failed = failure;
+    if (failed != null) {
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "tablet " + range + " stopped applying after a failure; refusing entry " + termIndex, failed));
+    }
+    if (termIndex.getIndex() <= durableIndexAtStart) {
+      entriesSkippedOnReplay.incrementAndGet();
+      return inLogOrder(CompletableFuture.completedFuture(null), termIndex, false);
+    }
+    List<Mutation> mutations;
+    try {
+      mutations = MutationCodec.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      checkInRange(mutations);
+    } catch (RuntimeException e) {
+      return fail(termIndex, e);
+    }
+    CompletableFuture<Void> stored;
+    try {
+      appliesInFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return fail(termIndex, e);
+    }
+    try {
+      stored = engine.applyAtomically(mutations);
+    } catch (RuntimeException e) {
+      appliesInFlight.release();
+      return fail(termIndex, e);
+    }
+    stored.whenComplete((ok, error) -> appliesInFlight.release());
+    return inLogOrder(stored, termIndex, true);
+  }
+
+  /**
+   * Ratis hands entries over in log order but does not wait for our futures, and it reports
+   * entries that are not ours (configuration, metadata) through {@link #notifyTermIndexUpdated}
+   * at once. Every advance of the applied index is therefore chained behind the previous one, on
+   * one thread, so it moves forwards only and never past an entry still being written.
+   */
+  private synchronized CompletableFuture<Message> inLogOrder(CompletableFuture<Void> stored, TermIndex termIndex,
+                                                             boolean applied) {
+    CompletableFuture<Message> done = orderTail.thenCombine(stored, (a, b) -> b)
+        .handleAsync((ok, error) -> {
+          if (error != null) {
+            fail(termIndex, error);
+            throw new IllegalStateException("storage did not apply log entry " + termIndex, error);
+          }
+          if (applied) {
+            entriesApplied.incrementAndGet();
+          }
+          advance(termIndex);
+          return Message.EMPTY;
+        }, completions);
+    // The next step waits for this one whether it succeeded or not; a failure stops later ones anyway.
+    orderTail = done.handle((m, e) -> null);
+    return done;
+  }
+
+  @Override
+  public synchronized void notifyTermIndexUpdated(long term, long index) {
+    TermIndex termIndex = TermIndex.valueOf(term, index);
+    orderTail = orderTail.thenRunAsync(() -> advance(termIndex), completions);
+  }
+
+  private CompletableFuture<Message> fail(TermIndex termIndex, Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+      log.error("tablet {} of table {}: cannot apply log entry {}; no further entry will be applied",
+          range, tableId, termIndex, cause);
+    }
+    return CompletableFuture.failedFuture(cause);
+  }
+
+  private void advance(TermIndex termIndex) {
+    updateLastAppliedTermIndex(termIndex);
+    if (++entriesSincePersist >= appliedIndexPersistEveryEntries) {
+      persistAppliedIndex();
+    }
+  }
+
+  private void persistAppliedIndex() {
+    TermIndex applied = getLastAppliedTermIndex();
+    // Never move the recorded index backwards (a close during replay sees a lower applied index).
+    if (applied == null || appliedIndexFile == null
+        || (lastPersisted != null && applied.getIndex() <= lastPersisted.getIndex())) {
+      return;
+    }
+    try {
+      appliedIndexFile.write(applied);
+      lastPersisted = applied;
+      entriesSincePersist = 0;
+    } catch (IOException e) {
+      // Not fatal: an older recorded index only means more (idempotent) replay after a restart.
+      log.warn("tablet {}: cannot record applied index {}: {}", range, applied, e.toString());
+    }
+  }
+
+  private void checkInRange(List<Mutation> mutations) {
+    for (Mutation m : mutations) {
+      if (!m.tableId().equals(tableId) || !range.contains(m.key().token())) {
+        throw new LogEntryCorruptionException("mutation for table " + m.tableId() + " token " + m.key().token()
+            + " does not belong to tablet " + range + " of table " + tableId);
+      }
+    }
+  }
+
+  /** Entries whose batch this replica applied to storage since it started. */
+  public long entriesApplied() {
+    return entriesApplied.get();
+  }
+
+  /** Entries replayed by Ratis after a restart that storage already held, so were not applied again. */
+  public long entriesSkippedOnReplay() {
+    return entriesSkippedOnReplay.get();
+  }
+
+  @Override
+  public void pause() {
+    flushAppliedIndex();
+    super.pause();
+  }
+
+  @Override
+  public void close() throws IOException {
+    flushAppliedIndex();
+    completions.shutdown();
+    super.close();
+  }
+
+  /** Records the applied index now (on the completion thread, after the batches before it). */
+  private void flushAppliedIndex() {
+    if (completions.isShutdown()) {
+      return;
+    }
+    try {
+      completions.submit(this::persistAppliedIndex).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("tablet {}: cannot record applied index on close: {}", range, e.toString());
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.meridian.replication;
+
+import io.meridian.common.Clock;
+import io.meridian.storage.StorageConfig;
+import io.meridian.storage.TokenRange;
+import io.meridian.storage.rocks.RocksStorageEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One tablet's Raft group of real peers in this JVM: each peer is a gRPC Ratis server on
+ * 127.0.0.1 with its own Raft log directory and its own RocksDB storage engine, like a node.
+ * A peer can be stopped (server and engine closed) and restarted from its directories.
+ */
+final class LocalRaftCluster implements AutoCloseable {
+  static final int ENGINE_COMMIT_QUEUE_CAPACITY = 32;
+  final UUID tableId = UUID.randomUUID();
+  final TokenRange range = TokenRange.FULL;
+  final RaftGroup group;
+  private final Path root;
+  private final List<Peer> peers = new ArrayList<>();
+
+  final class Peer {
+    final RaftPeer raftPeer;
+    final Path raftDir;
+    final Path storageDir;
+    RocksStorageEngine engine;
+    TabletStateMachine stateMachine;
+    RaftServer server;
+
+    Peer(RaftPeer raftPeer) {
+      this.raftPeer = raftPeer;
+      this.raftDir = root.resolve(raftPeer.getId() + "-raft");
+      this.storageDir = root.resolve(raftPeer.getId() + "-storage");
+    }
+
+    void start(RaftStorage.StartupOption option) throws IOException {
+      // A commit queue far smaller than the writes in flight: the state machine's back-pressure
+      // must keep it from overflowing (an OVERLOADED apply would stop the replica).
+      engine = RocksStorageEngine.open(
+          StorageConfig.defaults(storageDir).withCommitQueue(ENGINE_COMMIT_QUEUE_CAPACITY, 16), Clock.SYSTEM);
+      engine.createTable(tableId, 1);
+      stateMachine = new TabletStateMachine(engine, tableId, range, 64, ENGINE_COMMIT_QUEUE_CAPACITY / 2);
+      server = RaftServer.newBuilder()
+          .setServerId(raftPeer.getId())
+          .setGroup(group)
+          .setProperties(serverProperties(raftPeer, raftDir))
+          .setStateMachine(stateMachine)
+          .setOption(option)
+          .build();
+      server.start();
+    }
+
+    boolean running() {
+      return server != null;
+    }
+
+    boolean isLeader() throws IOException {
+      return running() && server.getDivision(group.getGroupId()).getInfo().isLeader();
+    }
+
+    void stop() throws IOException {
+      server.close(); // closes the state machine, which records its applied index
+      server = null;
+      engine.close();
+      engine = null;
+    }
+  }
+
+  LocalRaftCluster(int size) throws IOException {
+    root = Files.createTempDirectory("meridian-raft-");
+    List<RaftPeer> raftPeers = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      raftPeers.add(RaftPeer.newBuilder().setId("n" + i).setAddress("127.0.0.1:" + freePort()).build());
+    }
+    group = RaftGroup.valueOf(RaftGroupId.randomId(), raftPeers);
+    for (RaftPeer p : raftPeers) {
+      peers.add(new Peer(p));
+    }
+  }
+
+  void startAll() throws IOException {
+    for (Peer p : peers) {
+      p.start(RaftStorage.StartupOption.FORMAT);
+    }
+  }
+
+  List<Peer> peers() {
+    return peers;
+  }
+
+  Optional<Peer> leader() throws IOException {
+    for (Peer p : peers) {
+      if (p.isLeader()) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  RaftClient newClient() {
+    RaftProperties props = new RaftProperties();
+    return RaftClient.newBuilder()
+        .setProperties(props)
+        .setRaftGroup(group)
+        // Bounded: after ~10 s without a leader the write's outcome is reported unknown.
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+        .build();
+  }
+
+  private static RaftProperties serverProperties(RaftPeer peer, Path raftDir) {
+    RaftProperties props = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(props, List.of(raftDir.toFile()));
+    GrpcConfigKeys.Server.setPort(props, Integer.parseInt(peer.getAddress().substring(peer.getAddress().lastIndexOf(':') + 1)));
+    // Short election timeouts keep the failover part of the test quick.
+    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
+    return props;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Peer p : peers) {
+      try {
+        if (p.running()) {
+          p.stop();
+        }
+      } catch (IOException | RuntimeException e) {
+        // keep closing the others
+      }
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

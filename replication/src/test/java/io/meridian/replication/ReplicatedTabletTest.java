@@ -1,0 +1,264 @@
+package io.meridian.replication;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meridian.common.Clock;
+import io.meridian.common.CqlErrorCode;
+import io.meridian.common.MeridianException;
+import io.meridian.storage.Cell;
+import io.meridian.storage.DeletionTime;
+import io.meridian.storage.Mutation;
+import io.meridian.storage.PartitionData;
+import io.meridian.storage.PartitionKey;
+import io.meridian.storage.RangeTombstone;
+import io.meridian.storage.ReadRange;
+import io.meridian.storage.RowUpdate;
+import io.meridian.storage.StorageEngine;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Three real Ratis peers in one JVM, each with its own RocksDB engine, behind one replicated tablet. */
+class ReplicatedTabletTest {
+  private static final long WAIT_MS = 15_000;
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void writesReachEveryReplicaSurviveLeaderLossAndAStoppedPeerCatchesUp() throws Exception {
+    try (LocalRaftCluster cluster = new LocalRaftCluster(3)) {
+      cluster.startAll();
+      try (RaftClient client = cluster.newClient()) {
+        ReplicatedTablet tablet = new ReplicatedTablet(cluster.tableId, cluster.range, client);
+
+        // 200 writes, in flight together: each future completes once committed and applied on the leader.
+        writeRows(tablet, cluster, 0, 200);
+        for (LocalRaftCluster.Peer p : cluster.peers()) {
+          awaitRows(p, cluster, 0, 200);
+        }
+
+        // Stop the leader (server and storage, as a node going away): a new one is elected among the two left.
+        LocalRaftCluster.Peer oldLeader = awaitLeader(cluster);
+        oldLeader.stop();
+        LocalRaftCluster.Peer newLeader = awaitLeader(cluster);
+        assertTrue(newLeader != oldLeader, "a different peer leads");
+
+        writeRows(tablet, cluster, 200, 250);
+        for (LocalRaftCluster.Peer p : cluster.peers()) {
+          if (p.running()) {
+            awaitRows(p, cluster, 0, 250);
+          }
+        }
+
+        // Restart the old leader from its directories: it replays its own log (skipping what its
+        // storage already holds) and receives the entries it missed from the new leader.
+        oldLeader.start(RaftStorage.StartupOption.RECOVER);
+        awaitRows(oldLeader, cluster, 0, 250);
+        assertTrue(oldLeader.stateMachine.entriesSkippedOnReplay() >= 200,
+            "entries already in storage are not applied again: skipped " + oldLeader.stateMachine.entriesSkippedOnReplay());
+        assertEquals(50, oldLeader.stateMachine.entriesApplied(), "only the missed entries are applied after restart");
+
+        // The group keeps taking writes with all three peers back.
+        writeRows(tablet, cluster, 250, 260);
+        for (LocalRaftCluster.Peer p : cluster.peers()) {
+          awaitRows(p, cluster, 0, 260);
+        }
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aBatchIsOneEntryAndForeignInvalidOrConditionalWritesAreRefused() throws Exception {
+    try (LocalRaftCluster cluster = new LocalRaftCluster(3)) {
+      cluster.startAll();
+      try (RaftClient client = cluster.newClient()) {
+        ReplicatedTablet tablet = new ReplicatedTablet(cluster.tableId, cluster.range, client);
+        tablet.applyAtomically(List.of(mutation(cluster, 1), mutation(cluster, 2), mutation(cluster, 3)))
+            .get(WAIT_MS, TimeUnit.MILLISECONDS);
+        for (LocalRaftCluster.Peer p : cluster.peers()) {
+          awaitRows(p, cluster, 1, 4);
+          assertEquals(1, p.stateMachine.entriesApplied(), "three mutations, one log entry");
+        }
+
+        Mutation foreign = new Mutation(java.util.UUID.randomUUID(), new PartitionKey(5L, new byte[] {5}),
+            DeletionTime.LIVE, List.of(), List.of());
+        CompletableFuture<Void> refused = tablet.apply(foreign);
+        Exception e = assertThrows(Exception.class, () -> refused.get(WAIT_MS, TimeUnit.MILLISECONDS));
+        assertTrue(e.getCause() instanceof IllegalArgumentException, e.toString());
+
+        // Storage would refuse this range tombstone (start after end) on every replica: refused before the log.
+        Mutation invalid = new Mutation(cluster.tableId, new PartitionKey(5L, new byte[] {5}), DeletionTime.LIVE,
+            List.of(new RangeTombstone(new byte[] {9}, new byte[] {1}, new DeletionTime(10L, 1))), List.of());
+        CompletableFuture<Void> invalidWrite = tablet.apply(invalid);
+        Exception invalidError = assertThrows(Exception.class, () -> invalidWrite.get(WAIT_MS, TimeUnit.MILLISECONDS));
+        assertTrue(invalidError.getCause() instanceof MeridianException me && me.code() == CqlErrorCode.INVALID,
+            invalidError.toString());
+
+        // A client that bypasses ReplicatedTablet: the leader's state machine refuses garbage before the log.
+        CompletableFuture<RaftClientReply> garbage =
+            client.async().send(Message.valueOf(ByteString.copyFromUtf8("not a log entry")));
+        assertThrows(Exception.class, () -> {
+          RaftClientReply reply = garbage.get(WAIT_MS, TimeUnit.MILLISECONDS);
+          if (!reply.isSuccess()) {
+            throw reply.getException();
+          }
+        });
+
+        // Neither reached the log, so every replica keeps applying.
+        tablet.apply(mutation(cluster, 4)).get(WAIT_MS, TimeUnit.MILLISECONDS);
+        for (LocalRaftCluster.Peer p : cluster.peers()) {
+          awaitRows(p, cluster, 1, 5);
+          assertEquals(2, p.stateMachine.entriesApplied(), "the batch and the last write");
+        }
+
+        UnsupportedOperationException lwt = assertThrows(UnsupportedOperationException.class,
+            () -> tablet.applyConditionally(new PartitionKey(1L, new byte[] {1}), ReadRange.all(), 0,
+                current -> null));
+        assertTrue(lwt.getMessage().contains("not replicated yet"), lwt.getMessage());
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aReplicaWhoseRecordedIndexLagsReappliesEntriesWithoutRollingBack() throws Exception {
+    try (LocalRaftCluster cluster = new LocalRaftCluster(3)) {
+      cluster.startAll();
+      try (RaftClient client = cluster.newClient()) {
+        ReplicatedTablet tablet = new ReplicatedTablet(cluster.tableId, cluster.range, client);
+        writeRows(tablet, cluster, 0, 100);
+        // Newer versions of rows 0..9: re-applying their first versions must not bring those back.
+        for (int i = 0; i < 10; i++) {
+          tablet.apply(mutation(cluster, i, 1)).get(WAIT_MS, TimeUnit.MILLISECONDS);
+        }
+        LocalRaftCluster.Peer follower = awaitFollower(cluster);
+        awaitRows(follower, cluster, 0, 10, 1);
+
+        // As if the replica crashed right after its first entries: its recorded index is far behind storage.
+        follower.stop();
+        Path smDir;
+        try (Stream<Path> files = Files.walk(follower.raftDir)) {
+          smDir = files.filter(f -> f.getFileName().toString().equals(AppliedIndexFile.FILE_NAME))
+              .findFirst().orElseThrow().getParent();
+        }
+        new AppliedIndexFile(smDir).write(TermIndex.valueOf(1, 3));
+        follower.start(RaftStorage.StartupOption.RECOVER);
+
+        await(() -> follower.stateMachine.entriesApplied() >= 100, "the entries after index 3 are applied again");
+        awaitRows(follower, cluster, 0, 10, 1);
+        awaitRows(follower, cluster, 10, 100, 0);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static LocalRaftCluster.Peer awaitFollower(LocalRaftCluster cluster) throws java.io.IOException {
+    LocalRaftCluster.Peer leader = awaitLeader(cluster);
+    return cluster.peers().stream().filter(p -> p != leader).findFirst().orElseThrow();
+  }
+
+  private static void writeRows(ReplicatedTablet tablet, LocalRaftCluster cluster, int from, int to) throws Exception {
+    List<CompletableFuture<Void>> acks = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      acks.add(tablet.apply(mutation(cluster, i)));
+    }
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(WAIT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  static Mutation mutation(LocalRaftCluster cluster, int i) {
+    return mutation(cluster, i, 0);
+  }
+
+  /** Row i, version {@code version}: partition key i (spread over the ring), one cell; later versions are newer. */
+  static Mutation mutation(LocalRaftCluster cluster, int i, int version) {
+    long timestampMicros = 1_000_000L + version * 1_000_000L + i;
+    return new Mutation(cluster.tableId, key(i), DeletionTime.LIVE, List.of(),
+        List.of(new RowUpdate(new byte[] {7}, DeletionTime.LIVE, timestampMicros, 0, Cell.NO_DELETION_TIME,
+            List.of(Cell.live("v", value(i, version), timestampMicros)))));
+  }
+
+  private static PartitionKey key(int i) {
+    long token = (i + 1) * 0x9E3779B97F4A7C15L; // never Long.MIN_VALUE for these i
+    return new PartitionKey(token, ByteBuffer.allocate(4).putInt(i).array());
+  }
+
+  private static byte[] value(int i, int version) {
+    return ByteBuffer.allocate(8).putInt(i * 31).putInt(version).array();
+  }
+
+  private static void awaitRows(LocalRaftCluster.Peer peer, LocalRaftCluster cluster, int from, int to) {
+    awaitRows(peer, cluster, from, to, 0);
+  }
+
+  /** Waits until {@code peer} holds rows [from, to), then checks each holds version {@code version}. */
+  private static void awaitRows(LocalRaftCluster.Peer peer, LocalRaftCluster cluster, int from, int to, int version) {
+    await(() -> {
+      for (int i = from; i < to; i++) {
+        Optional<PartitionData> data = row(peer.engine, cluster, i);
+        if (data.isEmpty() || data.get().rows().isEmpty()
+            || !Arrays.equals(value(i, version), data.get().rows().get(0).cells().get(0).value())) {
+          return false;
+        }
+      }
+      return true;
+    }, peer.raftPeer.getId() + " holds version " + version + " of rows [" + from + ", " + to + ")");
+    // Re-read after the wait so the failure message names the row and replica.
+    for (int i = from; i < to; i++) {
+      PartitionData data = row(peer.engine, cluster, i).orElseThrow();
+      assertEquals(1, data.rows().size(), "row " + i + " on " + peer.raftPeer.getId());
+      assertArrayEquals(value(i, version), data.rows().get(0).cells().get(0).value(), "row " + i + " on " + peer.raftPeer.getId());
+    }
+  }
+
+  private static Optional<PartitionData> row(StorageEngine engine, LocalRaftCluster cluster, int i) {
+    return engine.readPartition(cluster.tableId, key(i), ReadRange.all(), Clock.SYSTEM.nowInSeconds());
+  }
+
+  private static LocalRaftCluster.Peer awaitLeader(LocalRaftCluster cluster) {
+    LocalRaftCluster.Peer[] found = new LocalRaftCluster.Peer[1];
+    await(() -> {
+      try {
+        found[0] = cluster.leader().orElse(null);
+        return found[0] != null;
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }, "a leader is elected");
+    return found[0];
+  }
+
+  private static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting until " + what);
+      }
+    }
+  }
+}
