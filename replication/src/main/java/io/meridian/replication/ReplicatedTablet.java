@@ -6,7 +6,7 @@ import io.meridian.storage.PartitionKey;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.Tablet;
 import io.meridian.storage.TokenRange;
-import io.meridian.storage.rocks.RocksStorageEngine;
+import io.meridian.storage.MutationChecks;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +54,7 @@ public final class ReplicatedTablet implements Tablet {
     try {
       for (Mutation m : mutations) {
         // Refused here, not in the log: storage would refuse it on every replica.
-        RocksStorageEngine.validate(m);
+        MutationChecks.validate(m);
         if (!m.tableId().equals(tableId) || !range.contains(m.key().token())) {
           throw new IllegalArgumentException("mutation for table " + m.tableId()
               + " token " + m.key().token() + " sent to tablet " + range + " of table " + tableId);

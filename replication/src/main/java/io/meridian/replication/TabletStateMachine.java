@@ -1,9 +1,9 @@
 package io.meridian.replication;
 
 import io.meridian.storage.Mutation;
+import io.meridian.storage.MutationChecks;
 import io.meridian.storage.StorageEngine;
 import io.meridian.storage.TokenRange;
-import io.meridian.storage.rocks.RocksStorageEngine;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -143,7 +143,7 @@ public final class TabletStateMachine extends BaseStateMachine {
     try {
       List<Mutation> mutations = MutationCodec.decode(request.getMessage().getContent().asReadOnlyByteBuffer());
       checkInRange(mutations);
-      mutations.forEach(RocksStorageEngine::validate);
+      mutations.forEach(MutationChecks::validate);
     } catch (RuntimeException e) {
       // Ratis' way to refuse: the client gets a StateMachineException and its ordered stream goes on.
       trx.setException(e);

@@ -54,7 +54,7 @@ final class ValueCodec {
   static final int RANGE_TOMBSTONE_COUNT_OFFSET = 14;
   static final int RANGE_TOMBSTONES_OFFSET = 18;
   static final int CHECKSUM_BYTES = 4;
-  static final int COLUMN_NAME_BYTES_MAX = 0xFFFF;
+  static final int COLUMN_NAME_BYTES_MAX = io.meridian.storage.MutationChecks.COLUMN_NAME_BYTES_MAX;
   private static final byte CELL_FLAG_TOMBSTONE = 1;
 
   private ValueCodec() {}
