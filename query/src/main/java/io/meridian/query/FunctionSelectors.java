@@ -62,10 +62,9 @@ final class FunctionSelectors {
       if (m.kind() == Selector.MetadataKind.MAXWRITETIME) {
         return expr(CqlTypes.BIGINT, "maxwritetime(" + col.name() + ")", (row, terms) -> row.maxWritetime(col));
       }
-      RowView.checkSingleCell(m.kind() == Selector.MetadataKind.TTL ? "ttl" : "writeTime", col);
       return m.kind() == Selector.MetadataKind.TTL
-          ? expr(CqlTypes.INT, "ttl(" + col.name() + ")", (row, terms) -> row.ttl(col))
-          : expr(CqlTypes.BIGINT, "writetime(" + col.name() + ")", (row, terms) -> row.writetime(col));
+          ? expr(RowView.ttlType(col), "ttl(" + col.name() + ")", (row, terms) -> row.ttl(col))
+          : expr(RowView.writetimeType(col), "writetime(" + col.name() + ")", (row, terms) -> row.writetime(col));
     }
     if (selector instanceof Selector.Metadata m && m.column() instanceof Selector.Field f) {
       return FieldSelectors.metadata(table, m.kind(), f);

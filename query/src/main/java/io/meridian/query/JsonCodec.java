@@ -157,6 +157,8 @@ final class JsonCodec {
           .append('"');
     } else if (o instanceof InetAddress a) {
       sb.append('"').append(a.getHostAddress()).append('"');
+    } else if (o instanceof io.meridian.types.CqlDuration d && d.months() == 0 && d.days() == 0 && d.nanoseconds() == 0) {
+      sb.append("\"\""); // Cassandra writes a zero duration as an empty string
     } else {
       // uuid, timeuuid, date (yyyy-mm-dd), duration (1h30m): their string forms need no escaping
       appendQuoted(sb, String.valueOf(o));

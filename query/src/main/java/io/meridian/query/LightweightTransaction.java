@@ -331,7 +331,11 @@ final class LightweightTransaction {
     }
     shown.addAll(conditionColumns(checks));
     List<byte[]> seenRows = new ArrayList<>();
-    for (Check c : checks) {
+    // Rows come back in clustering order, whatever the order of the statements (as in Cassandra).
+    List<Check> ordered = new ArrayList<>(checks);
+    ordered.sort((a, b) -> a.clustering == null ? (b.clustering == null ? 0 : -1)
+        : b.clustering == null ? 1 : Arrays.compareUnsigned(a.clustering, b.clustering));
+    for (Check c : ordered) {
       if (c.kind == Kind.NONE) {
         continue;
       }
@@ -366,12 +370,16 @@ final class LightweightTransaction {
         || (statics && p.staticRow() != null);
   }
 
+  /** The columns the conditions name, as Cassandra lists them: regular ones first, then static ones, each in condition order. */
   private static List<ColumnMetadata> conditionColumns(List<Check> checks) {
-    Set<ColumnMetadata> out = new LinkedHashSet<>();
+    Set<ColumnMetadata> regular = new LinkedHashSet<>();
+    Set<ColumnMetadata> statics = new LinkedHashSet<>();
     for (Check c : checks) {
-      c.conditions.forEach(b -> out.add(b.column()));
+      c.conditions.forEach(b -> (b.column().kind() == ColumnMetadata.Kind.STATIC ? statics : regular).add(b.column()));
     }
-    return new ArrayList<>(out);
+    List<ColumnMetadata> out = new ArrayList<>(regular);
+    out.addAll(statics);
+    return out;
   }
 
   private static Message rows(TableMetadata table, List<ColumnMetadata> columns, List<List<ByteBuffer>> rows) {

@@ -7,7 +7,9 @@ import io.meridian.schema.TableMetadata;
 import io.meridian.storage.Cell;
 import io.meridian.storage.PartitionData;
 import io.meridian.storage.StoredRow;
+import io.meridian.types.CqlType;
 import io.meridian.types.CqlTypes;
+import io.meridian.types.ListType;
 import io.meridian.types.UserType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -157,24 +159,75 @@ final class RowView {
     return false;
   }
 
-  /** INVALID when writetime()/ttl() would read a multi-cell column, which has no single write time. */
-  static void checkSingleCell(String function, ColumnMetadata c) {
-    if (c.type().isMultiCell()) {
-      throw nonFrozen(function, c);
-    }
+  /** The type writetime() answers for {@code c}: bigint, or for a multi-cell column a list of them. */
+  static CqlType writetimeType(ColumnMetadata c) {
+    return c.type().isMultiCell() ? new ListType(CqlTypes.BIGINT, true) : CqlTypes.BIGINT;
   }
 
-  private static MeridianException nonFrozen(String function, ColumnMetadata c) {
-    String what = c.type() instanceof UserType ? "non-frozen user type " : "non-frozen collection ";
-    return MeridianException.invalid("Cannot use selection function " + function + " on " + what + c.name());
+  /** The type ttl() answers for {@code c}: int, or for a multi-cell column a list of them. */
+  static CqlType ttlType(ColumnMetadata c) {
+    return c.type().isMultiCell() ? new ListType(CqlTypes.INT, true) : CqlTypes.INT;
   }
 
+  /**
+   * writetime(c). For a non-frozen collection or user type, as in Cassandra 5.0: the list of its
+   * cells' write times in element (or field) order, or null when it has no cell.
+   */
   ByteBuffer writetime(ColumnMetadata c) {
     if (c.type().isMultiCell()) {
-      throw nonFrozen("writeTime", c);
+      List<Cell> cells = liveElementCells(c);
+      if (cells.isEmpty()) {
+        return null;
+      }
+      List<ByteBuffer> times = new ArrayList<>(cells.size());
+      cells.forEach(cell -> times.add(CqlTypes.BIGINT.encode(cell.timestampMicros())));
+      return nullableList(times);
     }
     Cell cell = cell(c.kind() == ColumnMetadata.Kind.STATIC ? partition.staticRow() : row, c.name());
     return cell == null ? null : CqlTypes.BIGINT.encode(cell.timestampMicros());
+  }
+
+  /** The live element (or field) cells of a multi-cell column, in element order. */
+  private List<Cell> liveElementCells(ColumnMetadata c) {
+    StoredRow r = c.kind() == ColumnMetadata.Kind.STATIC ? partition.staticRow() : row;
+    if (r == null) {
+      return List.of();
+    }
+    DroppedColumn dropped = table.droppedColumns().get(c.name());
+    long minExclusive = dropped == null ? Long.MIN_VALUE : dropped.droppedTimeMicros();
+    long shadow = minExclusive;
+    for (Cell cell : r.cells()) {
+      if (cell.column().equals(c.name()) && CollectionCells.isMarker(cell)) {
+        shadow = Math.max(shadow, cell.timestampMicros());
+      }
+    }
+    List<Cell> out = new ArrayList<>();
+    for (Cell cell : r.cells()) {
+      if (cell.column().equals(c.name()) && cell.isLive(nowSeconds) && cell.value() != null
+          && !CollectionCells.isMarker(cell) && cell.timestampMicros() > shadow) {
+        out.add(cell);
+      }
+    }
+    out.sort((a, b) -> java.util.Arrays.compareUnsigned(a.path(), b.path()));
+    return out;
+  }
+
+  /** A serialized list whose elements may be null (a ttl() list holds nulls for cells without TTL). */
+  private static ByteBuffer nullableList(List<ByteBuffer> items) {
+    int size = 4;
+    for (ByteBuffer b : items) {
+      size += 4 + (b == null ? 0 : b.remaining());
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.putInt(items.size());
+    for (ByteBuffer b : items) {
+      if (b == null) {
+        out.putInt(-1);
+      } else {
+        out.putInt(b.remaining()).put(b.duplicate());
+      }
+    }
+    return out.flip();
   }
 
   /**
@@ -203,9 +256,18 @@ final class RowView {
     return any ? CqlTypes.BIGINT.encode(max) : null;
   }
 
+  /** ttl(c); for a multi-cell column the list of its cells' remaining TTLs (null for a cell without one). */
   ByteBuffer ttl(ColumnMetadata c) {
     if (c.type().isMultiCell()) {
-      throw nonFrozen("ttl", c);
+      List<Cell> cells = liveElementCells(c);
+      if (cells.isEmpty()) {
+        return null;
+      }
+      List<ByteBuffer> ttls = new ArrayList<>(cells.size());
+      for (Cell cell : cells) {
+        ttls.add(cell.ttlSeconds() == 0 ? null : CqlTypes.INT.encode(Math.max(0, cell.localDeletionTime() - nowSeconds)));
+      }
+      return nullableList(ttls);
     }
     Cell cell = cell(c.kind() == ColumnMetadata.Kind.STATIC ? partition.staticRow() : row, c.name());
     if (cell == null || cell.ttlSeconds() == 0) {

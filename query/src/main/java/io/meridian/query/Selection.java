@@ -153,11 +153,9 @@ final class Selection {
         // Defined on multi-cell columns too: the newest write time among their cells.
         return new Output(Kind.MAXWRITETIME, col, "maxwritetime(" + col.name() + ")", CqlTypes.BIGINT);
       }
-      // Refused when the statement is analysed, not only when a row is read.
-      RowView.checkSingleCell(fn.equals("ttl") ? "ttl" : "writeTime", col);
       return m.kind() == Selector.MetadataKind.TTL
-          ? new Output(Kind.TTL, col, "ttl(" + col.name() + ")", CqlTypes.INT)
-          : new Output(Kind.WRITETIME, col, "writetime(" + col.name() + ")", CqlTypes.BIGINT);
+          ? new Output(Kind.TTL, col, "ttl(" + col.name() + ")", RowView.ttlType(col))
+          : new Output(Kind.WRITETIME, col, "writetime(" + col.name() + ")", RowView.writetimeType(col));
     }
     if (selector instanceof Selector.Function f) {
       String fn = f.name().name().toLowerCase();

@@ -766,4 +766,13 @@ class JsonIT extends CqlTestSupport {
     }
     return out;
   }
+
+  @Test
+  void aZeroDurationIsAnEmptyJsonString() {
+    // As a real Cassandra 5 node writes it.
+    String t = newTable("CREATE TABLE %s (k int PRIMARY KEY, d duration)");
+    session.execute("INSERT INTO " + t + " (k, d) VALUES (1, 0s)");
+    assertEquals("{\"d\": \"\"}", session.execute("SELECT JSON d FROM " + t + " WHERE k = 1").one().getString(0));
+  }
+
 }

@@ -369,6 +369,30 @@ class LightweightTransactionsIT extends CqlTestSupport {
     assertEquals(row(false, null), result("DELETE s1 FROM " + t + " WHERE a = 2 IF s2 IN ?", List.of(10, 20, 30)));
   }
 
+  @Test
+  void notAppliedColumnsListRegularConditionsBeforeStaticOnes() {
+    // Checked against a real Cassandra 5 node: regular columns in condition order, then statics.
+    String t = newTable("CREATE TABLE %s (k int, c int, s int static, v int, w int, PRIMARY KEY (k, c))");
+    session.execute("INSERT INTO " + t + " (k, c, s, v, w) VALUES (1, 1, 5, 6, 7)");
+    ResultSet first = session.execute("UPDATE " + t + " SET v = 0 WHERE k = 1 AND c = 1 IF s = 1 AND v = 1");
+    assertEquals(List.of("[applied]", "v", "s"), columnNames(first.getColumnDefinitions()));
+    assertEquals(row(false, 6, 5), values(first.one()));
+    ResultSet second = session.execute("UPDATE " + t + " SET v = 0 WHERE k = 1 AND c = 1 IF w = 1 AND v = 1");
+    assertEquals(List.of("[applied]", "w", "v"), columnNames(second.getColumnDefinitions()));
+    assertEquals(row(false, 7, 6), values(second.one()));
+  }
+
+  @Test
+  void refusedBatchRowsComeInClusteringOrder() {
+    String t = newTable("CREATE TABLE %s (k int, c int, v int, PRIMARY KEY (k, c))");
+    session.execute("INSERT INTO " + t + " (k, c, v) VALUES (1, 1, 3)");
+    session.execute("INSERT INTO " + t + " (k, c, v) VALUES (1, 2, 4)");
+    List<Row> rows = session.execute("BEGIN BATCH UPDATE " + t + " SET v = 1 WHERE k = 1 AND c = 2 IF v = 6; "
+        + "UPDATE " + t + " SET v = 1 WHERE k = 1 AND c = 1 IF v = 5; APPLY BATCH").all();
+    assertEquals(row(false, 1, 1, 3), values(rows.get(0)));
+    assertEquals(row(false, 1, 2, 4), values(rows.get(1)));
+  }
+
   // ------------------------------------------------------------------ errors
 
   @Test
