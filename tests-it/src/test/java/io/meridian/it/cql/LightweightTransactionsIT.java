@@ -284,6 +284,25 @@ class LightweightTransactionsIT extends CqlTestSupport {
     assertError(InvalidQueryException.class, "UPDATE " + t + " SET v = 1 WHERE k = 0 IF s CONTAINS KEY 'x'", "CONTAINS KEY");
   }
 
+  @Test
+  void userTypeFieldConditions() {
+    String ks = newKeyspace();
+    session.execute("CREATE TYPE " + ks + ".addr (street text, zip int)");
+    String t = ks + ".people";
+    session.execute("CREATE TABLE " + t + " (k int PRIMARY KEY, u addr, f frozen<addr>, v int)");
+    session.execute("INSERT INTO " + t + " (k, u, f) VALUES (1, {street: 'Main', zip: 10}, {street: 'Side', zip: 20})");
+    assertEquals(row(true), result("UPDATE " + t + " SET v = 1 WHERE k = 1 IF u.zip = 10"));
+    assertEquals(row(true), result("UPDATE " + t + " SET v = 2 WHERE k = 1 IF f.street = 'Side' AND u.street > 'A'"));
+    ResultSet refused = session.execute("UPDATE " + t + " SET v = 3 WHERE k = 1 IF f.zip = 99");
+    assertFalse(refused.wasApplied());
+    assertEquals(20, refused.one().getUdtValue("f").getInt("zip"), "the refused row shows the whole value");
+    assertEquals(row(true), result("UPDATE " + t + " SET u.zip = 11 WHERE k = 1 IF u.zip = 10"));
+    assertEquals(row(false, session.execute("SELECT u FROM " + t + " WHERE k = 1").one().getUdtValue(0)),
+        result("UPDATE " + t + " SET v = 4 WHERE k = 1 IF u.zip = 10"));
+    assertEquals(2, session.execute("SELECT v FROM " + t + " WHERE k = 1").one().getInt(0));
+    assertError(InvalidQueryException.class, "UPDATE " + t + " SET v = 5 WHERE k = 1 IF u.nope = 1", "nope");
+  }
+
   // ------------------------------------------------------------------ DELETE IF
 
   @Test
