@@ -74,6 +74,8 @@ class ReplicatedTabletTest {
         awaitRows(oldLeader, cluster, 0, 250);
         assertTrue(oldLeader.stateMachine.entriesSkippedOnReplay() >= 200,
             "entries already in storage are not applied again: skipped " + oldLeader.stateMachine.entriesSkippedOnReplay());
+        // Rows are visible as soon as storage commits; the count follows right after.
+        await(() -> oldLeader.stateMachine.entriesApplied() >= 50, "the missed entries are counted");
         assertEquals(50, oldLeader.stateMachine.entriesApplied(), "only the missed entries are applied after restart");
 
         // The group keeps taking writes with all three peers back.
@@ -96,6 +98,7 @@ class ReplicatedTabletTest {
             .get(WAIT_MS, TimeUnit.MILLISECONDS);
         for (LocalRaftCluster.Peer p : cluster.peers()) {
           awaitRows(p, cluster, 1, 4);
+          await(() -> p.stateMachine.entriesApplied() >= 1, "the batch is counted on " + p);
           assertEquals(1, p.stateMachine.entriesApplied(), "three mutations, one log entry");
         }
 
@@ -127,7 +130,9 @@ class ReplicatedTabletTest {
         tablet.apply(mutation(cluster, 4)).get(WAIT_MS, TimeUnit.MILLISECONDS);
         for (LocalRaftCluster.Peer p : cluster.peers()) {
           awaitRows(p, cluster, 1, 5);
-          assertEquals(2, p.stateMachine.entriesApplied(), "the batch and the last write");
+          // The rows are visible as soon as storage commits; the count follows right after.
+          await(() -> p.stateMachine.entriesApplied() >= 2, "two entries applied on " + p);
+          assertEquals(2, p.stateMachine.entriesApplied(), "the batch and the last write, nothing else");
         }
 
         UnsupportedOperationException lwt = assertThrows(UnsupportedOperationException.class,
