@@ -2,6 +2,7 @@ package io.meridian.query;
 
 import io.meridian.storage.Cell;
 import io.meridian.storage.DeletionTime;
+import io.meridian.storage.StoredRow;
 import io.meridian.types.CqlType;
 import io.meridian.types.ListType;
 import io.meridian.types.MapType;
@@ -129,6 +130,32 @@ final class CollectionCells {
       long key = prepend ? -(first + n) + i : first + i;
       out[i] = ByteBuffer.allocate(8).putLong(key ^ Long.MIN_VALUE).array();
     }
+    return out;
+  }
+
+  /**
+   * The live element (or field) cells of one multi-cell column of {@code row}, in element order:
+   * legacy markers hidden and honoured, and cells at or before {@code minTimestampExclusive} (a
+   * dropped column's drop time, or Long.MIN_VALUE) left out. Empty for a null row.
+   */
+  static List<Cell> liveElements(StoredRow row, String column, int nowSeconds, long minTimestampExclusive) {
+    if (row == null) {
+      return List.of();
+    }
+    long shadow = minTimestampExclusive;
+    for (Cell cell : row.cells()) {
+      if (cell.column().equals(column) && isMarker(cell)) {
+        shadow = Math.max(shadow, cell.timestampMicros());
+      }
+    }
+    List<Cell> out = new ArrayList<>();
+    for (Cell cell : row.cells()) {
+      if (cell.column().equals(column) && cell.isLive(nowSeconds) && cell.value() != null && !isMarker(cell)
+          && cell.timestampMicros() > shadow) {
+        out.add(cell);
+      }
+    }
+    out.sort((a, b) -> Arrays.compareUnsigned(a.path(), b.path()));
     return out;
   }
 

@@ -10,7 +10,6 @@ import io.meridian.types.CqlTypes;
 import io.meridian.types.ListType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -96,23 +95,7 @@ final class ListReadOperations {
 
   /** The list's live element cells in list order. */
   private static List<Cell> elements(StoredRow row, ColumnMetadata c, int nowSeconds) {
-    if (row == null) {
-      return List.of();
-    }
-    List<Cell> out = new ArrayList<>();
-    long shadow = Long.MIN_VALUE;
-    for (Cell cell : row.cells()) {
-      if (cell.column().equals(c.name()) && CollectionCells.isMarker(cell)) {
-        shadow = Math.max(shadow, cell.timestampMicros());
-      }
-    }
-    for (Cell cell : row.cells()) {
-      if (cell.column().equals(c.name()) && !CollectionCells.isMarker(cell) && cell.isLive(nowSeconds)
-          && cell.timestampMicros() > shadow) {
-        out.add(cell);
-      }
-    }
-    out.sort((a, b) -> Arrays.compareUnsigned(a.path(), b.path()));
-    return out;
+    return CollectionCells.liveElements(row, c.name(), nowSeconds, Long.MIN_VALUE);
   }
+
 }

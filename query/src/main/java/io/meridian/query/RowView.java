@@ -190,27 +190,10 @@ final class RowView {
   /** The live element (or field) cells of a multi-cell column, in element order. */
   private List<Cell> liveElementCells(ColumnMetadata c) {
     StoredRow r = c.kind() == ColumnMetadata.Kind.STATIC ? partition.staticRow() : row;
-    if (r == null) {
-      return List.of();
-    }
     DroppedColumn dropped = table.droppedColumns().get(c.name());
-    long minExclusive = dropped == null ? Long.MIN_VALUE : dropped.droppedTimeMicros();
-    long shadow = minExclusive;
-    for (Cell cell : r.cells()) {
-      if (cell.column().equals(c.name()) && CollectionCells.isMarker(cell)) {
-        shadow = Math.max(shadow, cell.timestampMicros());
-      }
-    }
-    List<Cell> out = new ArrayList<>();
-    for (Cell cell : r.cells()) {
-      if (cell.column().equals(c.name()) && cell.isLive(nowSeconds) && cell.value() != null
-          && !CollectionCells.isMarker(cell) && cell.timestampMicros() > shadow) {
-        out.add(cell);
-      }
-    }
-    out.sort((a, b) -> java.util.Arrays.compareUnsigned(a.path(), b.path()));
-    return out;
+    return CollectionCells.liveElements(r, c.name(), nowSeconds, dropped == null ? Long.MIN_VALUE : dropped.droppedTimeMicros());
   }
+
 
   /** A serialized list whose elements may be null (a ttl() list holds nulls for cells without TTL). */
   private static ByteBuffer nullableList(List<ByteBuffer> items) {
@@ -238,23 +221,13 @@ final class RowView {
     if (!c.type().isMultiCell()) {
       return writetime(c);
     }
-    StoredRow r = c.kind() == ColumnMetadata.Kind.STATIC ? partition.staticRow() : row;
-    if (r == null) {
+    List<Cell> cells = liveElementCells(c);
+    if (cells.isEmpty()) {
       return null;
     }
-    DroppedColumn dropped = table.droppedColumns().get(c.name());
-    long minExclusive = dropped == null ? Long.MIN_VALUE : dropped.droppedTimeMicros();
-    long max = Long.MIN_VALUE;
-    boolean any = false;
-    for (Cell cell : r.cells()) {
-      if (cell.column().equals(c.name()) && cell.isLive(nowSeconds) && cell.value() != null
-          && !CollectionCells.isMarker(cell) && cell.timestampMicros() > minExclusive) {
-        max = Math.max(max, cell.timestampMicros());
-        any = true;
-      }
-    }
-    return any ? CqlTypes.BIGINT.encode(max) : null;
+    return CqlTypes.BIGINT.encode(cells.stream().mapToLong(Cell::timestampMicros).max().getAsLong());
   }
+
 
   /** ttl(c); for a multi-cell column the list of its cells' remaining TTLs (null for a cell without one). */
   ByteBuffer ttl(ColumnMetadata c) {
