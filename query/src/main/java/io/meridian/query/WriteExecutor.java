@@ -215,19 +215,18 @@ final class WriteExecutor {
    */
   private CompletionStage<Message> readThenWrite(List<Item> items, Long batchTimestampMicros, long defaultTimestampMicros,
                                                  int nowSeconds) {
-    Map<PartitionGroupKey, List<Item>> byPartition = partitions(items);
     List<CompletableFuture<?>> steps = new ArrayList<>();
-    for (var e : byPartition.entrySet()) {
-      PartitionKey key = e.getKey().key;
-      TableMetadata table = e.getKey().table;
+    for (PartitionWrites w : partitions(items)) {
+      PartitionKey key = w.key;
+      TableMetadata table = w.table;
       List<ViewMaintenance.View> views = views(table);
       // With views the step may delete whole rows whose every cell it must know: read the partition.
-      ReadRange range = views.isEmpty() ? PartitionReads.covering(e.getKey().clusterings) : ReadRange.all();
+      ReadRange range = views.isEmpty() ? PartitionReads.covering(w.clusterings) : ReadRange.all();
       Function<java.util.Optional<PartitionData>, Decision<Object>> decide = current -> {
         // Later statements of a batch see what earlier ones wrote (two increments of one counter add up).
         PendingRows rows = new PendingRows(current.orElse(null));
         List<Mutation> mutations = new ArrayList<>();
-        for (Item item : e.getValue()) {
+        for (Item item : w.items) {
           ModificationBuilder builder = new ModificationBuilder(item.terms(), defaultTimestampMicros, nowSeconds, rows);
           for (Mutation m : builder.build(item.table(), item.statement(), batchTimestampMicros)) {
             if (Arrays.equals(m.key().serialized(), key.serialized())) {
@@ -251,16 +250,15 @@ final class WriteExecutor {
    */
   private CompletionStage<Message> readThenWriteAtomically(List<Item> items, Long batchTimestampMicros,
                                                            long defaultTimestampMicros, int nowSeconds) {
-    Map<PartitionGroupKey, List<Item>> byPartition = partitions(items);
     Map<String, PartitionData> read = new LinkedHashMap<>();
-    for (PartitionGroupKey k : byPartition.keySet()) {
-      storage.readPartition(k.table.id(), k.key, PartitionReads.covering(k.clusterings), nowSeconds)
-          .ifPresent(p -> read.put(k.table.id() + "/" + Arrays.toString(k.key.serialized()), p));
+    for (PartitionWrites w : partitions(items)) {
+      storage.readPartition(w.table.id(), w.key, PartitionReads.covering(w.clusterings), nowSeconds)
+          .ifPresent(p -> read.put(partitionId(w.table, w.key), p));
     }
     List<Mutation> mutations = new ArrayList<>();
     for (Item item : items) {
       ModificationBuilder.CurrentRows rows = (key, clustering) -> {
-        PartitionData p = read.get(item.table().id() + "/" + Arrays.toString(key.serialized()));
+        PartitionData p = read.get(partitionId(item.table(), key));
         return p == null ? null : PartitionReads.rowAt(p, clustering);
       };
       ModificationBuilder builder = new ModificationBuilder(item.terms(), defaultTimestampMicros, nowSeconds, rows);
@@ -269,22 +267,16 @@ final class WriteExecutor {
     return applyAtomically(mutations);
   }
 
-  /** A partition some statements write, and the rows of it they write (read before writing). */
-  private record PartitionGroupKey(TableMetadata table, PartitionKey key, List<byte[]> clusterings) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof PartitionGroupKey k && k.table.id().equals(table.id()) && Arrays.equals(k.key.serialized(), key.serialized());
-    }
+  /** A partition some statements write, the rows of it they write (read before writing), and the statements. */
+  private record PartitionWrites(TableMetadata table, PartitionKey key, List<byte[]> clusterings, List<Item> items) {}
 
-    @Override
-    public int hashCode() {
-      return table.id().hashCode() * 31 + Arrays.hashCode(key.serialized());
-    }
+  private static String partitionId(TableMetadata table, PartitionKey key) {
+    return table.id() + "/" + Arrays.toString(key.serialized());
   }
 
-  /** The partitions each statement writes, in statement order. Only UPDATE and DELETE need reads. */
-  private static Map<PartitionGroupKey, List<Item>> partitions(List<Item> items) {
-    Map<PartitionGroupKey, List<Item>> out = new LinkedHashMap<>();
+  /** The partitions the statements write, in statement order. Only UPDATE and DELETE need reads. */
+  private static java.util.Collection<PartitionWrites> partitions(List<Item> items) {
+    Map<String, PartitionWrites> out = new LinkedHashMap<>();
     for (Item item : items) {
       List<Relation> where = item.statement() instanceof Update u ? u.where()
           : item.statement() instanceof Delete d ? d.where() : null;
@@ -303,19 +295,13 @@ final class WriteExecutor {
         analyzed.clusteringRanges.forEach(r -> rows.add(r[0]));
       }
       for (PartitionKey k : analyzed.partitionKeys) {
-        PartitionGroupKey group = new PartitionGroupKey(item.table(), k, new ArrayList<>());
-        List<Item> list = out.get(group);
-        if (list == null) {
-          list = new ArrayList<>();
-          out.put(group, list);
-        } else {
-          group = out.keySet().stream().filter(g -> g.equals(new PartitionGroupKey(item.table(), k, null))).findFirst().orElseThrow();
-        }
-        group.clusterings.addAll(rows);
-        list.add(item);
+        PartitionWrites w = out.computeIfAbsent(partitionId(item.table(), k),
+            id -> new PartitionWrites(item.table(), k, new ArrayList<>(), new ArrayList<>()));
+        w.clusterings.addAll(rows);
+        w.items.add(item);
       }
     }
-    return out;
+    return out.values();
   }
 
   /**
