@@ -44,6 +44,7 @@ public final class TableMetadata {
   private final List<ColumnMetadata> regular;
   private final List<ColumnMetadata> statics;
   private final Map<String, ColumnMetadata> byName;
+  private final boolean counter;
 
   public TableMetadata(
       String keyspace,
@@ -119,6 +120,7 @@ public final class TableMetadata {
     Map<String, ColumnMetadata> map = new java.util.HashMap<>();
     columns.forEach(c -> map.put(c.name(), c));
     this.byName = Map.copyOf(map);
+    this.counter = columns.stream().anyMatch(c -> Types.isCounter(c.type()));
   }
 
   public String keyspace() {
@@ -257,13 +259,9 @@ public final class TableMetadata {
     return -1;
   }
 
+  /** True for a counter table (every write path asks, so it is derived once). */
   public boolean isCounter() {
-    for (ColumnMetadata column : columns) {
-      if (Types.isCounter(column.type())) {
-        return true;
-      }
-    }
-    return false;
+    return counter;
   }
 
   /** system_schema.tables.flags: every CQL table is 'compound'; counter tables also 'counter'. */
