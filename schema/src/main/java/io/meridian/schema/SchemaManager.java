@@ -53,7 +53,11 @@ public final class SchemaManager {
   private final Clock clock;
   private final Supplier<UUID> uuids;
   private final Object writeLock = new Object();
+  /** Serializes installing a schema (from this node's DDL or from the cluster's log). */
+  private final Object installLock = new Object();
   private volatile Schema current;
+  /** Set on a cluster node: changes are committed through the metadata log instead of locally. */
+  private volatile SchemaLog log;
 
   /**
    * @param builtInKeyspaces the system keyspaces (their tables are virtual); never persisted
@@ -101,6 +105,33 @@ public final class SchemaManager {
 
   public Schema current() {
     return current;
+  }
+
+  /**
+   * From now on, commits every change through {@code log} (a cluster node). The log calls
+   * {@link #install} on every node, this one included, when the change is committed.
+   */
+  public void replicateThrough(SchemaLog log) {
+    this.log = log;
+  }
+
+  /**
+   * Makes the user keyspaces of {@code committed} this node's schema (built-in keyspaces are kept)
+   * and persists it. Called by the cluster's metadata log, in log order, for every committed change.
+   */
+  public void install(Schema committed) {
+    synchronized (installLock) {
+      Map<String, KeyspaceMetadata> keyspaces = new TreeMap<>(committed.userKeyspaces());
+      for (KeyspaceMetadata ks : current.keyspaces().values()) {
+        if (SystemKeyspaceNames.isBuiltIn(ks.name())) {
+          keyspaces.put(ks.name(), ks);
+        }
+      }
+      Schema next = new Schema(keyspaces, committed.version());
+      persist(next, "install of committed schema");
+      current = next;
+      LOG.info("Installed committed schema version {}", next.version());
+    }
   }
 
   public Set<String> datacenters() {
@@ -897,22 +928,33 @@ public final class SchemaManager {
         SchemaChange.table(ChangeType.UPDATED, table.keyspace(), table.name()));
   }
 
-  private SchemaResult publish(Schema next, List<SchemaChange> changes) {
-    SchemaResult result = publish(next, changes.get(0));
-    return new SchemaResult(result.schema(), changes);
+  private SchemaResult publish(Schema next, SchemaChange change) {
+    return publish(next, List.of(change));
   }
 
-  private SchemaResult publish(Schema next, SchemaChange change) {
+  private SchemaResult publish(Schema next, List<SchemaChange> changes) {
+    SchemaLog replicated = log;
+    if (replicated != null) {
+      replicated.commit(current, next, changes);
+      LOG.info("Schema version {} committed by the cluster: {}", next.version(), changes);
+      return new SchemaResult(next, changes);
+    }
+    synchronized (installLock) {
+      persist(next, "change " + changes);
+      current = next;
+    }
+    LOG.info("Schema version {}: {}", next.version(), changes);
+    return new SchemaResult(next, changes);
+  }
+
+  private void persist(Schema next, String what) {
     if (store != null) {
       try {
         store.write(next);
       } catch (IOException | RuntimeException e) {
-        throw MeridianException.server("Failed to persist schema change " + change, e);
+        throw MeridianException.server("Failed to persist schema " + what, e);
       }
     }
-    current = next;
-    LOG.info("Schema version {}: {}", next.version(), change);
-    return new SchemaResult(next, List.of(change));
   }
 
   private static SchemaResult noChange(Schema schema) {

@@ -167,6 +167,20 @@ public final class SchemaStore {
 
   // --- encoding ----------------------------------------------------------------------------------
 
+  /** The user keyspaces of {@code schema} in the file format (the cluster's metadata log carries these bytes). */
+  public static byte[] toBytes(Schema schema) {
+    try {
+      return encode(schema);
+    } catch (IOException e) {
+      throw MeridianException.server("Cannot encode schema version " + schema.version(), e);
+    }
+  }
+
+  /** Reads bytes made by {@link #toBytes}: user keyspaces only; throws on corruption. */
+  public static Schema fromBytes(byte[] bytes) {
+    return decode(bytes);
+  }
+
   static byte[] encode(Schema schema) throws IOException {
     return encode(schema, FORMAT_VERSION);
   }

@@ -1,5 +1,6 @@
 package io.meridian.storage.rocks;
 
+import io.meridian.storage.TabletRanges;
 import io.meridian.common.Clock;
 import io.meridian.common.CqlErrorCode;
 import io.meridian.common.Invariants;

@@ -1,5 +1,6 @@
 package io.meridian.storage.rocks;
 
+import io.meridian.storage.TabletRanges;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

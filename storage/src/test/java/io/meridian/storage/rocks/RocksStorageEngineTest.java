@@ -1,5 +1,6 @@
 package io.meridian.storage.rocks;
 
+import io.meridian.storage.TabletRanges;
 import static io.meridian.storage.rocks.Muts.b;
 import static io.meridian.storage.rocks.Muts.insert;
 import static io.meridian.storage.rocks.Muts.pk;

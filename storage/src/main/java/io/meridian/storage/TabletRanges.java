@@ -1,7 +1,6 @@
-package io.meridian.storage.rocks;
+package io.meridian.storage;
 
 import io.meridian.common.Invariants;
-import io.meridian.storage.TokenRange;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,14 +8,14 @@ import java.util.List;
  * Splits the ring (Long.MIN_VALUE, Long.MAX_VALUE] into n ranges of equal width (the last one takes
  * the remainder) and routes tokens to them. Widths are computed in unsigned offset space.
  */
-final class TabletRanges {
+public final class TabletRanges {
   private TabletRanges() {}
 
-  static long width(int n) {
+  public static long width(int n) {
     return Long.divideUnsigned(-1L, n); // (2^64 - 1) / n, unsigned
   }
 
-  static List<TokenRange> split(int n) {
+  public static List<TokenRange> split(int n) {
     Invariants.check(n >= 1, "tablet count %d >= 1", n);
     long w = width(n);
     List<TokenRange> out = new ArrayList<>(n);
@@ -29,7 +28,7 @@ final class TabletRanges {
   }
 
   /** Index of the range owning {@code token} (which is never Long.MIN_VALUE). */
-  static int indexOf(long token, int n) {
+  public static int indexOf(long token, int n) {
     long offsetMinusOne = token - Long.MIN_VALUE - 1; // unsigned, in [0, 2^64 - 2]
     long i = Long.divideUnsigned(offsetMinusOne, width(n));
     return (int) Math.min(i, n - 1);

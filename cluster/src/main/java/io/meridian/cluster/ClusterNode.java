@@ -1,0 +1,565 @@
+package io.meridian.cluster;
+
+import io.meridian.cluster.TabletGroups.TabletSpec;
+import io.meridian.common.MeridianException;
+import io.meridian.replication.TabletStateMachine;
+import io.meridian.schema.KeyspaceMetadata;
+import io.meridian.schema.ReplicationParams;
+import io.meridian.schema.Schema;
+import io.meridian.schema.SchemaChange;
+import io.meridian.schema.SchemaLog;
+import io.meridian.schema.SchemaManager;
+import io.meridian.schema.SchemaStore;
+import io.meridian.schema.TableMetadata;
+import io.meridian.storage.StorageEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientRpc;
+import org.apache.ratis.client.retry.ClientRetryEvent;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's part in the cluster: one Ratis server hosting the metadata group (every node is a
+ * voting member) and the Raft groups of the tablets placed on this node.
+ *
+ * <p><b>Forming and joining.</b> The first seed founds the cluster when it has no metadata group
+ * on disk: it creates the group with itself as the only member. Every other node asks a seed for
+ * the group's members, opens the group locally and adds itself to it (a Raft configuration
+ * change); a restarted node finds the group on disk. Then the node announces its addresses with a
+ * {@link MetadataCommand.Join} entry.
+ *
+ * <p><b>Schema.</b> As the {@link SchemaLog} of the node's {@link SchemaManager}, it commits each
+ * DDL as one {@link MetadataCommand.CommitSchema} entry; every node installs the new schema when it
+ * applies the entry, and opens (or closes) the tablet groups the change places on it.
+ */
+public final class ClusterNode implements SchemaLog, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+  private static final String STATE_FILE = "cluster-state.bin";
+  /** Entries in flight to storage per tablet: the node's tablets together stay below the commit queue. */
+  private static final int TABLET_APPLIES_IN_FLIGHT_MAX = 16;
+  private static final long JOIN_TIMEOUT_MS = 120_000;
+
+  /** What the rest of the node learns from the metadata log. */
+  public interface Listener {
+    /** Schema changes committed by another node (this node's own are reported by its DDL path). */
+    void schemaChanged(List<SchemaChange> changes);
+
+    /** A node joined or changed its addresses. */
+    void nodeJoined(NodeRecord node);
+  }
+
+  private final ClusterSettings settings;
+  private final StorageEngine engine;
+  private final SchemaManager schema;
+  private final Listener listener;
+  private final RaftPeer self;
+  private final RaftGroupId metadataGroupId;
+  private MetadataStateMachine metadata;
+  private final Map<RaftGroupId, TabletSpec> localTablets = new ConcurrentHashMap<>();
+  private final RaftProperties clientProperties = new RaftProperties();
+  private final ExecutorService reconciler;
+  private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+  private final Object stateChanged = new Object();
+  private volatile RaftServer server;
+  private volatile RaftClient metadataClient;
+  private volatile boolean closed;
+
+  private ClusterNode(ClusterSettings settings, StorageEngine engine, SchemaManager schema, Listener listener) {
+    this.settings = settings;
+    this.engine = engine;
+    this.schema = schema;
+    this.listener = listener;
+    this.self = RaftPeer.newBuilder().setId(NodeRecord.peerIdFor(settings.raftAddress()))
+        .setAddress(settings.raftAddress()).build();
+    this.metadataGroupId = TabletGroups.metadataGroupId(settings.clusterName());
+    this.reconciler = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "meridian-cluster-reconciler");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Starts the node's Raft server, founds or joins the cluster, and waits until the metadata log is
+   * applied up to this node's join (so the schema is current before clients are served).
+   */
+  public static ClusterNode start(ClusterSettings settings, StorageEngine engine, SchemaManager schema,
+                                  Listener listener, int cqlPort) {
+    ClusterNode node = new ClusterNode(settings, engine, schema, listener);
+    try {
+      node.startServer();
+      node.joinMetadataGroup();
+      node.announce(cqlPort);
+      schema.replicateThrough(node);
+      return node;
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  public String peerId() {
+    return self.getId().toString();
+  }
+
+  public ClusterState state() {
+    return metadata.state();
+  }
+
+  public ClusterSettings settings() {
+    return settings;
+  }
+
+  // --- start-up ----------------------------------------------------------------------------------
+
+  private void startServer() {
+    try {
+      Files.createDirectories(settings.raftDir());
+      // Tablet groups found on disk are reopened by Ratis at start; it asks the registry for
+      // their state machines, so the placements must be known before the server starts.
+      MetadataCodec.IndexedState cached = loadCachedState();
+      metadata = new MetadataStateMachine(this::applied, cached.state(), cached.appliedIndex());
+      rememberLocalTablets(cached.state());
+      RaftProperties props = serverProperties();
+      server = RaftServer.newBuilder()
+          .setServerId(self.getId())
+          .setProperties(props)
+          .setStateMachineRegistry(this::stateMachineFor)
+          .setOption(RaftStorage.StartupOption.RECOVER)
+          .build();
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start the Raft server on " + settings.raftAddress() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private StateMachine stateMachineFor(RaftGroupId groupId) {
+    if (groupId.equals(metadataGroupId)) {
+      return metadata;
+    }
+    TabletSpec spec = localTablets.get(groupId);
+    if (spec == null) {
+      throw new IllegalStateException("Raft group " + groupId + " on disk is not a tablet this node knows");
+    }
+    engine.createTable(spec.tableId(), spec.tabletCount());
+    return new TabletStateMachine(engine, spec.tableId(), spec.range(),
+        TabletStateMachine.APPLIED_INDEX_PERSIST_EVERY_ENTRIES_DEFAULT, TABLET_APPLIES_IN_FLIGHT_MAX);
+  }
+
+  private RaftProperties serverProperties() {
+    RaftProperties props = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(props, List.of(settings.raftDir().toFile()));
+    GrpcConfigKeys.Server.setHost(props, settings.raftHost());
+    GrpcConfigKeys.Server.setPort(props, settings.raftPort());
+    int min = settings.electionTimeoutMinMs();
+    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2L * min, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, true);
+    return props;
+  }
+
+  private boolean hasLocalGroup(RaftGroupId id) {
+    for (RaftGroupId g : server.getGroupIds()) {
+      if (g.equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void joinMetadataGroup() {
+    if (hasLocalGroup(metadataGroupId)) {
+      LOG.info("Rejoining cluster '{}' from the metadata group on disk", settings.clusterName());
+      return;
+    }
+    long deadline = System.currentTimeMillis() + JOIN_TIMEOUT_MS;
+    Exception last = null;
+    while (System.currentTimeMillis() < deadline && !closed) {
+      for (String seed : settings.seeds()) {
+        if (seed.equals(settings.raftAddress())) {
+          continue;
+        }
+        try {
+          RaftGroup existing = askSeedForMetadataGroup(seed);
+          addLocalGroup(RaftGroup.valueOf(metadataGroupId, with(existing.getPeers(), self)));
+          try (RaftClient client = newClient(existing, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+              50, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))) {
+            RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(List.of(self)).setMode(SetConfigurationRequest.Mode.ADD).build());
+            if (!reply.isSuccess()) {
+              throw reply.getException() != null ? reply.getException() : new IOException("configuration change refused");
+            }
+          }
+          LOG.info("Joined cluster '{}' through seed {}", settings.clusterName(), seed);
+          return;
+        } catch (IOException | RuntimeException e) {
+          last = e;
+          LOG.debug("Seed {} could not take this node in yet: {}", seed, e.toString());
+        }
+      }
+      if (settings.isFoundingSeed() && !hasLocalGroup(metadataGroupId)) {
+        // No other seed knows a cluster: found it. (A founding seed that was wiped founds a new
+        // cluster; seeds are expected to keep their data.)
+        addLocalGroup(RaftGroup.valueOf(metadataGroupId, List.of(self)));
+        LOG.info("Founded cluster '{}' as its first member", settings.clusterName());
+        return;
+      }
+      sleep(500);
+    }
+    throw new IllegalStateException("Could not join cluster '" + settings.clusterName() + "' through seeds "
+        + settings.seeds() + " within " + JOIN_TIMEOUT_MS / 1000 + " s" + (last == null ? "" : ": " + last));
+  }
+
+  private RaftGroup askSeedForMetadataGroup(String seed) throws IOException {
+    RaftPeer seedPeer = RaftPeer.newBuilder().setId(NodeRecord.peerIdFor(seed)).setAddress(seed).build();
+    try (RaftClient client = newClient(RaftGroup.valueOf(metadataGroupId, seedPeer), RetryPolicies.noRetry())) {
+      GroupInfoReply info = client.getGroupManagementApi(seedPeer.getId()).info(metadataGroupId);
+      if (!info.isSuccess() || info.getGroup() == null || info.getGroup().getPeers().isEmpty()) {
+        throw new IOException("seed " + seed + " has no metadata group yet");
+      }
+      return info.getGroup();
+    }
+  }
+
+  private void addLocalGroup(RaftGroup group) {
+    try {
+      RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(
+          ClientId.randomId(), self.getId(), 0, group, true));
+      if (!reply.isSuccess()) {
+        throw new IllegalStateException("Cannot open Raft group " + group.getGroupId() + ": " + reply.getException());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open Raft group " + group.getGroupId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<RaftPeer> with(java.util.Collection<RaftPeer> peers, RaftPeer extra) {
+    List<RaftPeer> out = new ArrayList<>();
+    for (RaftPeer p : peers) {
+      if (!p.getId().equals(extra.getId())) {
+        out.add(p);
+      }
+    }
+    out.add(extra);
+    return out;
+  }
+
+  /** Records (or refreshes) this node's addresses in the metadata and waits until it is applied here. */
+  public void announce(int cqlPort) {
+    NodeRecord record = new NodeRecord(settings.hostId(), peerId(), settings.raftAddress(), settings.raftHost(),
+        cqlPort, settings.dataCenter(), settings.rack());
+    submitMetadata(new MetadataCommand.Join(record));
+    waitUntil(() -> record.equals(metadata.state().node(settings.hostId()).orElse(null)), "this node's join to apply");
+  }
+
+  // --- the metadata log ---------------------------------------------------------------------------
+
+  private String submitMetadata(MetadataCommand command) {
+    byte[] bytes = MetadataCodec.encode(command);
+    try {
+      RaftClientReply reply = metadataClient().io().send(Message.valueOf(
+          org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(bytes)));
+      if (!reply.isSuccess()) {
+        throw MeridianException.server("The cluster metadata change was not committed: " + reply.getException(),
+            reply.getException());
+      }
+      return MetadataStateMachine.verdict(reply.getMessage());
+    } catch (IOException e) {
+      throw MeridianException.server("The cluster metadata change has an unknown outcome: " + e.getMessage(), e);
+    }
+  }
+
+  private RaftClient metadataClient() {
+    RaftClient c = metadataClient;
+    if (c == null) {
+      synchronized (this) {
+        if (metadataClient == null) {
+          RaftGroup group;
+          try {
+            group = server.getDivision(metadataGroupId).getGroup();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          metadataClient = newClient(group, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+              100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+        }
+        c = metadataClient;
+      }
+    }
+    return c;
+  }
+
+  RaftClient newClient(RaftGroup group, RetryPolicy retry) {
+    return RaftClient.newBuilder().setProperties(clientProperties).setRaftGroup(group).setRetryPolicy(retry)
+        .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), clientProperties))
+        .build();
+  }
+
+  @Override
+  public void commit(Schema base, Schema next, List<SchemaChange> changes) {
+    ClusterState state = metadata.state();
+    UUID committedBase = state.schemaVersion();
+    Map<UUID, TablePlacement> added = new LinkedHashMap<>();
+    Set<UUID> known = state.placements().keySet();
+    for (KeyspaceMetadata ks : next.userKeyspaces().values()) {
+      int rf = replicationFactor(ks);
+      for (TableMetadata t : ks.tables().values()) {
+        if (!known.contains(t.id())) {
+          added.put(t.id(), TablePlacement.spread(state.nodes(), settings.tabletsPerTable(), rf));
+        }
+      }
+    }
+    // The base this node computed from must be the committed one (or, before the first change, none).
+    UUID expected = committedBase == null ? null : base.version();
+    if (committedBase != null && !committedBase.equals(base.version())) {
+      throw MeridianException.invalid("The schema was changed concurrently on another node; retry the statement");
+    }
+    String verdict = submitMetadata(new MetadataCommand.CommitSchema(expected, next.version(),
+        SchemaStore.toBytes(next), changes, added, peerId()));
+    if (!verdict.equals(MetadataStateMachine.APPLIED)) {
+      throw MeridianException.invalid("The schema was changed concurrently on another node; retry the statement");
+    }
+    // Applied on the leader; wait until this node has installed it too.
+    waitUntil(() -> next.version().equals(schema.current().version()), "the schema change to apply on this node");
+  }
+
+  /** Replicas per tablet from the keyspace's replication options (all data centers together). */
+  static int replicationFactor(KeyspaceMetadata ks) {
+    int rf = 0;
+    for (Map.Entry<String, String> e : ks.replication().entrySet()) {
+      if (e.getKey().equals(ReplicationParams.CLASS)) {
+        continue;
+      }
+      try {
+        rf += Integer.parseInt(e.getValue().trim());
+      } catch (NumberFormatException ignored) {
+        // options that are not counts (none today) do not add replicas
+      }
+    }
+    return Math.max(1, rf);
+  }
+
+  /** Called on the metadata group's apply thread, in log order, for every applied command. */
+  private void applied(MetadataCommand command, ClusterState before, ClusterState after, long index) {
+    writeCachedState(after, index);
+    if (command instanceof MetadataCommand.Join join) {
+      listener.nodeJoined(join.node());
+    } else if (command instanceof MetadataCommand.CommitSchema c) {
+      schema.install(SchemaStore.fromBytes(c.schema()));
+      if (!c.originPeer().equals(peerId())) {
+        listener.schemaChanged(c.changes());
+      }
+    }
+    rememberLocalTablets(after);
+    requestReconcile();
+    synchronized (stateChanged) {
+      stateChanged.notifyAll();
+    }
+  }
+
+  // --- tablet groups on this node -----------------------------------------------------------------
+
+  private void rememberLocalTablets(ClusterState state) {
+    for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
+      List<List<String>> replicas = e.getValue().replicas();
+      for (int i = 0; i < replicas.size(); i++) {
+        if (replicas.get(i).contains(peerId())) {
+          localTablets.putIfAbsent(TabletGroups.groupId(e.getKey(), i), new TabletSpec(e.getKey(), i, replicas.size()));
+        }
+      }
+    }
+  }
+
+  private void requestReconcile() {
+    if (reconcileQueued.compareAndSet(false, true)) {
+      reconciler.execute(() -> {
+        reconcileQueued.set(false);
+        try {
+          reconcileTablets(metadata.state());
+        } catch (RuntimeException e) {
+          if (!closed) {
+            LOG.error("Opening or closing tablet groups failed; retried on the next metadata change", e);
+          }
+        }
+      });
+    }
+  }
+
+  /** Opens the groups of tablets placed here and closes those of dropped tables. */
+  private void reconcileTablets(ClusterState state) {
+    if (closed) {
+      return;
+    }
+    Set<RaftGroupId> wanted = new HashSet<>();
+    for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
+      List<List<String>> replicas = e.getValue().replicas();
+      for (int i = 0; i < replicas.size(); i++) {
+        if (!replicas.get(i).contains(peerId())) {
+          continue;
+        }
+        RaftGroupId id = TabletGroups.groupId(e.getKey(), i);
+        wanted.add(id);
+        if (!hasLocalGroup(id)) {
+          addLocalGroup(tabletGroup(state, e.getKey(), i));
+        }
+      }
+    }
+    for (RaftGroupId id : server.getGroupIds()) {
+      TabletSpec spec = localTablets.get(id);
+      if (!id.equals(metadataGroupId) && spec != null && !wanted.contains(id)) {
+        try {
+          server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self.getId(), 0, id, true, false));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        localTablets.remove(id);
+        if (!state.placements().containsKey(spec.tableId())) {
+          engine.dropTable(spec.tableId());
+        }
+      }
+    }
+  }
+
+  /** The Raft group of tablet {@code index} of {@code tableId}; its first replica is the preferred leader. */
+  RaftGroup tabletGroup(ClusterState state, UUID tableId, int index) {
+    List<String> replicas = state.placements().get(tableId).replicas().get(index);
+    List<RaftPeer> peers = new ArrayList<>();
+    for (int r = 0; r < replicas.size(); r++) {
+      String peer = replicas.get(r);
+      NodeRecord node = state.nodeByPeer(peer).orElseThrow(
+          () -> new IllegalStateException("tablet replica " + peer + " is not a known node"));
+      peers.add(RaftPeer.newBuilder().setId(peer).setAddress(node.raftAddress()).setPriority(r == 0 ? 1 : 0).build());
+    }
+    return RaftGroup.valueOf(TabletGroups.groupId(tableId, index), peers);
+  }
+
+  // --- local copy of the state ---------------------------------------------------------------------
+
+  private MetadataCodec.IndexedState loadCachedState() throws IOException {
+    Path file = settings.raftDir().resolve(STATE_FILE);
+    if (!Files.exists(file)) {
+      return new MetadataCodec.IndexedState(ClusterState.EMPTY, 0);
+    }
+    return MetadataCodec.decodeState(Files.readAllBytes(file));
+  }
+
+  /** Written (and synced) before the entry is acknowledged, so a restart resumes exactly after it. */
+  private void writeCachedState(ClusterState state, long index) {
+    Path file = settings.raftDir().resolve(STATE_FILE);
+    Path temp = settings.raftDir().resolve(STATE_FILE + ".tmp");
+    try {
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(MetadataCodec.encode(state, index));
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try (java.nio.channels.FileChannel dir = java.nio.channels.FileChannel.open(settings.raftDir(),
+          java.nio.file.StandardOpenOption.READ)) {
+        dir.force(true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  // --- helpers -------------------------------------------------------------------------------------
+
+  private void waitUntil(java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.currentTimeMillis() + 30_000;
+    synchronized (stateChanged) {
+      while (!condition.getAsBoolean()) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0 || closed) {
+          throw MeridianException.server("Timed out waiting for " + what, null);
+        }
+        try {
+          stateChanged.wait(Math.min(left, 200));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw MeridianException.server("Interrupted waiting for " + what, e);
+        }
+      }
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while joining the cluster", e);
+    }
+  }
+
+  RaftServer server() {
+    return server;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    reconciler.shutdownNow();
+    try {
+      if (metadataClient != null) {
+        metadataClient.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Closing the metadata client failed: {}", e.toString());
+    }
+    try {
+      if (server != null) {
+        server.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Closing the Raft server failed: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.meridian.cluster;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * How a node takes part in a cluster.
+ *
+ * @param raftHost the address the node's Raft server binds and is known by (its listen address)
+ * @param raftPort the inter-node (Raft) port
+ * @param seeds host:port Raft addresses of nodes to join through; the first seed founds the
+ *     cluster when it has no metadata yet (so it must be started first, or at least not wiped)
+ * @param raftDir where the node's Raft logs live (one directory per group)
+ * @param tabletsPerTable token-range tablets of a new table, each its own Raft group
+ * @param electionTimeoutMinMs lower bound of the randomized election timeout (upper: twice it)
+ */
+public record ClusterSettings(UUID hostId, String clusterName, String raftHost, int raftPort, List<String> seeds,
+                              Path raftDir, String dataCenter, String rack, int tabletsPerTable,
+                              int electionTimeoutMinMs) {
+  public ClusterSettings {
+    seeds = List.copyOf(seeds);
+    if (seeds.isEmpty()) {
+      throw new IllegalArgumentException("a cluster node needs at least one seed");
+    }
+  }
+
+  public String raftAddress() {
+    return raftHost + ":" + raftPort;
+  }
+
+  /** Whether this node is the one that founds the cluster when no metadata exists anywhere yet. */
+  public boolean isFoundingSeed() {
+    return seeds.get(0).equals(raftAddress());
+  }
+}

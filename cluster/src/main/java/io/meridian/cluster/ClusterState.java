@@ -1,0 +1,60 @@
+package io.meridian.cluster;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What the metadata group agrees on: the members, the schema (user keyspaces in the schema file's
+ * format) and where each table's tablets live. Immutable; every committed command makes a new one.
+ *
+ * @param schema the committed schema's bytes, or null before the first schema change
+ * @param schemaVersion the committed schema's version, or null before the first schema change
+ */
+public record ClusterState(List<NodeRecord> nodes, byte[] schema, UUID schemaVersion,
+                           Map<UUID, TablePlacement> placements) {
+  public static final ClusterState EMPTY = new ClusterState(List.of(), null, null, Map.of());
+
+  public ClusterState {
+    nodes = List.copyOf(nodes);
+    placements = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(placements));
+  }
+
+  public Optional<NodeRecord> node(UUID hostId) {
+    return nodes.stream().filter(n -> n.hostId().equals(hostId)).findFirst();
+  }
+
+  public Optional<NodeRecord> nodeByPeer(String peerId) {
+    return nodes.stream().filter(n -> n.peerId().equals(peerId)).findFirst();
+  }
+
+  /** Adds the node, or replaces the record with the same host id (a restart with new ports). */
+  public ClusterState withNode(NodeRecord node) {
+    List<NodeRecord> next = new ArrayList<>(nodes);
+    next.removeIf(n -> n.hostId().equals(node.hostId()));
+    int at = indexOf(node.hostId());
+    next.add(at < 0 ? next.size() : at, node);
+    return new ClusterState(next, schema, schemaVersion, placements);
+  }
+
+  private int indexOf(UUID hostId) {
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i).hostId().equals(hostId)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The new schema, with placements for its new tables and without those of tables it dropped. */
+  public ClusterState withSchema(byte[] nextSchema, UUID nextVersion, Map<UUID, TablePlacement> added,
+                                 java.util.Set<UUID> liveTableIds) {
+    Map<UUID, TablePlacement> next = new LinkedHashMap<>(placements);
+    next.putAll(added);
+    next.keySet().retainAll(liveTableIds);
+    return new ClusterState(nodes, nextSchema, nextVersion, next);
+  }
+}

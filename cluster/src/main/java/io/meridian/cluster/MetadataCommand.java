@@ -1,0 +1,23 @@
+package io.meridian.cluster;
+
+import io.meridian.schema.SchemaChange;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** An entry of the metadata group's log. Applying one is deterministic: it depends only on the state before it. */
+public sealed interface MetadataCommand {
+  /** A node joins, or announces new addresses after a restart. */
+  record Join(NodeRecord node) implements MetadataCommand {}
+
+  /**
+   * A schema change computed from schema {@code baseVersion} (null: none committed yet). Applied
+   * only if that is still the committed version; otherwise refused, so a change computed from an
+   * old schema never undoes a newer one.
+   *
+   * @param added placements of the tables the change creates
+   * @param originPeer the node that ran the DDL (it already told its own clients)
+   */
+  record CommitSchema(UUID baseVersion, UUID version, byte[] schema, List<SchemaChange> changes,
+                      Map<UUID, TablePlacement> added, String originPeer) implements MetadataCommand {}
+}

@@ -1,0 +1,41 @@
+package io.meridian.cluster;
+
+import java.util.List;
+
+/**
+ * Where a table's tablets live: tablet i covers the i-th of {@code replicas.size()} equal token
+ * ranges and is replicated on the peers listed for it (the first is the preferred leader).
+ */
+public record TablePlacement(List<List<String>> replicas) {
+  public TablePlacement {
+    replicas = replicas.stream().map(List::copyOf).toList();
+    if (replicas.isEmpty()) {
+      throw new IllegalArgumentException("a table has at least one tablet");
+    }
+  }
+
+  public int tabletCount() {
+    return replicas.size();
+  }
+
+  /**
+   * Tablet i on {@code replicationFactor} consecutive nodes starting at node i (mod the node count),
+   * so leadership and data spread evenly and a ring of node tokens can describe it to drivers. The
+   * factor is capped at the node count.
+   */
+  public static TablePlacement spread(List<NodeRecord> nodes, int tabletCount, int replicationFactor) {
+    if (nodes.isEmpty()) {
+      throw new IllegalStateException("the cluster has no nodes");
+    }
+    int rf = Math.max(1, Math.min(replicationFactor, nodes.size()));
+    List<List<String>> replicas = new java.util.ArrayList<>(tabletCount);
+    for (int i = 0; i < tabletCount; i++) {
+      List<String> peers = new java.util.ArrayList<>(rf);
+      for (int r = 0; r < rf; r++) {
+        peers.add(nodes.get((i + r) % nodes.size()).peerId());
+      }
+      replicas.add(peers);
+    }
+    return new TablePlacement(replicas);
+  }
+}

@@ -1,0 +1,206 @@
+package io.meridian.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meridian.common.Clock;
+import io.meridian.schema.ColumnMetadata;
+import io.meridian.schema.SchemaChange;
+import io.meridian.schema.SchemaManager;
+import io.meridian.schema.SchemaStore;
+import io.meridian.storage.StorageConfig;
+import io.meridian.storage.rocks.RocksStorageEngine;
+import io.meridian.types.CqlTypes;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Three real nodes (Ratis over gRPC on 127.0.0.1) forming a cluster and agreeing on the schema. */
+class ClusterNodeTest {
+  private final Path root;
+  private final List<Member> members = new ArrayList<>();
+
+  ClusterNodeTest() throws IOException {
+    root = Files.createTempDirectory("meridian-cluster-");
+  }
+
+  private final class Member implements ClusterNode.Listener {
+    final UUID hostId = UUID.randomUUID();
+    final int raftPort;
+    final Path dir;
+    final List<SchemaChange> remoteChanges = new CopyOnWriteArrayList<>();
+    final List<NodeRecord> joined = new CopyOnWriteArrayList<>();
+    RocksStorageEngine engine;
+    SchemaManager schema;
+    ClusterNode node;
+
+    Member(int index) throws IOException {
+      raftPort = freePort();
+      dir = root.resolve("node" + index);
+    }
+
+    void start(String seed) {
+      engine = RocksStorageEngine.open(StorageConfig.defaults(dir.resolve("rocksdb")), Clock.SYSTEM);
+      schema = new SchemaManager(List.of(), new SchemaStore(dir.resolve("schema")), Set.of("datacenter1"),
+          Clock.SYSTEM, UUID::randomUUID);
+      ClusterSettings settings = new ClusterSettings(hostId, "test", "127.0.0.1", raftPort, List.of(seed),
+          dir.resolve("raft"), "datacenter1", "rack1", 4, 300);
+      node = ClusterNode.start(settings, engine, schema, this, 9042);
+    }
+
+    void stop() {
+      node.close();
+      engine.close();
+      node = null;
+    }
+
+    String address() {
+      return "127.0.0.1:" + raftPort;
+    }
+
+    int localGroups() {
+      int n = 0;
+      for (RaftGroupId ignored : node.server().getGroupIds()) {
+        n++;
+      }
+      return n;
+    }
+
+    @Override
+    public void schemaChanged(List<SchemaChange> changes) {
+      remoteChanges.addAll(changes);
+    }
+
+    @Override
+    public void nodeJoined(NodeRecord record) {
+      joined.add(record);
+    }
+  }
+
+  private List<Member> startCluster(int size) throws IOException {
+    for (int i = 0; i < size; i++) {
+      members.add(new Member(i));
+    }
+    String seed = members.get(0).address();
+    for (Member m : members) {
+      m.start(seed);
+    }
+    return members;
+  }
+
+  @Test
+  void nodesJoinThroughTheSeedAndAgreeOnMembers() throws IOException {
+    List<Member> m = startCluster(3);
+    for (Member member : m) {
+      await(() -> member.node.state().nodes().size() == 3, "three members seen by " + member.address());
+      assertEquals(List.of(m.get(0).hostId, m.get(1).hostId, m.get(2).hostId),
+          member.node.state().nodes().stream().map(NodeRecord::hostId).toList(), "members in join order");
+    }
+    // Every node learns of every join, its own included.
+    await(() -> m.get(0).joined.size() >= 3, "join events on the founder");
+  }
+
+  @Test
+  void schemaChangeOnOneNodeIsInstalledEverywhereAndPlacesTablets() throws IOException {
+    List<Member> m = startCluster(3);
+    m.get(1).schema.createKeyspace("ks", Map.of("replication",
+        Map.of("class", "SimpleStrategy", "replication_factor", "3")), false);
+    m.get(2).schema.createTable("ks", "t", List.of(
+        ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
+    UUID version = m.get(2).schema.current().version();
+    for (Member member : m) {
+      await(() -> version.equals(member.schema.current().version()), "schema installed on " + member.address());
+      assertTrue(member.schema.current().table("ks", "t").isPresent());
+      // RF 3 on 3 nodes: every node holds all 4 tablets, plus the metadata group.
+      await(() -> member.localGroups() == 5, "tablet groups opened on " + member.address());
+    }
+    UUID tableId = m.get(0).schema.current().table("ks", "t").orElseThrow().id();
+    TablePlacement placement = m.get(0).node.state().placements().get(tableId);
+    assertEquals(4, placement.tabletCount());
+    // Tablet i's preferred leader is node i mod 3: leadership is spread.
+    for (int i = 0; i < 4; i++) {
+      assertEquals(m.get(i % 3).node.peerId(), placement.replicas().get(i).get(0));
+    }
+    // The nodes that did not run the DDL were told about it (to push events to their drivers).
+    assertTrue(m.get(0).remoteChanges.stream().anyMatch(c -> c.name().equals("t")));
+    assertTrue(m.get(2).remoteChanges.stream().noneMatch(c -> c.name().equals("t")), "the origin is not told twice");
+  }
+
+  @Test
+  void aSchemaComputedFromAnOldVersionIsRefused() throws IOException {
+    List<Member> m = startCluster(2);
+    m.get(0).schema.createKeyspace("a", Map.of(), false);
+    await(() -> m.get(1).schema.current().keyspace("a").isPresent(), "keyspace a on node 1");
+    // Node 1 commits a change computed from the version before "a": it would drop "a".
+    io.meridian.schema.Schema stale = new io.meridian.schema.Schema(Map.of(), UUID.randomUUID());
+    io.meridian.schema.Schema next = new io.meridian.schema.Schema(Map.of(), UUID.randomUUID());
+    var e = org.junit.jupiter.api.Assertions.assertThrows(io.meridian.common.MeridianException.class,
+        () -> m.get(1).node.commit(stale, next, List.of()));
+    assertTrue(e.getMessage().contains("changed concurrently"), e.getMessage());
+    assertTrue(m.get(0).schema.current().keyspace("a").isPresent(), "keyspace a survives");
+  }
+
+  @Test
+  void restartedNodeRejoinsFromDiskWithSchemaAndTablets() throws IOException {
+    List<Member> m = startCluster(3);
+    m.get(0).schema.createKeyspace("ks", Map.of("replication",
+        Map.of("class", "SimpleStrategy", "replication_factor", "3")), false);
+    m.get(0).schema.createTable("ks", "t", List.of(
+        ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
+    Member restarted = m.get(2);
+    await(() -> restarted.localGroups() == 5, "tablets on node 2");
+    restarted.stop();
+    // A change while it is down reaches it after the restart, from the log.
+    m.get(1).schema.createKeyspace("later", Map.of(), false);
+    restarted.start(m.get(0).address());
+    await(() -> restarted.schema.current().keyspace("later").isPresent(), "change made while down");
+    assertTrue(restarted.schema.current().table("ks", "t").isPresent());
+    await(() -> restarted.localGroups() == 5, "tablet groups reopened on node 2");
+    assertEquals(3, restarted.node.state().nodes().size(), "no duplicate member after a restart");
+  }
+
+  private static void await(BooleanSupplier condition, String what) {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    for (Member m : members) {
+      if (m.node != null) {
+        m.stop();
+      }
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+}
