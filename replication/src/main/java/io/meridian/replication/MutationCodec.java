@@ -31,6 +31,10 @@ import java.util.zip.CRC32C;
  * 9       n     payload: u32 mutation count, then each mutation (below)
  * 9+n     4     CRC32C of bytes [0, 9+n)
  *
+ * Format 2 is a guarded entry (a conditional write): its payload starts with i32 bucket and
+ * i64 expectedVersion (see {@link ConflictVersions}), then holds the same mutation list.
+ * Format 1 entries are still written for blind writes and still decode.
+ *
  * mutation   = uuid tableId, i64 token, bytes key, deletion partitionDeletion,
  *              u32 count, rangeTombstone*, u32 count, rowUpdate*
  * rangeTomb. = nbytes start, nbytes end, deletion
@@ -53,6 +57,8 @@ import java.util.zip.CRC32C;
 public final class MutationCodec {
   public static final int MAGIC = 0x4D524D54; // "MRMT": Meridian mutation
   public static final byte FORMAT_VERSION = 1;
+  /** A guarded entry: applied only if its bucket's conflict version is the expected one. */
+  public static final byte FORMAT_GUARDED = 2;
   /** Upper bound on one entry; Ratis' own message limits are configured above it. */
   public static final int ENTRY_BYTES_MAX = 32 * 1024 * 1024;
 
@@ -60,15 +66,37 @@ public final class MutationCodec {
   static final int CRC_BYTES = 4;
   private static final int UUID_BYTES = 16;
   private static final int DELETION_BYTES = 8 + 4;
+  private static final int GUARD_BYTES = 4 + 8;
 
   private MutationCodec() {}
 
+  /** The condition of a guarded entry: bucket {@code bucket}'s conflict version must be {@code expectedVersion}. */
+  public record Guard(int bucket, long expectedVersion) {
+    public Guard {
+      if (bucket < 0 || bucket >= ConflictVersions.BUCKETS) {
+        throw new IllegalArgumentException("bucket " + bucket + " outside [0, " + ConflictVersions.BUCKETS + ")");
+      }
+    }
+  }
+
+  /** A decoded entry: its mutations and, for a guarded entry, its guard (null for a blind write). */
+  public record Entry(Guard guard, List<Mutation> mutations) {}
+
   /** Encodes {@code mutations} (at least one) as one log entry. */
   public static byte[] encode(List<Mutation> mutations) {
+    return encode(null, mutations);
+  }
+
+  /** Encodes a guarded entry: {@code mutations} apply only if {@code guard} holds when the entry is applied. */
+  public static byte[] encodeGuarded(Guard guard, List<Mutation> mutations) {
+    return encode(java.util.Objects.requireNonNull(guard), mutations);
+  }
+
+  private static byte[] encode(Guard guard, List<Mutation> mutations) {
     if (mutations.isEmpty()) {
       throw new IllegalArgumentException("a log entry holds at least one mutation");
     }
-    long payloadBytes = 4;
+    long payloadBytes = 4 + (guard == null ? 0 : GUARD_BYTES);
     for (Mutation m : mutations) {
       payloadBytes += sizeOf(m);
     }
@@ -78,7 +106,10 @@ public final class MutationCodec {
           "log entry of " + total + " bytes exceeds the limit of " + ENTRY_BYTES_MAX + " bytes");
     }
     ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.BIG_ENDIAN);
-    out.putInt(MAGIC).put(FORMAT_VERSION).putInt((int) payloadBytes);
+    out.putInt(MAGIC).put(guard == null ? FORMAT_VERSION : FORMAT_GUARDED).putInt((int) payloadBytes);
+    if (guard != null) {
+      out.putInt(guard.bucket()).putLong(guard.expectedVersion());
+    }
     out.putInt(mutations.size());
     for (Mutation m : mutations) {
       writeMutation(out, m);
@@ -97,8 +128,16 @@ public final class MutationCodec {
     return decode(ByteBuffer.wrap(entry));
   }
 
-  /** As {@link #decode(byte[])}, reading the buffer's remaining bytes (its position is not moved). */
+  /**
+   * As {@link #decode(byte[])}, reading the buffer's remaining bytes (its position is not moved).
+   * Returns the mutations of a guarded entry too; {@link #decodeEntry} also returns its guard.
+   */
   public static List<Mutation> decode(ByteBuffer entryBuffer) {
+    return decodeEntry(entryBuffer).mutations();
+  }
+
+  /** Decodes a blind or guarded entry (the buffer's remaining bytes; its position is not moved). */
+  public static Entry decodeEntry(ByteBuffer entryBuffer) {
     ByteBuffer in = entryBuffer.slice().order(ByteOrder.BIG_ENDIAN);
     int size = in.remaining();
     if (size < HEADER_BYTES + 4 + CRC_BYTES) {
@@ -110,11 +149,13 @@ public final class MutationCodec {
           "bad magic 0x" + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC));
     }
     byte version = in.get();
-    if (version != FORMAT_VERSION) {
-      throw new LogEntryCorruptionException("unknown format version " + version + ", expected " + FORMAT_VERSION);
+    if (version != FORMAT_VERSION && version != FORMAT_GUARDED) {
+      throw new LogEntryCorruptionException("unknown format version " + version + ", expected " + FORMAT_VERSION
+          + " or " + FORMAT_GUARDED);
     }
     int payloadBytes = in.getInt();
-    if (payloadBytes < 4 || (long) HEADER_BYTES + payloadBytes + CRC_BYTES != size) {
+    int payloadBytesMin = 4 + (version == FORMAT_GUARDED ? GUARD_BYTES : 0);
+    if (payloadBytes < payloadBytesMin || (long) HEADER_BYTES + payloadBytes + CRC_BYTES != size) {
       throw new LogEntryCorruptionException("payload length " + payloadBytes + " does not match entry size " + size);
     }
     CRC32C crc = new CRC32C();
@@ -128,6 +169,14 @@ public final class MutationCodec {
     }
     in.limit(HEADER_BYTES + payloadBytes);
     try {
+      Guard guard = null;
+      if (version == FORMAT_GUARDED) {
+        int bucket = in.getInt();
+        if (bucket < 0 || bucket >= ConflictVersions.BUCKETS) {
+          throw new LogEntryCorruptionException("guard bucket " + bucket + " outside [0, " + ConflictVersions.BUCKETS + ")");
+        }
+        guard = new Guard(bucket, in.getLong());
+      }
       int count = readCount(in, 1);
       if (count == 0) {
         throw new LogEntryCorruptionException("entry holds no mutation");
@@ -139,7 +188,7 @@ public final class MutationCodec {
       if (in.hasRemaining()) {
         throw new LogEntryCorruptionException(in.remaining() + " trailing payload bytes after " + count + " mutations");
       }
-      return List.copyOf(mutations);
+      return new Entry(guard, List.copyOf(mutations));
     } catch (BufferUnderflowException e) {
       throw new LogEntryCorruptionException("payload ends inside a field", e);
     }

@@ -2,42 +2,68 @@ package io.meridian.replication;
 
 import io.meridian.storage.ConditionalWrite;
 import io.meridian.storage.Mutation;
+import io.meridian.storage.MutationChecks;
+import io.meridian.storage.PartitionData;
 import io.meridian.storage.PartitionKey;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.Tablet;
 import io.meridian.storage.TokenRange;
-import io.meridian.storage.MutationChecks;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
 /**
- * A tablet whose writes go through its Raft group: {@link #apply} appends the mutation to the
- * group's log and completes once the entry is committed (on a majority) and applied to the
+ * A tablet whose writes and reads go through its Raft group: {@link #apply} appends the mutation
+ * to the group's log and completes once the entry is committed (on a majority) and applied to the
  * leader's storage by {@link TabletStateMachine}. Followers apply it on their own shortly after.
  *
  * <p>Retries after a lost leader are made by the Raft client with the same call id, and Ratis'
  * retry cache answers a retried call that was already applied, so a retry never writes twice.
+ *
+ * <p>Reads ({@link #readPartition}, {@link #scanPage}) are Ratis read-only requests answered by a
+ * replica's state machine from its engine: {@link ReadMode#LINEARIZABLE} through the read index,
+ * {@link ReadMode#ANY_REPLICA} from {@code localReplica} (or, without one, from the leader's state
+ * without the read index). Conditional writes are optimistic: see {@link ConditionalWriteLoop}.
  */
 public final class ReplicatedTablet implements Tablet {
   private final UUID tableId;
   private final TokenRange range;
   private final RaftClient client;
+  private final RaftPeerId localReplica;
+  private final ConditionalRetry conditionalRetry;
 
   public ReplicatedTablet(UUID tableId, TokenRange range, RaftClient client) {
+    this(tableId, range, client, null, ConditionalRetry.DEFAULT);
+  }
+
+  /**
+   * @param localReplica the replica {@link ReadMode#ANY_REPLICA} reads ask (usually the one on this
+   *     node), or null to ask the leader
+   * @param conditionalRetry bounds of the conditional write loop
+   */
+  public ReplicatedTablet(UUID tableId, TokenRange range, RaftClient client, RaftPeerId localReplica,
+                          ConditionalRetry conditionalRetry) {
     this.tableId = tableId;
     this.range = range;
     this.client = client;
+    this.localReplica = localReplica;
+    this.conditionalRetry = conditionalRetry;
   }
 
   @Override
   public TokenRange range() {
     return range;
+  }
+
+  UUID tableId() {
+    return tableId;
   }
 
   @Override
@@ -50,20 +76,48 @@ public final class ReplicatedTablet implements Tablet {
    * partitions all live in this tablet).
    */
   public CompletableFuture<Void> applyAtomically(List<Mutation> mutations) {
+    ReplicatedWriteException.WriteType type =
+        mutations.size() > 1 ? ReplicatedWriteException.WriteType.BATCH : ReplicatedWriteException.WriteType.SIMPLE;
     byte[] entry;
     try {
-      for (Mutation m : mutations) {
-        // Refused here, not in the log: storage would refuse it on every replica.
-        MutationChecks.validate(m);
-        if (!m.tableId().equals(tableId) || !range.contains(m.key().token())) {
-          throw new IllegalArgumentException("mutation for table " + m.tableId()
-              + " token " + m.key().token() + " sent to tablet " + range + " of table " + tableId);
-        }
-      }
+      checkMutations(mutations);
       entry = MutationCodec.encode(mutations);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    return send(entry, type).thenApply(reply -> null);
+  }
+
+  /**
+   * Proposes a guarded entry: {@code mutations} (validated, all on one partition in {@code guard}'s
+   * bucket) land only if the bucket's conflict version is still {@code guard.expectedVersion()}.
+   * Completes with the state machine's verdict; fails with {@link ReplicatedWriteException} (CAS)
+   * when the outcome is unknown.
+   */
+  CompletableFuture<ApplyVerdict> proposeGuarded(MutationCodec.Guard guard, List<Mutation> mutations) {
+    byte[] entry;
+    try {
+      checkMutations(mutations);
+      entry = MutationCodec.encodeGuarded(guard, mutations);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return send(entry, ReplicatedWriteException.WriteType.CAS)
+        .thenApply(reply -> ApplyVerdict.decode(reply.getMessage().getContent().asReadOnlyByteBuffer()));
+  }
+
+  private void checkMutations(List<Mutation> mutations) {
+    for (Mutation m : mutations) {
+      // Refused here, not in the log: storage would refuse it on every replica.
+      MutationChecks.validate(m);
+      if (!m.tableId().equals(tableId) || !range.contains(m.key().token())) {
+        throw new IllegalArgumentException("mutation for table " + m.tableId()
+            + " token " + m.key().token() + " sent to tablet " + range + " of table " + tableId);
+      }
+    }
+  }
+
+  private CompletableFuture<RaftClientReply> send(byte[] entry, ReplicatedWriteException.WriteType type) {
     CompletableFuture<RaftClientReply> sent;
     try {
       sent = client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)));
@@ -72,27 +126,105 @@ public final class ReplicatedTablet implements Tablet {
     }
     return sent.handle((reply, error) -> {
       if (error != null) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        throw new ReplicatedWriteException("replicated write to tablet " + range + " of table " + tableId
+        Throwable cause = unwrap(error);
+        throw new ReplicatedWriteException(type, "replicated write to tablet " + range + " of table " + tableId
             + " has an unknown outcome: " + cause, cause);
       }
       if (!reply.isSuccess()) {
-        throw new ReplicatedWriteException("replicated write to tablet " + range + " of table " + tableId
+        throw new ReplicatedWriteException(type, "replicated write to tablet " + range + " of table " + tableId
             + " was not confirmed: " + reply.getException(), reply.getException());
       }
-      return null;
+      return reply;
     });
   }
 
+  // ------------------------------------------------------------------ reads
+
+  /** One partition's slice, read through the group: empty if the partition has no live data in range. */
+  public CompletableFuture<Optional<PartitionData>> readPartition(PartitionKey key, ReadRange readRange, int nowSeconds,
+                                                                  ReadMode mode) {
+    return readWithVersion(key, readRange, nowSeconds, mode).thenApply(ReadCodec.PartitionResult::data);
+  }
+
+  /** As {@link #readPartition}, with the visible conflict version of the partition's bucket. */
+  CompletableFuture<ReadCodec.PartitionResult> readWithVersion(PartitionKey key, ReadRange readRange, int nowSeconds,
+                                                              ReadMode mode) {
+    if (!range.contains(key.token())) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "token " + key.token() + " read from tablet " + range + " of table " + tableId));
+    }
+    return read(new ReadCodec.PartitionRead(key, readRange, nowSeconds), mode)
+        .thenApply(reply -> ReadCodec.decodePartitionResult(reply.getMessage().getContent().asReadOnlyByteBuffer()));
+  }
+
   /**
-   * Not yet: a read-decide-write step must itself become a log entry (a serializable command that
-   * every replica's state machine decides the same way), which needs the decision encoded rather
-   * than a Java callback.
+   * Up to {@code partitionsMax} partitions of {@code tokens} (within this tablet's range) in token
+   * order, after {@code after} if not null, each with rows in {@code perPartition}. A page may hold
+   * fewer partitions when they are large ({@link TabletStateMachine#SCAN_PAGE_BYTES_MAX});
+   * {@link ScanPage#more()} says whether to ask again.
+   */
+  public CompletableFuture<ScanPage> scanPage(TokenRange tokens, PartitionKey after, ReadRange perPartition,
+                                              int nowSeconds, int partitionsMax, ReadMode mode) {
+    if (tokens.start() < range.start() || tokens.end() > range.end() || tokens.start() >= tokens.end()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "scan of tokens " + tokens + " is not within tablet " + range + " of table " + tableId));
+    }
+    if (partitionsMax < 1) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("partitionsMax must be >= 1"));
+    }
+    return read(new ReadCodec.ScanRead(tokens, after, perPartition, nowSeconds, partitionsMax), mode)
+        .thenApply(reply -> ReadCodec.decodeScanPage(reply.getMessage().getContent().asReadOnlyByteBuffer()));
+  }
+
+  private CompletableFuture<RaftClientReply> read(ReadCodec.Request request, ReadMode mode) {
+    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(ReadCodec.encode(request)));
+    CompletableFuture<RaftClientReply> sent;
+    try {
+      if (mode == ReadMode.LINEARIZABLE) {
+        sent = client.async().sendReadOnly(message);
+      } else if (localReplica != null) {
+        sent = client.async().sendStaleRead(message, 0, localReplica);
+      } else {
+        sent = client.async().sendReadOnlyNonLinearizable(message);
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return sent.handle((reply, error) -> {
+      Throwable cause = error != null ? unwrap(error) : reply.isSuccess() ? null : reply.getException();
+      if (cause != null) {
+        throw new ReplicatedReadException("read of tablet " + range + " of table " + tableId + " (" + mode
+            + ") failed: " + cause, cause);
+      }
+      return reply;
+    });
+  }
+
+  // ------------------------------------------------------------------ conditional writes
+
+  /**
+   * Read-decide-write through the group, optimistically: a linearizable read of the partition and
+   * its bucket's conflict version, {@code write.decide}, then a guarded entry that lands only if no
+   * write reached the bucket since the read; on conflict the whole step is retried within
+   * {@link ConditionalRetry}. Fails with {@link ReplicatedWriteException} of type CAS when the
+   * budget runs out or the outcome of the guarded entry is unknown.
    */
   @Override
   public <T> CompletableFuture<T> applyConditionally(PartitionKey key, ReadRange readRange, int nowSeconds,
                                                      ConditionalWrite<T> write) {
-    throw new UnsupportedOperationException("conditional writes (lightweight transactions, counters, list "
-        + "operations by index) are not replicated yet: they need the decision as a serializable log command");
+    if (write.derives()) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException(
+          "materialized views are not maintained on replicated tablets yet: a conditional write that derives "
+              + "view updates cannot be applied to tablet " + range + " of table " + tableId));
+    }
+    if (!range.contains(key.token())) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "token " + key.token() + " written through tablet " + range + " of table " + tableId));
+    }
+    return new ConditionalWriteLoop<>(this, key, readRange, nowSeconds, write, conditionalRetry).start();
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 }

@@ -1,17 +1,24 @@
 package io.meridian.replication;
 
+import io.meridian.common.CqlErrorCode;
+import io.meridian.common.MeridianException;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.MutationChecks;
+import io.meridian.storage.PartitionData;
 import io.meridian.storage.StorageEngine;
 import io.meridian.storage.TokenRange;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +51,25 @@ import org.slf4j.LoggerFactory;
  * add a second fsync to every write). So after a crash up to that many entries are applied again.
  * That is harmless: every entry carries its own write timestamps and local deletion times, and
  * storage reconciles by last-write-wins (ties broken deterministically), so applying an entry
- * whose effects are already stored changes nothing. This holds for blind writes only, which is
- * all the log holds today; conditional steps (LWT) will need the exact applied index stored in
- * the same RocksDB batch as their effects.
+ * whose effects are already stored changes nothing. Guarded entries keep this property: their
+ * verdict is judged again on replay against the versions recorded with the index (below), and
+ * their mutations are blind writes.
+ *
+ * <p><b>Conditional writes.</b> A guarded entry ({@link MutationCodec#encodeGuarded}) is applied
+ * only if its bucket's conflict version is still the one its writer read; otherwise nothing is
+ * written and the reply says {@link ApplyVerdict#CONFLICT}. Two views of the versions are kept
+ * (see {@link ConflictVersions}): {@code logOrderVersions}, moved on the apply thread when an
+ * entry is handed to storage, judges guards, so the verdict is a function of the log prefix and
+ * every replica reaches the same one; {@code visibleVersions}, moved when the entry's batch is
+ * durable and visible (in log order, just before the applied index), is what reads report. The
+ * applied-index file records the visible versions of exactly the entries up to its index, so after
+ * a restart replayed guarded entries are judged again against the same versions and give the
+ * same verdict; their mutations are blind writes, harmless to apply twice.
+ *
+ * <p><b>Reads.</b> {@link #query} answers {@link ReadCodec} requests from the local engine on a
+ * small bounded pool ({@link #READ_THREADS}, {@link #READ_QUEUE_MAX}), not on Ratis' threads.
+ * A partition read reports its bucket's visible version, read before the data, so the data is at
+ * least as new as the version: a write after the version makes a guard fail, never pass wrongly.
  *
  * <p><b>Failures.</b> An entry that does not decode, or names a token outside the tablet, or whose
  * storage write fails, stops the state machine: later entries are refused rather than applied
@@ -68,6 +91,12 @@ public final class TabletStateMachine extends BaseStateMachine {
   public static final int APPLIES_IN_FLIGHT_MAX_DEFAULT = 256;
   /** Bound on completed batches waiting for the applied index to be advanced. */
   private static final int COMPLETION_QUEUE_CAPACITY = 65_536;
+  /** Threads serving reads of this tablet; reads beyond them wait in a queue of {@link #READ_QUEUE_MAX}. */
+  public static final int READ_THREADS = 2;
+  /** Reads waiting for a thread; one more is refused with OVERLOADED. */
+  public static final int READ_QUEUE_MAX = 1024;
+  /** Upper bound on one scan page's encoded bytes (well under Ratis' message limits). */
+  public static final int SCAN_PAGE_BYTES_MAX = 4 * 1024 * 1024;
 
   private final StorageEngine engine;
   private final UUID tableId;
@@ -77,6 +106,12 @@ public final class TabletStateMachine extends BaseStateMachine {
   private final Semaphore appliesInFlight;
   private final AtomicLong entriesApplied = new AtomicLong();
   private final AtomicLong entriesSkippedOnReplay = new AtomicLong();
+  private final AtomicLong guardedEntriesRefused = new AtomicLong();
+  private final ExecutorService reads;
+  /** Judges guards; written on Ratis' apply thread only. */
+  private final ConflictVersions logOrderVersions = new ConflictVersions();
+  /** Reported by reads and recorded with the applied index; written on the completion thread only. */
+  private final ConflictVersions visibleVersions = new ConflictVersions();
 
   private AppliedIndexFile appliedIndexFile;
   /** Highest index known durable in storage when this replica started; replayed entries up to it are skipped. */
@@ -116,6 +151,12 @@ public final class TabletStateMachine extends BaseStateMachine {
           t.setDaemon(true);
           return t;
         });
+    this.reads = new ThreadPoolExecutor(READ_THREADS, READ_THREADS, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(READ_QUEUE_MAX), r -> {
+          Thread t = new Thread(r, "meridian-tablet-read-" + range.start());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   @Override
@@ -126,9 +167,19 @@ public final class TabletStateMachine extends BaseStateMachine {
     appliedIndexFile = new AppliedIndexFile(dir.toPath());
     // The applied index itself starts from nothing: Ratis replays the log from its start and the
     // replay advances it, entry by entry, through the ones storage already holds.
-    appliedIndexFile.read().ifPresent(ti -> {
+    appliedIndexFile.read().ifPresent(recorded -> {
+      TermIndex ti = recorded.applied();
+      if (recorded.versions() == null) {
+        // A format 1 file has no conflict versions: replay the whole log (blind writes, so
+        // harmless) to rebuild them rather than judge guards against versions that are wrong.
+        log.info("tablet {} of table {}: applied index {} recorded without conflict versions; replaying the log",
+            range, tableId, ti);
+        return;
+      }
       durableIndexAtStart = ti.getIndex();
       lastPersisted = ti;
+      logOrderVersions.restore(recorded.versions());
+      visibleVersions.restore(recorded.versions());
       log.info("tablet {} of table {}: storage holds log entries up to {}", range, tableId, ti);
     });
   }
@@ -141,9 +192,10 @@ public final class TabletStateMachine extends BaseStateMachine {
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
     try {
-      List<Mutation> mutations = MutationCodec.decode(request.getMessage().getContent().asReadOnlyByteBuffer());
-      checkInRange(mutations);
-      mutations.forEach(MutationChecks::validate);
+      MutationCodec.Entry entry = MutationCodec.decodeEntry(request.getMessage().getContent().asReadOnlyByteBuffer());
+      checkInRange(entry.mutations());
+      checkGuard(entry);
+      entry.mutations().forEach(MutationChecks::validate);
     } catch (RuntimeException e) {
       // Ratis' way to refuse: the client gets a StateMachineException and its ordered stream goes on.
       trx.setException(e);
@@ -162,14 +214,29 @@ public final class TabletStateMachine extends BaseStateMachine {
     }
     if (termIndex.getIndex() <= durableIndexAtStart) {
       entriesSkippedOnReplay.incrementAndGet();
-      return inLogOrder(CompletableFuture.completedFuture(null), termIndex, false);
+      return inLogOrder(CompletableFuture.completedFuture(null), termIndex, false, NO_BUCKETS, ApplyVerdict.APPLIED);
     }
     List<Mutation> mutations;
+    int[] buckets;
     try {
-      mutations = MutationCodec.decode(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      MutationCodec.Entry decoded =
+          MutationCodec.decodeEntry(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      mutations = decoded.mutations();
       checkInRange(mutations);
+      checkGuard(decoded);
+      MutationCodec.Guard guard = decoded.guard();
+      if (guard != null && logOrderVersions.get(guard.bucket()) != guard.expectedVersion()) {
+        // Someone wrote the partition's bucket after the writer read it: refuse, write nothing.
+        guardedEntriesRefused.incrementAndGet();
+        return inLogOrder(CompletableFuture.completedFuture(null), termIndex, false, NO_BUCKETS,
+            ApplyVerdict.CONFLICT);
+      }
+      buckets = bucketsOf(mutations);
     } catch (RuntimeException e) {
       return fail(termIndex, e);
+    }
+    for (int b : buckets) {
+      logOrderVersions.set(b, termIndex.getIndex());
     }
     CompletableFuture<Void> stored;
     try {
@@ -185,7 +252,30 @@ public final class TabletStateMachine extends BaseStateMachine {
       return fail(termIndex, e);
     }
     stored.whenComplete((ok, error) -> appliesInFlight.release());
-    return inLogOrder(stored, termIndex, true);
+    return inLogOrder(stored, termIndex, true, buckets, ApplyVerdict.APPLIED);
+  }
+
+  private static final int[] NO_BUCKETS = new int[0];
+
+  private static int[] bucketsOf(List<Mutation> mutations) {
+    return mutations.stream().mapToInt(m -> ConflictVersions.bucketOf(m.key())).distinct().toArray();
+  }
+
+  /** A guarded entry writes one partition, and its guard names that partition's bucket. */
+  private static void checkGuard(MutationCodec.Entry entry) {
+    if (entry.guard() == null) {
+      return;
+    }
+    for (Mutation m : entry.mutations()) {
+      if (!m.key().equals(entry.mutations().get(0).key())) {
+        throw new LogEntryCorruptionException("a guarded entry writes more than one partition");
+      }
+    }
+    int bucket = ConflictVersions.bucketOf(entry.mutations().get(0).key());
+    if (bucket != entry.guard().bucket()) {
+      throw new LogEntryCorruptionException("guard names bucket " + entry.guard().bucket()
+          + " but its partition is in bucket " + bucket);
+    }
   }
 
   /**
@@ -195,7 +285,7 @@ public final class TabletStateMachine extends BaseStateMachine {
    * one thread, so it moves forwards only and never past an entry still being written.
    */
   private synchronized CompletableFuture<Message> inLogOrder(CompletableFuture<Void> stored, TermIndex termIndex,
-                                                             boolean applied) {
+                                                             boolean applied, int[] buckets, ApplyVerdict verdict) {
     CompletableFuture<Message> done = orderTail.thenCombine(stored, (a, b) -> b)
         .handleAsync((ok, error) -> {
           if (error != null) {
@@ -205,8 +295,13 @@ public final class TabletStateMachine extends BaseStateMachine {
           if (applied) {
             entriesApplied.incrementAndGet();
           }
+          // Visible before the applied index moves: a read that waited for this index sees both.
+          for (int b : buckets) {
+            visibleVersions.set(b, termIndex.getIndex());
+          }
           advance(termIndex);
-          return Message.EMPTY;
+          return Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations
+              .unsafeWrap(verdict.encode()));
         }, completions);
     // The next step waits for this one whether it succeeded or not; a failure stops later ones anyway.
     orderTail = done.handle((m, e) -> null);
@@ -243,7 +338,7 @@ public final class TabletStateMachine extends BaseStateMachine {
       return;
     }
     try {
-      appliedIndexFile.write(applied);
+      appliedIndexFile.write(applied, visibleVersions.toArray());
       lastPersisted = applied;
       entriesSincePersist = 0;
     } catch (IOException e) {
@@ -259,6 +354,101 @@ public final class TabletStateMachine extends BaseStateMachine {
             + " does not belong to tablet " + range + " of table " + tableId);
       }
     }
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** Answers a {@link ReadCodec} request from the local engine, on the read pool. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    ReadCodec.Request read;
+    try {
+      read = ReadCodec.decodeRequest(request.getContent().asReadOnlyByteBuffer());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    try {
+      return CompletableFuture.supplyAsync(() -> Message.valueOf(
+          org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(answer(read))), reads);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new MeridianException(CqlErrorCode.OVERLOADED,
+          "tablet " + range + " has " + READ_QUEUE_MAX + " reads waiting; try again later"));
+    }
+  }
+
+  private byte[] answer(ReadCodec.Request request) {
+    if (request instanceof ReadCodec.PartitionRead r) {
+      if (!range.contains(r.key().token())) {
+        throw new IllegalArgumentException("token " + r.key().token() + " is outside tablet " + range);
+      }
+      // The version first: the data read after it is at least as new.
+      long version = visibleVersions.get(ConflictVersions.bucketOf(r.key()));
+      Optional<PartitionData> data = engine.readPartition(tableId, r.key(), r.range(), r.nowSeconds());
+      return ReadCodec.encodePartitionResult(new ReadCodec.PartitionResult(data, version));
+    }
+    ReadCodec.ScanRead s = (ReadCodec.ScanRead) request;
+    if (s.tokens().start() < range.start() || s.tokens().end() > range.end()) {
+      throw new IllegalArgumentException("scan of tokens " + s.tokens() + " is not within tablet " + range);
+    }
+    List<PartitionData> page = new ArrayList<>();
+    boolean more;
+    try (StorageEngine.PartitionIterator it =
+             engine.scan(tableId, s.tokens(), s.after(), s.perPartition(), s.nowSeconds())) {
+      while (page.size() < s.partitionsMax() && it.hasNext()) {
+        page.add(it.next());
+      }
+      more = it.hasNext();
+    }
+    return ReadCodec.encodeScanPage(page, more, SCAN_PAGE_BYTES_MAX);
+  }
+
+  // ------------------------------------------------------------------ state for snapshots
+
+  /**
+   * The log-ordered state that is not in storage (the conflict versions), as of the applied index,
+   * in the applied-index file's format 2 (which names that term-index). Taken on the completion
+   * thread, so the versions are exactly those of the entries up to the index it names. A snapshot
+   * stores these bytes next to its storage checkpoint.
+   */
+  public byte[] logOrderedState() {
+    try {
+      return completions.submit(() -> AppliedIndexFile.encode(
+          Optional.ofNullable(getLastAppliedTermIndex()).orElse(TermIndex.valueOf(0, -1)), visibleVersions.toArray()))
+          .get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the conflict versions", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the conflict versions of tablet " + range, e);
+    }
+  }
+
+  /**
+   * Restores bytes from {@link #logOrderedState} when a snapshot is installed or loaded, before
+   * Ratis replays the entries after it. Both views take the snapshot's versions.
+   */
+  public void restoreLogOrderedState(byte[] state) {
+    long[] versions;
+    try {
+      versions = AppliedIndexFile.decode(state, "snapshot conflict versions").versions();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (versions == null) {
+      throw new IllegalArgumentException("snapshot conflict versions are in format 1, which has none");
+    }
+    logOrderVersions.restore(versions);
+    visibleVersions.restore(versions);
+  }
+
+  /** The visible conflict versions (a copy), for tests comparing replicas. */
+  long[] visibleVersions() {
+    return visibleVersions.toArray();
+  }
+
+  /** Guarded entries refused because their bucket's version had moved, since this replica started. */
+  public long guardedEntriesRefused() {
+    return guardedEntriesRefused.get();
   }
 
   /** Entries whose batch this replica applied to storage since it started. */
@@ -281,6 +471,7 @@ public final class TabletStateMachine extends BaseStateMachine {
   public void close() throws IOException {
     flushAppliedIndex();
     completions.shutdown();
+    reads.shutdown();
     super.close();
   }
 

@@ -18,14 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.TimeDuration;
 
@@ -131,13 +129,8 @@ final class LocalRaftCluster implements AutoCloseable {
   }
 
   private static RaftProperties serverProperties(RaftPeer peer, Path raftDir) {
-    RaftProperties props = new RaftProperties();
-    RaftServerConfigKeys.setStorageDir(props, List.of(raftDir.toFile()));
-    GrpcConfigKeys.Server.setPort(props, Integer.parseInt(peer.getAddress().substring(peer.getAddress().lastIndexOf(':') + 1)));
-    // Short election timeouts keep the failover part of the test quick.
-    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
-    return props;
+    String address = peer.getAddress();
+    return ReplicationProperties.newRaftProperties(raftDir, Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
   }
 
   private static int freePort() throws IOException {

@@ -56,10 +56,43 @@ class MutationCodecProperties {
   @Example
   void anUnknownFormatVersionIsRejectedByName() {
     byte[] encoded = MutationCodec.encode(List.of(sampleMutation()));
-    encoded[4] = 2;
+    encoded[4] = 3;
     LogEntryCorruptionException e =
         assertThrows(LogEntryCorruptionException.class, () -> MutationCodec.decode(encoded));
-    assertEquals("corrupt replicated log entry: unknown format version 2, expected 1", e.getMessage());
+    assertEquals("corrupt replicated log entry: unknown format version 3, expected 1 or 2", e.getMessage());
+  }
+
+  @Property(tries = 200)
+  void guardedEntriesRoundTripAndBlindOnesHaveNoGuard(@ForAll("entries") List<Mutation> entry,
+                                                      @ForAll @IntRange(min = 0, max = ConflictVersions.BUCKETS - 1) int bucket,
+                                                      @ForAll long expectedVersion) {
+    MutationCodec.Guard guard = new MutationCodec.Guard(bucket, expectedVersion);
+    byte[] encoded = MutationCodec.encodeGuarded(guard, entry);
+    assertEquals(MutationCodec.FORMAT_GUARDED, encoded[4]);
+    MutationCodec.Entry decoded = MutationCodec.decodeEntry(java.nio.ByteBuffer.wrap(encoded));
+    assertEquals(guard, decoded.guard());
+    assertSameMutations(entry, decoded.mutations());
+    assertSameMutations(entry, MutationCodec.decode(encoded));
+    assertArrayEquals(encoded, MutationCodec.encodeGuarded(guard, decoded.mutations()));
+    // A blind entry stays in format 1, byte for byte what older replicas wrote and read.
+    byte[] blind = MutationCodec.encode(entry);
+    assertEquals(MutationCodec.FORMAT_VERSION, blind[4]);
+    assertEquals(null, MutationCodec.decodeEntry(java.nio.ByteBuffer.wrap(blind)).guard());
+  }
+
+  @Property(tries = 200)
+  void aFlippedByteInAGuardedEntryIsDetected(@ForAll("entries") List<Mutation> entry,
+                                             @ForAll @IntRange(min = 0, max = 1 << 20) int where,
+                                             @ForAll @IntRange(min = 1, max = 255) int xorMask) {
+    byte[] encoded = MutationCodec.encodeGuarded(new MutationCodec.Guard(7, 99L), entry);
+    encoded[where % encoded.length] ^= (byte) xorMask;
+    assertThrows(LogEntryCorruptionException.class, () -> MutationCodec.decodeEntry(java.nio.ByteBuffer.wrap(encoded)));
+  }
+
+  @Example
+  void aGuardOutsideTheBucketsIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new MutationCodec.Guard(ConflictVersions.BUCKETS, 1L));
+    assertThrows(IllegalArgumentException.class, () -> new MutationCodec.Guard(-1, 1L));
   }
 
   @Example

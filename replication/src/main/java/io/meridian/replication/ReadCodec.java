@@ -1,0 +1,226 @@
+package io.meridian.replication;
+
+import io.meridian.storage.Cell;
+import io.meridian.storage.PartitionData;
+import io.meridian.storage.PartitionKey;
+import io.meridian.storage.ReadRange;
+import io.meridian.storage.StoredRow;
+import io.meridian.storage.TokenRange;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Read requests sent through a tablet's Raft group (Ratis read-only messages) and the results its
+ * state machine answers, in the {@link WireFrame} envelope with magic "MRRD" and format 1.
+ *
+ * <pre>
+ * kind 1 partition read  = key, range, i32 nowSeconds
+ * kind 2 scan            = i64 tokensStart, i64 tokensEnd, bool hasAfter, [key], range, i32 nowSeconds,
+ *                          i32 partitionsMax
+ * kind 3 partition found = i64 bucketVersion, bool present, [partition]
+ * kind 4 scan page       = u32 count, partition*, bool more
+ *
+ * key       = i64 token, bytes serialized
+ * range     = bytes start, nbytes end, bool reversed, i32 limitRows, bool includeStatic
+ * partition = key, bool hasStatic, [row], u32 count, row*
+ * row       = bytes clustering, i64 livenessMicros, i32 livenessTtl, i32 livenessLocalDeletionTime,
+ *             u32 count, cell*
+ * cell      = string column, nbytes path, nbytes value, i64 timestampMicros, i32 ttl, i32 localDeletionTime
+ * </pre>
+ */
+public final class ReadCodec {
+  public static final int MAGIC = 0x4D525244; // "MRRD": Meridian read
+  public static final byte FORMAT_VERSION = 1;
+  private static final byte KIND_PARTITION_READ = 1;
+  private static final byte KIND_SCAN = 2;
+  private static final byte KIND_PARTITION_RESULT = 3;
+  private static final byte KIND_SCAN_PAGE = 4;
+  private static final int ROW_BYTES_MIN = 4 + 8 + 4 + 4 + 4;
+  private static final int CELL_BYTES_MIN = 4 + 4 + 4 + 8 + 4 + 4;
+  private static final int PARTITION_BYTES_MIN = 8 + 4 + 1 + 4;
+
+  private ReadCodec() {}
+
+  /** A request the state machine answers from its local engine. */
+  public sealed interface Request permits PartitionRead, ScanRead {}
+
+  /** One partition's slice; the answer also carries the visible conflict version of its bucket. */
+  public record PartitionRead(PartitionKey key, ReadRange range, int nowSeconds) implements Request {}
+
+  /** Up to {@code partitionsMax} partitions of {@code tokens} after {@code after} (null: from the start). */
+  public record ScanRead(TokenRange tokens, PartitionKey after, ReadRange perPartition, int nowSeconds,
+                         int partitionsMax) implements Request {}
+
+  /**
+   * A partition read's answer. {@code bucketVersion} was read before the data, so the data is at
+   * least as new as that version: see {@link ConflictVersions}.
+   */
+  public record PartitionResult(Optional<PartitionData> data, long bucketVersion) {}
+
+  // ------------------------------------------------------------------ requests
+
+  public static byte[] encode(Request request) {
+    if (request instanceof PartitionRead r) {
+      WireFrame.Out out = new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_PARTITION_READ);
+      putKey(out, r.key());
+      putRange(out, r.range());
+      return out.putInt(r.nowSeconds()).finish();
+    }
+    ScanRead s = (ScanRead) request;
+    WireFrame.Out out = new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_SCAN);
+    out.putLong(s.tokens().start()).putLong(s.tokens().end()).putBoolean(s.after() != null);
+    if (s.after() != null) {
+      putKey(out, s.after());
+    }
+    putRange(out, s.perPartition());
+    return out.putInt(s.nowSeconds()).putInt(s.partitionsMax()).finish();
+  }
+
+  public static Request decodeRequest(ByteBuffer message) {
+    WireFrame.In in = WireFrame.open(message, MAGIC, FORMAT_VERSION, "read request");
+    Request request;
+    if (in.kind() == KIND_PARTITION_READ) {
+      request = new PartitionRead(getKey(in), getRange(in), in.getInt());
+    } else if (in.kind() == KIND_SCAN) {
+      TokenRange tokens = new TokenRange(in.getLong(), in.getLong());
+      PartitionKey after = in.getBoolean() ? getKey(in) : null;
+      ReadRange perPartition = getRange(in);
+      int now = in.getInt();
+      int partitionsMax = in.getInt();
+      if (partitionsMax < 1) {
+        throw new CorruptMessageException("scan asks for " + partitionsMax + " partitions");
+      }
+      request = new ScanRead(tokens, after, perPartition, now, partitionsMax);
+    } else {
+      throw new CorruptMessageException("read request of unknown kind " + in.kind());
+    }
+    in.end();
+    return request;
+  }
+
+  // ------------------------------------------------------------------ results
+
+  public static byte[] encodePartitionResult(PartitionResult result) {
+    WireFrame.Out out = new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_PARTITION_RESULT);
+    out.putLong(result.bucketVersion()).putBoolean(result.data().isPresent());
+    result.data().ifPresent(p -> putPartition(out, p));
+    return out.finish();
+  }
+
+  public static PartitionResult decodePartitionResult(ByteBuffer message) {
+    WireFrame.In in = WireFrame.open(message, MAGIC, FORMAT_VERSION, "partition read result");
+    expectKind(in, KIND_PARTITION_RESULT);
+    long version = in.getLong();
+    Optional<PartitionData> data = in.getBoolean() ? Optional.of(getPartition(in)) : Optional.empty();
+    in.end();
+    return new PartitionResult(data, version);
+  }
+
+  /**
+   * Encodes a scan page, adding partitions from {@code partitions} until it holds all of them or
+   * {@code bytesMax} is reached (always at least one). Partitions not taken make {@code more} true.
+   */
+  public static byte[] encodeScanPage(List<PartitionData> partitions, boolean moreAfter, int bytesMax) {
+    List<byte[]> encoded = new ArrayList<>();
+    long bytes = WireFrame.HEADER_BYTES + 4 + 1 + WireFrame.CRC_BYTES;
+    for (PartitionData p : partitions) {
+      WireFrame.Out one = new WireFrame.Out(0, (byte) 0, (byte) 0);
+      putPartition(one, p);
+      byte[] b = one.finish();
+      if (!encoded.isEmpty() && bytes + b.length > bytesMax) {
+        break;
+      }
+      encoded.add(b);
+      bytes += b.length;
+    }
+    boolean more = moreAfter || encoded.size() < partitions.size();
+    WireFrame.Out out = new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_SCAN_PAGE);
+    out.putInt(encoded.size());
+    List<PartitionData> taken = partitions.subList(0, encoded.size());
+    taken.forEach(p -> putPartition(out, p));
+    return out.putBoolean(more).finish();
+  }
+
+  public static ScanPage decodeScanPage(ByteBuffer message) {
+    WireFrame.In in = WireFrame.open(message, MAGIC, FORMAT_VERSION, "scan page");
+    expectKind(in, KIND_SCAN_PAGE);
+    int count = in.getCount(PARTITION_BYTES_MIN);
+    List<PartitionData> partitions = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      partitions.add(getPartition(in));
+    }
+    boolean more = in.getBoolean();
+    in.end();
+    return new ScanPage(List.copyOf(partitions), more);
+  }
+
+  // ------------------------------------------------------------------ fields
+
+  private static void expectKind(WireFrame.In in, byte kind) {
+    if (in.kind() != kind) {
+      throw new CorruptMessageException("expected a message of kind " + kind + ", got " + in.kind());
+    }
+  }
+
+  private static void putKey(WireFrame.Out out, PartitionKey key) {
+    out.putLong(key.token()).putBytes(key.serialized());
+  }
+
+  private static PartitionKey getKey(WireFrame.In in) {
+    return new PartitionKey(in.getLong(), in.getBytes(false));
+  }
+
+  private static void putRange(WireFrame.Out out, ReadRange r) {
+    out.putBytes(r.start()).putBytes(r.end()).putBoolean(r.reversed()).putInt(r.limitRows())
+        .putBoolean(r.includeStatic());
+  }
+
+  private static ReadRange getRange(WireFrame.In in) {
+    return new ReadRange(in.getBytes(false), in.getBytes(true), in.getBoolean(), in.getInt(), in.getBoolean());
+  }
+
+  private static void putPartition(WireFrame.Out out, PartitionData p) {
+    putKey(out, p.key());
+    out.putBoolean(p.staticRow() != null);
+    if (p.staticRow() != null) {
+      putRow(out, p.staticRow());
+    }
+    out.putInt(p.rows().size());
+    p.rows().forEach(r -> putRow(out, r));
+  }
+
+  private static PartitionData getPartition(WireFrame.In in) {
+    PartitionKey key = getKey(in);
+    StoredRow staticRow = in.getBoolean() ? getRow(in) : null;
+    int count = in.getCount(ROW_BYTES_MIN);
+    List<StoredRow> rows = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      rows.add(getRow(in));
+    }
+    return new PartitionData(key, staticRow, List.copyOf(rows));
+  }
+
+  private static void putRow(WireFrame.Out out, StoredRow row) {
+    out.putBytes(row.clustering()).putLong(row.livenessMicros()).putInt(row.livenessTtlSeconds())
+        .putInt(row.livenessLocalDeletionTime()).putInt(row.cells().size());
+    for (Cell c : row.cells()) {
+      out.putString(c.column()).putBytes(c.path()).putBytes(c.value()).putLong(c.timestampMicros())
+          .putInt(c.ttlSeconds()).putInt(c.localDeletionTime());
+    }
+  }
+
+  private static StoredRow getRow(WireFrame.In in) {
+    byte[] clustering = in.getBytes(false);
+    long liveness = in.getLong();
+    int ttl = in.getInt();
+    int ldt = in.getInt();
+    int count = in.getCount(CELL_BYTES_MIN);
+    List<Cell> cells = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      cells.add(new Cell(in.getString(), in.getBytes(true), in.getBytes(true), in.getLong(), in.getInt(), in.getInt()));
+    }
+    return new StoredRow(clustering, liveness, ttl, ldt, List.copyOf(cells));
+  }
+}
