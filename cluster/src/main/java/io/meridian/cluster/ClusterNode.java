@@ -77,6 +77,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
   /** Entries in flight to storage per tablet: the node's tablets together stay below the commit queue. */
   private static final int TABLET_APPLIES_IN_FLIGHT_MAX = 16;
   private static final long JOIN_TIMEOUT_MS = 120_000;
+  private static final long SCHEMA_AGREEMENT_WAIT_MS = 5_000;
 
   /** What the rest of the node learns from the metadata log. */
   public interface Listener {
@@ -295,6 +296,10 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
   // --- the metadata log ---------------------------------------------------------------------------
 
   private String submitMetadata(MetadataCommand command) {
+    return MetadataStateMachine.verdict(submitMetadataReply(command).getMessage());
+  }
+
+  private RaftClientReply submitMetadataReply(MetadataCommand command) {
     byte[] bytes = MetadataCodec.encode(command);
     try {
       RaftClientReply reply = metadataClient().io().send(Message.valueOf(
@@ -303,7 +308,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
         throw MeridianException.server("The cluster metadata change was not committed: " + reply.getException(),
             reply.getException());
       }
-      return MetadataStateMachine.verdict(reply.getMessage());
+      return reply;
     } catch (IOException e) {
       throw MeridianException.server("The cluster metadata change has an unknown outcome: " + e.getMessage(), e);
     }
@@ -354,10 +359,22 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     if (committedBase != null && !committedBase.equals(base.version())) {
       throw MeridianException.invalid("The schema was changed concurrently on another node; retry the statement");
     }
-    String verdict = submitMetadata(new MetadataCommand.CommitSchema(expected, next.version(),
+    RaftClientReply reply = submitMetadataReply(new MetadataCommand.CommitSchema(expected, next.version(),
         SchemaStore.toBytes(next), changes, added, peerId()));
-    if (!verdict.equals(MetadataStateMachine.APPLIED)) {
+    if (!MetadataStateMachine.verdict(reply.getMessage()).equals(MetadataStateMachine.APPLIED)) {
       throw MeridianException.invalid("The schema was changed concurrently on another node; retry the statement");
+    }
+    // Like Cassandra's schema agreement wait: give every member a moment to have the change, so a
+    // client that goes on to use the new table through another node finds it there. A member that
+    // is down gets it when it comes back; the wait is bounded and its outcome does not matter.
+    try {
+      metadataClient().async().watch(reply.getLogIndex(), org.apache.ratis.proto.RaftProtos.ReplicationLevel.ALL_COMMITTED)
+          .get(SCHEMA_AGREEMENT_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.info("Not every member confirmed schema version {} within {} ms: {}", next.version(),
+          SCHEMA_AGREEMENT_WAIT_MS, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     // Applied on the leader; wait until this node has installed it too.
     waitUntil(() -> next.version().equals(schema.current().version()), "the schema change to apply on this node");

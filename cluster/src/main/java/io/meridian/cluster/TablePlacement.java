@@ -38,4 +38,20 @@ public record TablePlacement(List<List<String>> replicas) {
     }
     return new TablePlacement(replicas);
   }
+
+  /**
+   * The tokens node {@code nodeIndex} shows drivers: the last token of every tablet it leads under
+   * {@link #spread}, so a driver's ring (a token belongs to the node with the next token up, its
+   * replicas follow on the ring) names the same replicas as the placement. With more nodes than
+   * tablets the ring is drawn as if there were one tablet per node.
+   */
+  public static java.util.List<String> tokensOf(int nodeIndex, int nodeCount, int tabletsPerTable) {
+    int ranges = Math.max(tabletsPerTable, nodeCount);
+    java.util.List<io.meridian.storage.TokenRange> split = io.meridian.storage.TabletRanges.split(ranges);
+    java.util.List<String> tokens = new java.util.ArrayList<>();
+    for (int i = nodeIndex; i < ranges; i += nodeCount) {
+      tokens.add(Long.toString(split.get(i).end()));
+    }
+    return tokens;
+  }
 }

@@ -8,16 +8,23 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Command-line entry point: bin/meridian [--config FILE] [--data-dir DIR] [--listen ADDR] [--port N]. */
+/**
+ * Command-line entry point: bin/meridian [--config FILE] [--data-dir DIR] [--listen ADDR] [--port N]
+ * [--seeds ADDR[,ADDR...]] [--raft-port N].
+ */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private static final String USAGE = String.join("\n",
-      "usage: meridian [--config FILE] [--data-dir DIR] [--listen ADDR] [--port N] [--set KEY=VALUE]...",
+      "usage: meridian [--config FILE] [--data-dir DIR] [--listen ADDR] [--port N]",
+      "                [--seeds HOST:PORT[,HOST:PORT...]] [--raft-port N] [--set KEY=VALUE]...",
       "  --config FILE    YAML configuration (default: conf/meridian.yaml if present)",
       "  --data-dir DIR   where data lives (storage.data-dir, default ./data)",
       "  --listen ADDR    CQL listen address (server.listen-address, default 127.0.0.1)",
       "  --port N         CQL port (server.port, default 9042)",
+      "  --seeds LIST     join or found a cluster through these Raft addresses (cluster.seeds);",
+      "                   without it the node runs alone, unreplicated",
+      "  --raft-port N    inter-node Raft port on the listen address (cluster.raft-port, default 7000)",
       "  --set KEY=VALUE  any other setting, e.g. --set storage.commit-policy=periodic");
 
   private Main() {}
@@ -36,6 +43,8 @@ public final class Main {
         case "--data-dir" -> overrides.put(ServerConfigKeys.DATA_DIR.key(), value(args, ++i, arg));
         case "--listen" -> overrides.put(ServerConfigKeys.LISTEN_ADDRESS.key(), value(args, ++i, arg));
         case "--port" -> overrides.put(ServerConfigKeys.PORT.key(), value(args, ++i, arg));
+        case "--seeds" -> overrides.put(ServerConfigKeys.SEEDS.key(), value(args, ++i, arg));
+        case "--raft-port" -> overrides.put(ServerConfigKeys.RAFT_PORT.key(), value(args, ++i, arg));
         case "--set" -> {
           String kv = value(args, ++i, arg);
           int eq = kv.indexOf('=');

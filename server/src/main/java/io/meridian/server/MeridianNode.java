@@ -37,12 +37,15 @@ public final class MeridianNode implements AutoCloseable {
   private final RocksStorageEngine storage;
   private final QueryProcessor processor;
   private final CqlServer server;
+  /** Null on a node running alone. */
+  private final ClusterMember cluster;
   private boolean closed;
 
-  private MeridianNode(RocksStorageEngine storage, QueryProcessor processor, CqlServer server) {
+  private MeridianNode(RocksStorageEngine storage, QueryProcessor processor, CqlServer server, ClusterMember cluster) {
     this.storage = storage;
     this.processor = processor;
     this.server = server;
+    this.cluster = cluster;
   }
 
   public static MeridianNode start(ServerConfig config) {
@@ -65,21 +68,39 @@ public final class MeridianNode implements AutoCloseable {
         config.get(ServerConfigKeys.TABLETS_PER_TABLE), config.get(ServerConfigKeys.BLOCK_CACHE_BYTES),
         storageConfig.gcGraceSeconds(), storageConfig.commitQueueCapacity(), storageConfig.commitBatchMutationsMax(),
         storageConfig.purgeIntervalMs(), storageConfig.purgeBatchEntriesMax(), storageConfig.rangeTombstonesPerPartitionMax());
+    boolean clustered = !config.get(ServerConfigKeys.SEEDS).isBlank();
+    if (clustered && config.get(ServerConfigKeys.COMMIT_POLICY) != io.meridian.storage.CommitPolicy.SYNC) {
+      // A replica acknowledges an entry once storage says it is durable; under periodic sync
+      // that would be a promise the node cannot keep after a crash.
+      throw new IllegalArgumentException(ServerConfigKeys.COMMIT_POLICY.key() + " must be sync on a cluster node");
+    }
     RocksStorageEngine storage = RocksStorageEngine.open(storageConfig, clock);
     QueryProcessor processor = null;
+    ClusterMember cluster = null;
     try {
       // The node's address and port are known only once the server is bound (port 0 in tests).
       AtomicReference<NodeInfo> node = new AtomicReference<>();
       String clusterName = config.get(ServerConfigKeys.CLUSTER_NAME);
       int gossipGeneration = clock.nowInSeconds();
       node.set(NodeInfo.singleNode(hostId, clusterName, listen, STORAGE_PORT, config.get(ServerConfigKeys.PORT), gossipGeneration));
-      SystemTables systemTables = new SystemTables(node::get,
+      AtomicReference<ClusterMember> member = new AtomicReference<>();
+      SystemTables systemTables = new SystemTables(
+          () -> member.get() == null ? node.get() : member.get().self(),
+          () -> member.get() == null ? java.util.List.of() : member.get().peers(),
           new TraceStore(config.get(ServerConfigKeys.TRACE_SESSIONS_MAX), clock));
       SchemaManager schema = systemTables.newSchemaManager(dataDir.resolve("schema"), clock);
       int tablets = config.get(ServerConfigKeys.TABLETS_PER_TABLE);
-      for (KeyspaceMetadata ks : schema.current().userKeyspaces().values()) {
-        for (TableMetadata t : ks.tables().values()) {
-          storage.createTable(t.id(), tablets); // idempotent: restores nothing, checks the table is known
+      ForwardingEvents events = new ForwardingEvents();
+      io.meridian.storage.StorageEngine queryStorage = storage;
+      if (clustered) {
+        cluster = ClusterMember.start(config, hostId, listen, dataDir, storage, schema, events, gossipGeneration);
+        member.set(cluster);
+        queryStorage = cluster.storage();
+      } else {
+        for (KeyspaceMetadata ks : schema.current().userKeyspaces().values()) {
+          for (TableMetadata t : ks.tables().values()) {
+            storage.createTable(t.id(), tablets); // idempotent: restores nothing, checks the table is known
+          }
         }
       }
 
@@ -89,8 +110,7 @@ public final class MeridianNode implements AutoCloseable {
         throw new IllegalArgumentException(ServerConfigKeys.BATCH_FAIL_BYTES.key() + " is " + batchFailBytes
             + ", expected at least " + ServerConfigKeys.BATCH_WARN_BYTES.key() + " (" + batchWarnBytes + ")");
       }
-      ForwardingEvents events = new ForwardingEvents();
-      processor = new QueryProcessor(schema, systemTables, storage, events, clock,
+      processor = new QueryProcessor(schema, systemTables, queryStorage, events, clock,
           config.get(ServerConfigKeys.QUERY_THREADS), config.get(ServerConfigKeys.QUERY_QUEUE_MAX), tablets,
           batchWarnBytes, batchFailBytes, config.get(ServerConfigKeys.UNLOGGED_BATCH_PARTITIONS_WARN));
       ServerOptions options = ServerOptions.defaults(listen, config.get(ServerConfigKeys.PORT))
@@ -99,13 +119,23 @@ public final class MeridianNode implements AutoCloseable {
       CqlServer server = CqlServer.start(options, processor);
       events.target.set(server);
       node.set(NodeInfo.singleNode(hostId, clusterName, listen, STORAGE_PORT, server.boundPort(), gossipGeneration));
-      return new MeridianNode(storage, processor, server);
+      if (cluster != null) {
+        cluster.announceCqlPort(server.boundPort());
+      }
+      return new MeridianNode(storage, processor, server, cluster);
     } catch (RuntimeException | Error e) {
       // Whatever was opened is closed again, so a failed start leaves the data folder unlocked
       // and no threads behind.
       try {
         if (processor != null) {
           processor.close();
+        }
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      try {
+        if (cluster != null) {
+          cluster.close();
         }
       } catch (RuntimeException suppressed) {
         e.addSuppressed(suppressed);
@@ -132,12 +162,15 @@ public final class MeridianNode implements AutoCloseable {
     closed = true;
     server.close();
     processor.close();
+    if (cluster != null) {
+      cluster.close();
+    }
     storage.close();
     LOG.info("Meridian node stopped");
   }
 
   /** Lets the query layer publish events before the server that delivers them exists. */
-  private static final class ForwardingEvents implements ServerEvents {
+  static final class ForwardingEvents implements ServerEvents {
     final AtomicReference<ServerEvents> target = new AtomicReference<>();
 
     @Override

@@ -67,8 +67,27 @@ public final class ServerConfigKeys {
       "query.trace-sessions-max", 1000, 1, 100_000,
       "tracing sessions kept in memory for system_traces; the oldest is dropped beyond it");
 
+  public static final ConfigKey<String> SEEDS = ConfigKey.stringKey(
+      "cluster.seeds", "",
+      "comma-separated host:port Raft addresses of nodes to join through; empty runs a single node"
+          + " without replication. The first seed founds the cluster");
+
+  public static final ConfigKey<Integer> RAFT_PORT = ConfigKey.intKey(
+      "cluster.raft-port", 7000, 1, 65535, "inter-node (Raft) port, on the listen address");
+
+  public static final ConfigKey<Integer> ELECTION_TIMEOUT_MS = ConfigKey.intKey(
+      "cluster.election-timeout-ms", 1000, 50, 60_000,
+      "a follower that hears nothing from its leader for between this and twice this starts an election");
+
+  public static final ConfigKey<String> DATA_CENTER = ConfigKey.stringKey(
+      "cluster.data-center", "datacenter1", "data center name shown to drivers");
+
+  public static final ConfigKey<String> RACK = ConfigKey.stringKey(
+      "cluster.rack", "rack1", "rack name shown to drivers");
+
   public static final List<ConfigKey<?>> ALL = List.of(
       LISTEN_ADDRESS, PORT, CLUSTER_NAME, FRAME_BYTES_MAX, CONNECTION_IN_FLIGHT_MAX, DATA_DIR,
       COMMIT_POLICY, PERIODIC_SYNC_MS, TABLETS_PER_TABLE, BLOCK_CACHE_BYTES, QUERY_THREADS, QUERY_QUEUE_MAX,
-      BATCH_WARN_BYTES, BATCH_FAIL_BYTES, UNLOGGED_BATCH_PARTITIONS_WARN, TRACE_SESSIONS_MAX);
+      BATCH_WARN_BYTES, BATCH_FAIL_BYTES, UNLOGGED_BATCH_PARTITIONS_WARN, TRACE_SESSIONS_MAX,
+      SEEDS, RAFT_PORT, ELECTION_TIMEOUT_MS, DATA_CENTER, RACK);
 }

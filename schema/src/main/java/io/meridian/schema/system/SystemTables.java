@@ -53,7 +53,7 @@ import java.util.function.Supplier;
  * Cassandra 5.0:
  *
  * <ul>
- *   <li>{@code system}: local, peers, peers_v2 (peers empty on a single node);
+ *   <li>{@code system}: local, peers, peers_v2 (the other cluster members; empty on a single node);
  *   <li>{@code system_schema}: keyspaces, tables, columns, column_masks, dropped_columns,
  *       triggers, views, types, functions, aggregates, indexes;
  *   <li>{@code system_virtual_schema}: keyspaces, tables, columns (virtual keyspaces list
@@ -70,6 +70,8 @@ public final class SystemTables {
   public static final Set<String> VIRTUAL_KEYSPACES = Set.of(SystemKeyspaceNames.SYSTEM_VIRTUAL_SCHEMA);
 
   private final Supplier<NodeInfo> node;
+  /** The other members of the cluster (empty on a single node). */
+  private final Supplier<List<NodeInfo>> peers;
   private final TraceStore traces;
   private final Map<String, Map<String, VirtualTable>> tables = new TreeMap<>();
   private final List<KeyspaceMetadata> keyspaces;
@@ -79,7 +81,12 @@ public final class SystemTables {
   }
 
   public SystemTables(Supplier<NodeInfo> node, TraceStore traces) {
+    this(node, List::of, traces);
+  }
+
+  public SystemTables(Supplier<NodeInfo> node, Supplier<List<NodeInfo>> peers, TraceStore traces) {
     this.node = Objects.requireNonNull(node, "node");
+    this.peers = Objects.requireNonNull(peers, "peers");
     this.traces = Objects.requireNonNull(traces, "traces");
     defineSystem();
     defineSystemSchema();
@@ -258,7 +265,7 @@ public final class SystemTables {
             reg("rpc_address", INET),
             reg("schema_version", UUID),
             reg("tokens", SET_TEXT)),
-        empty());
+        this::peerRows);
     define(ks, "peers_v2", "information about known peers in the cluster",
         List.of(
             pk("peer", INET, 0),
@@ -273,7 +280,46 @@ public final class SystemTables {
             reg("release_version", TEXT),
             reg("schema_version", UUID),
             reg("tokens", SET_TEXT)),
-        empty());
+        this::peerV2Rows);
+  }
+
+  private List<Map<String, Object>> peerRows(Schema schema) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (NodeInfo p : peers.get()) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("peer", p.broadcastAddress());
+      row.put("data_center", p.dataCenter());
+      row.put("host_id", p.hostId());
+      row.put("preferred_ip", p.broadcastAddress());
+      row.put("rack", p.rack());
+      row.put("release_version", p.releaseVersion());
+      row.put("rpc_address", p.rpcAddress());
+      row.put("schema_version", schema.version());
+      row.put("tokens", p.tokens());
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  private List<Map<String, Object>> peerV2Rows(Schema schema) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (NodeInfo p : peers.get()) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("peer", p.broadcastAddress());
+      row.put("peer_port", p.broadcastPort());
+      row.put("data_center", p.dataCenter());
+      row.put("host_id", p.hostId());
+      row.put("native_address", p.rpcAddress());
+      row.put("native_port", p.rpcPort());
+      row.put("preferred_ip", p.broadcastAddress());
+      row.put("preferred_port", p.broadcastPort());
+      row.put("rack", p.rack());
+      row.put("release_version", p.releaseVersion());
+      row.put("schema_version", schema.version());
+      row.put("tokens", p.tokens());
+      rows.add(row);
+    }
+    return rows;
   }
 
   private List<Map<String, Object>> localRows(Schema schema) {

@@ -1,0 +1,238 @@
+package io.meridian.cluster;
+
+import io.meridian.common.MeridianException;
+import io.meridian.replication.ReadMode;
+import io.meridian.replication.ReplicatedTablet;
+import io.meridian.replication.ScanPage;
+import io.meridian.storage.ConditionalWrite;
+import io.meridian.storage.Mutation;
+import io.meridian.storage.PartitionData;
+import io.meridian.storage.PartitionKey;
+import io.meridian.storage.ReadRange;
+import io.meridian.storage.StorageEngine;
+import io.meridian.storage.Tablet;
+import io.meridian.storage.TabletRanges;
+import io.meridian.storage.TokenRange;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * The query layer's storage on a cluster node: every table's tablets are Raft groups placed by the
+ * metadata group, and this engine routes each request to the tablet owning its token through a Raft
+ * client. The client finds the group's leader itself (a node that is not a replica forwards the
+ * same way), so any node serves any request. Writes are acknowledged once committed by a majority
+ * and applied on the leader; reads are linearizable (answered by the leader under its lease, or
+ * after a read-index round).
+ */
+public final class ClusterStorageEngine implements StorageEngine {
+  /** Partitions per remote scan page. */
+  private static final int SCAN_PAGE_PARTITIONS = 128;
+
+  private final ClusterNode node;
+  private final StorageEngine local;
+  private final Map<String, ReplicatedTablet> tablets = new ConcurrentHashMap<>();
+  private final List<RaftClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public ClusterStorageEngine(ClusterNode node, StorageEngine local) {
+    this.node = node;
+    this.local = local;
+  }
+
+  private TablePlacement placement(UUID tableId) {
+    TablePlacement p = node.state().placements().get(tableId);
+    if (p == null) {
+      throw MeridianException.invalid("Table " + tableId + " has no tablets on this cluster (was it just dropped?)");
+    }
+    return p;
+  }
+
+  private ReplicatedTablet tablet(UUID tableId, int index) {
+    return tablets.computeIfAbsent(tableId + "/" + index, k -> {
+      TablePlacement p = placement(tableId);
+      // Bounded: with no leader for ~10 s the request's outcome is reported unknown (a timeout).
+      RaftClient client = node.newClient(node.tabletGroup(node.state(), tableId, index),
+          RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+      clients.add(client);
+      return new ReplicatedTablet(tableId, TabletRanges.split(p.tabletCount()).get(index), client);
+    });
+  }
+
+  private int indexOf(UUID tableId, long token) {
+    return TabletRanges.indexOf(token, placement(tableId).tabletCount());
+  }
+
+  @Override
+  public void createTable(UUID tableId, int tabletCount) {
+    // The metadata group placed the table when the schema change committed; nothing to do but check.
+    placement(tableId);
+  }
+
+  @Override
+  public void dropTable(UUID tableId) {
+    // Replicas close the table's groups and drop its rows when they apply the schema change.
+    tablets.keySet().removeIf(k -> k.startsWith(tableId + "/"));
+  }
+
+  @Override
+  public CompletableFuture<Void> truncate(UUID tableId) {
+    return CompletableFuture.failedFuture(MeridianException.invalid(
+        "TRUNCATE is not supported on a multi-node cluster yet; DELETE the partitions or drop and recreate the table"));
+  }
+
+  @Override
+  public List<Tablet> tablets(UUID tableId) {
+    int n = placement(tableId).tabletCount();
+    List<Tablet> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(tablet(tableId, i));
+    }
+    return out;
+  }
+
+  @Override
+  public Tablet tabletFor(UUID tableId, long token) {
+    return tablet(tableId, indexOf(tableId, token));
+  }
+
+  /**
+   * All or nothing within one tablet (one log entry). Across tablets each tablet's part is one
+   * entry, but the parts are not atomic together: that needs a batch log, not built yet.
+   */
+  @Override
+  public CompletableFuture<Void> applyAtomically(List<Mutation> mutations) {
+    record TabletKey(UUID tableId, int index) {}
+    Map<TabletKey, List<Mutation>> byTablet = new LinkedHashMap<>();
+    for (Mutation m : mutations) {
+      byTablet.computeIfAbsent(new TabletKey(m.tableId(), indexOf(m.tableId(), m.key().token())),
+          k -> new ArrayList<>()).add(m);
+    }
+    List<CompletableFuture<Void>> parts = new ArrayList<>();
+    for (Map.Entry<TabletKey, List<Mutation>> part : byTablet.entrySet()) {
+      parts.add(tablet(part.getKey().tableId(), part.getKey().index()).applyAtomically(part.getValue()));
+    }
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0]));
+  }
+
+  @Override
+  public Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds) {
+    return join(tablet(tableId, indexOf(tableId, key.token()))
+        .readPartition(key, range, nowSeconds, ReadMode.LINEARIZABLE));
+  }
+
+  @Override
+  public PartitionIterator scan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition,
+                                int nowSeconds) {
+    return new ClusterScan(tableId, tokens, after, perPartition, nowSeconds);
+  }
+
+  /** Walks the tablets overlapping the range in token order, one remote page at a time. */
+  private final class ClusterScan implements PartitionIterator {
+    private final UUID tableId;
+    private final ReadRange perPartition;
+    private final int nowSeconds;
+    private final List<TokenRange> ranges;
+    private final int tabletCount;
+    private int tabletIndex;
+    private PartitionKey after;
+    private boolean tabletDone;
+    private final Deque<PartitionData> buffer = new ArrayDeque<>();
+    private final TokenRange tokens;
+
+    ClusterScan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition, int nowSeconds) {
+      this.tableId = tableId;
+      this.tokens = tokens;
+      this.perPartition = perPartition;
+      this.nowSeconds = nowSeconds;
+      this.tabletCount = placement(tableId).tabletCount();
+      this.ranges = TabletRanges.split(tabletCount);
+      this.after = after;
+      long startToken = after != null ? after.token() : tokens.start() == Long.MAX_VALUE ? Long.MAX_VALUE
+          : tokens.start() + 1;
+      this.tabletIndex = startToken == Long.MIN_VALUE ? 0 : TabletRanges.indexOf(startToken, tabletCount);
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (buffer.isEmpty()) {
+        if (tabletIndex >= tabletCount) {
+          return false;
+        }
+        TokenRange tabletRange = ranges.get(tabletIndex);
+        long start = Math.max(tabletRange.start(), tokens.start());
+        long end = Math.min(tabletRange.end(), tokens.end());
+        if (start >= end || tabletDone) {
+          tabletIndex++;
+          after = null;
+          tabletDone = false;
+          continue;
+        }
+        ScanPage page = join(tablet(tableId, tabletIndex).scanPage(new TokenRange(start, end), after, perPartition,
+            nowSeconds, SCAN_PAGE_PARTITIONS, ReadMode.LINEARIZABLE));
+        buffer.addAll(page.partitions());
+        if (!page.partitions().isEmpty()) {
+          after = page.partitions().get(page.partitions().size() - 1).key();
+        }
+        tabletDone = !page.more();
+      }
+      return true;
+    }
+
+    @Override
+    public PartitionData next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return buffer.poll();
+    }
+
+    @Override
+    public void close() {
+      buffer.clear();
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void flush() {
+    local.flush();
+  }
+
+  /** Closes the Raft clients; the node and the local engine are closed by their owner. */
+  @Override
+  public void close() {
+    for (RaftClient c : clients) {
+      try {
+        c.close();
+      } catch (IOException | RuntimeException ignored) {
+        // closing the rest matters more
+      }
+    }
+    clients.clear();
+    tablets.clear();
+  }
+}

@@ -1,0 +1,125 @@
+package io.meridian.server;
+
+import com.datastax.oss.protocol.internal.response.event.SchemaChangeEvent;
+import com.datastax.oss.protocol.internal.response.event.TopologyChangeEvent;
+import io.meridian.cluster.ClusterNode;
+import io.meridian.cluster.ClusterSettings;
+import io.meridian.cluster.ClusterState;
+import io.meridian.cluster.ClusterStorageEngine;
+import io.meridian.cluster.NodeRecord;
+import io.meridian.cluster.TablePlacement;
+import io.meridian.protocol.ServerEvents;
+import io.meridian.schema.SchemaChange;
+import io.meridian.schema.SchemaManager;
+import io.meridian.schema.system.NodeInfo;
+import io.meridian.storage.StorageEngine;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A node's membership of a cluster, seen from the server: starts the {@link ClusterNode}, gives the
+ * query layer a {@link ClusterStorageEngine}, describes the members to drivers (system.local and
+ * system.peers) and turns what the metadata log reports into protocol events.
+ */
+final class ClusterMember implements AutoCloseable {
+  private final ClusterNode node;
+  private final ClusterStorageEngine storage;
+  private final String clusterName;
+  private final int tabletsPerTable;
+  private final int gossipGeneration;
+
+  private ClusterMember(ClusterNode node, ClusterStorageEngine storage, String clusterName, int tabletsPerTable,
+                        int gossipGeneration) {
+    this.node = node;
+    this.storage = storage;
+    this.clusterName = clusterName;
+    this.tabletsPerTable = tabletsPerTable;
+    this.gossipGeneration = gossipGeneration;
+  }
+
+  static ClusterMember start(ServerConfig config, UUID hostId, InetAddress listen, Path dataDir, StorageEngine local,
+                             SchemaManager schema, ServerEvents events, int gossipGeneration) {
+    List<String> seeds = Arrays.stream(config.get(ServerConfigKeys.SEEDS).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    ClusterSettings settings = new ClusterSettings(hostId, config.get(ServerConfigKeys.CLUSTER_NAME),
+        listen.getHostAddress(), config.get(ServerConfigKeys.RAFT_PORT), seeds, dataDir.resolve("raft"),
+        config.get(ServerConfigKeys.DATA_CENTER), config.get(ServerConfigKeys.RACK),
+        config.get(ServerConfigKeys.TABLETS_PER_TABLE), config.get(ServerConfigKeys.ELECTION_TIMEOUT_MS));
+    ClusterNode.Listener listener = new ClusterNode.Listener() {
+      @Override
+      public void schemaChanged(List<SchemaChange> changes) {
+        for (SchemaChange c : changes) {
+          events.publish(new SchemaChangeEvent(c.type().name(), c.target().name(), c.keyspace(),
+              c.target() == SchemaChange.Target.KEYSPACE ? null : c.name(), c.argumentTypes()));
+        }
+      }
+
+      @Override
+      public void nodeJoined(NodeRecord joined) {
+        if (!joined.hostId().equals(hostId)) {
+          events.publish(new TopologyChangeEvent(com.datastax.oss.protocol.internal.ProtocolConstants.TopologyChangeType.NEW_NODE,
+              new InetSocketAddress(joined.cqlAddress(), joined.cqlPort())));
+        }
+      }
+    };
+    ClusterNode node = ClusterNode.start(settings, local, schema, listener, config.get(ServerConfigKeys.PORT));
+    return new ClusterMember(node, new ClusterStorageEngine(node, local), config.get(ServerConfigKeys.CLUSTER_NAME),
+        config.get(ServerConfigKeys.TABLETS_PER_TABLE), gossipGeneration);
+  }
+
+  StorageEngine storage() {
+    return storage;
+  }
+
+  /** Once the CQL server is bound (port 0 picks one), the members learn the real port. */
+  void announceCqlPort(int port) {
+    ClusterState state = node.state();
+    if (state.node(node.settings().hostId()).map(n -> n.cqlPort() != port).orElse(true)) {
+      node.announce(port);
+    }
+  }
+
+  NodeInfo self() {
+    ClusterState state = node.state();
+    return state.node(node.settings().hostId()).map(n -> info(state, n))
+        .orElseThrow(() -> new IllegalStateException("this node is not a member yet"));
+  }
+
+  List<NodeInfo> peers() {
+    ClusterState state = node.state();
+    List<NodeInfo> out = new ArrayList<>();
+    for (NodeRecord n : state.nodes()) {
+      if (!n.hostId().equals(node.settings().hostId())) {
+        out.add(info(state, n));
+      }
+    }
+    return out;
+  }
+
+  private NodeInfo info(ClusterState state, NodeRecord n) {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(n.cqlAddress());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("member address " + n.cqlAddress() + " does not resolve", e);
+    }
+    int raftPort = Integer.parseInt(n.raftAddress().substring(n.raftAddress().lastIndexOf(':') + 1));
+    int index = state.nodes().indexOf(n);
+    return new NodeInfo(n.hostId(), clusterName, n.dataCenter(), n.rack(), address, raftPort, address, raftPort,
+        address, n.cqlPort(), new LinkedHashSet<>(TablePlacement.tokensOf(index, state.nodes().size(), tabletsPerTable)),
+        gossipGeneration, NodeInfo.RELEASE_VERSION);
+  }
+
+  @Override
+  public void close() {
+    storage.close();
+    node.close();
+  }
+}
