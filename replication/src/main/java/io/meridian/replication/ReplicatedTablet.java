@@ -208,6 +208,10 @@ public final class ReplicatedTablet implements Tablet {
    * write reached the bucket since the read; on conflict the whole step is retried within
    * {@link ConditionalRetry}. Fails with {@link ReplicatedWriteException} of type CAS when the
    * budget runs out or the outcome of the guarded entry is unknown.
+   *
+   * <p>Unlike a local tablet, {@code decide} runs on the caller's side (a Raft client thread), not
+   * in the state machine, and once per attempt: it must have no side effects beyond its result.
+   * Only its mutations enter the log, so replicas never run it.
    */
   @Override
   public <T> CompletableFuture<T> applyConditionally(PartitionKey key, ReadRange readRange, int nowSeconds,

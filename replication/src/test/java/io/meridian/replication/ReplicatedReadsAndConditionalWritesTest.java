@@ -158,6 +158,12 @@ class ReplicatedReadsAndConditionalWritesTest {
       for (LocalRaftCluster.Peer p : cluster.peers()) {
         assertEquals(total, counterValue(read(p.engine, cluster, counter)), "counter on " + p.raftPeer.getId());
       }
+      // The writers did collide, and every replica refused the same guarded entries.
+      long refused = cluster.peers().get(0).stateMachine.guardedEntriesRefused();
+      assertTrue(refused > 0, "eight writers on one counter must have conflicted at least once");
+      for (LocalRaftCluster.Peer p : cluster.peers()) {
+        await(() -> p.stateMachine.guardedEntriesRefused() == refused, "the same refusals on " + p.raftPeer.getId());
+      }
 
       // Ten writers race to create one row; exactly one wins and its value is what is stored.
       PartitionKey unique = key(2000);
