@@ -349,6 +349,11 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     for (KeyspaceMetadata ks : next.userKeyspaces().values()) {
       int rf = replicationFactor(ks);
       for (TableMetadata t : ks.tables().values()) {
+        if (!known.contains(t.id()) && t.isView()) {
+          // View rows live in other tablets than their base rows; keeping them in step across
+          // Raft groups is not built yet, so refuse rather than let views drift.
+          throw MeridianException.invalid("Materialized views are not supported on a multi-node cluster yet");
+        }
         if (!known.contains(t.id())) {
           added.put(t.id(), TablePlacement.spread(state.nodes(), settings.tabletsPerTable(), rf));
         }
@@ -382,18 +387,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
 
   /** Replicas per tablet from the keyspace's replication options (all data centers together). */
   static int replicationFactor(KeyspaceMetadata ks) {
-    int rf = 0;
-    for (Map.Entry<String, String> e : ks.replication().entrySet()) {
-      if (e.getKey().equals(ReplicationParams.CLASS)) {
-        continue;
-      }
-      try {
-        rf += Integer.parseInt(e.getValue().trim());
-      } catch (NumberFormatException ignored) {
-        // options that are not counts (none today) do not add replicas
-      }
-    }
-    return Math.max(1, rf);
+    return ReplicationParams.totalReplicas(ks.replication());
   }
 
   /** Called on the metadata group's apply thread, in log order, for every applied command. */

@@ -8,6 +8,7 @@ import io.meridian.storage.ConditionalWrite;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.PartitionData;
 import io.meridian.storage.PartitionKey;
+import io.meridian.storage.ReadConsistency;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.StorageEngine;
 import io.meridian.storage.Tablet;
@@ -68,7 +69,11 @@ public final class ClusterStorageEngine implements StorageEngine {
       RaftClient client = node.newClient(node.tabletGroup(node.state(), tableId, index),
           RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
       clients.add(client);
-      return new ReplicatedTablet(tableId, TabletRanges.split(p.tabletCount()).get(index), client);
+      // ONE reads ask this node's replica when it has one (no network hop), else the preferred leader.
+      List<String> replicas = p.replicas().get(index);
+      String asked = replicas.contains(node.peerId()) ? node.peerId() : replicas.get(0);
+      return new ReplicatedTablet(tableId, TabletRanges.split(p.tabletCount()).get(index), client,
+          org.apache.ratis.protocol.RaftPeerId.valueOf(asked), io.meridian.replication.ConditionalRetry.DEFAULT);
     });
   }
 
@@ -130,14 +135,29 @@ public final class ClusterStorageEngine implements StorageEngine {
 
   @Override
   public Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds) {
-    return join(tablet(tableId, indexOf(tableId, key.token()))
-        .readPartition(key, range, nowSeconds, ReadMode.LINEARIZABLE));
+    return readPartition(tableId, key, range, nowSeconds, ReadConsistency.LINEARIZABLE);
+  }
+
+  @Override
+  public Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds,
+                                               ReadConsistency consistency) {
+    return join(tablet(tableId, indexOf(tableId, key.token())).readPartition(key, range, nowSeconds, mode(consistency)));
   }
 
   @Override
   public PartitionIterator scan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition,
                                 int nowSeconds) {
-    return new ClusterScan(tableId, tokens, after, perPartition, nowSeconds);
+    return scan(tableId, tokens, after, perPartition, nowSeconds, ReadConsistency.LINEARIZABLE);
+  }
+
+  @Override
+  public PartitionIterator scan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition,
+                                int nowSeconds, ReadConsistency consistency) {
+    return new ClusterScan(tableId, tokens, after, perPartition, nowSeconds, mode(consistency));
+  }
+
+  private static ReadMode mode(ReadConsistency consistency) {
+    return consistency == ReadConsistency.ANY_REPLICA ? ReadMode.ANY_REPLICA : ReadMode.LINEARIZABLE;
   }
 
   /** Walks the tablets overlapping the range in token order, one remote page at a time. */
@@ -152,9 +172,12 @@ public final class ClusterStorageEngine implements StorageEngine {
     private boolean tabletDone;
     private final Deque<PartitionData> buffer = new ArrayDeque<>();
     private final TokenRange tokens;
+    private final ReadMode mode;
 
-    ClusterScan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition, int nowSeconds) {
+    ClusterScan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition, int nowSeconds,
+                ReadMode mode) {
       this.tableId = tableId;
+      this.mode = mode;
       this.tokens = tokens;
       this.perPartition = perPartition;
       this.nowSeconds = nowSeconds;
@@ -182,7 +205,7 @@ public final class ClusterStorageEngine implements StorageEngine {
           continue;
         }
         ScanPage page = join(tablet(tableId, tabletIndex).scanPage(new TokenRange(start, end), after, perPartition,
-            nowSeconds, SCAN_PAGE_PARTITIONS, ReadMode.LINEARIZABLE));
+            nowSeconds, SCAN_PAGE_PARTITIONS, mode));
         buffer.addAll(page.partitions());
         if (!page.partitions().isEmpty()) {
           after = page.partitions().get(page.partitions().size() - 1).key();

@@ -233,13 +233,17 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       terms = expanded.terms();
     }
     if (statement instanceof Select select) {
-      return CompletableFuture.completedFuture(select(select, keyspace, terms, options, fingerprint, resultMetadataId, prepared));
+      try {
+        return CompletableFuture.completedFuture(select(select, keyspace, terms, options, fingerprint, resultMetadataId, prepared));
+      } catch (RuntimeException e) {
+        throw asProtocolError(e, options.consistency, SchemaExecutor.qualify(select.table(), keyspace).keyspace(), false);
+      }
     }
     if (statement instanceof ModificationStatement m) {
       TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), keyspace));
       checkNotSerialWrite(options, m);
-      return writeExecutor.execute(new WriteExecutor.Item(table, m, terms), timestamp(options.defaultTimestamp),
-          clock.nowInSeconds());
+      return typedTimeouts(writeExecutor.execute(new WriteExecutor.Item(table, m, terms), timestamp(options.defaultTimestamp),
+          clock.nowInSeconds()), options.consistency, table.keyspace(), table.isCounter());
     }
     if (statement instanceof io.meridian.cql.ast.Batch b) {
       List<WriteExecutor.Item> items = new ArrayList<>();
@@ -255,7 +259,8 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
         TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), keyspace));
         items.add(new WriteExecutor.Item(table, m, terms));
       }
-      return writeExecutor.batch(b.type(), items, batchTs, timestamp(options.defaultTimestamp), clock.nowInSeconds());
+      return typedTimeouts(writeExecutor.batch(b.type(), items, batchTs, timestamp(options.defaultTimestamp),
+          clock.nowInSeconds()), options.consistency, items.get(0).table().keyspace(), items.get(0).table().isCounter());
     }
     if (statement instanceof UseKeyspace use) {
       if (schema.current().keyspace(use.keyspace()).isEmpty()) {
@@ -298,6 +303,31 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     }
   }
 
+  /** A replica timeout surfaces as the protocol's typed READ/WRITE_TIMEOUT with this request's fields. */
+  private CompletionStage<Message> typedTimeouts(CompletionStage<Message> result, int consistency, String keyspace,
+                                                 boolean counter) {
+    return result.handle((m, e) -> {
+      if (e != null) {
+        throw asProtocolError(e, consistency, keyspace, counter);
+      }
+      return m;
+    });
+  }
+
+  private RuntimeException asProtocolError(Throwable e, int consistency, String keyspace, boolean counter) {
+    Throwable typed = ReplicationErrors.typed(e, consistency, schema.current().keyspace(keyspace).orElse(null), counter);
+    if (typed instanceof RuntimeException r && !(typed instanceof java.util.concurrent.CompletionException)) {
+      return r;
+    }
+    return typed instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(typed);
+  }
+
+  /** ONE and LOCAL_ONE may be answered by any replica; every other level reads linearizably. */
+  static io.meridian.storage.ReadConsistency readConsistency(int consistency) {
+    return consistency == ProtocolConstants.ConsistencyLevel.ONE || consistency == ProtocolConstants.ConsistencyLevel.LOCAL_ONE
+        ? io.meridian.storage.ReadConsistency.ANY_REPLICA : io.meridian.storage.ReadConsistency.LINEARIZABLE;
+  }
+
   private static boolean isSerial(int consistency) {
     return consistency == ProtocolConstants.ConsistencyLevel.SERIAL
         || consistency == ProtocolConstants.ConsistencyLevel.LOCAL_SERIAL;
@@ -336,7 +366,8 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       ClientWarnings.checkAggregation(table, select);
     }
     Rows rows = selectExecutor.execute(table, select, shape.selection, terms,
-        new SelectExecutor.Page(options.pageSize, options.pagingState, fingerprint, skip, null), clock.nowInSeconds());
+        new SelectExecutor.Page(options.pageSize, options.pagingState, fingerprint, skip, null,
+            readConsistency(options.consistency)), clock.nowInSeconds());
     if (select.json()) {
       rows = JsonSelection.toJson(rows, shape.selection, table, skip);
     }
@@ -433,7 +464,11 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), ks));
       items.add(new WriteExecutor.Item(table, m, new Terms(bound, clock)));
     }
-    return writeExecutor.batch(batchType(b.type), items, null, defaultTs, now);
+    if (items.isEmpty()) {
+      return writeExecutor.batch(batchType(b.type), items, null, defaultTs, now);
+    }
+    return typedTimeouts(writeExecutor.batch(batchType(b.type), items, null, defaultTs, now), b.consistency,
+        items.get(0).table().keyspace(), items.get(0).table().isCounter());
   }
 
   private static io.meridian.cql.ast.Batch.BatchType batchType(byte protocolType) {

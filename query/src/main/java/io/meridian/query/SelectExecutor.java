@@ -11,6 +11,7 @@ import io.meridian.schema.ClusteringOrder;
 import io.meridian.schema.TableMetadata;
 import io.meridian.storage.PartitionData;
 import io.meridian.storage.PartitionKey;
+import io.meridian.storage.ReadConsistency;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.StorageEngine;
 import io.meridian.storage.StoredRow;
@@ -42,7 +43,8 @@ final class SelectExecutor {
   }
 
   /** Query-time parameters of one execution. */
-  record Page(int pageSize, ByteBuffer pagingState, int fingerprint, boolean skipMetadata, byte[] resultMetadataId) {}
+  record Page(int pageSize, ByteBuffer pagingState, int fingerprint, boolean skipMetadata, byte[] resultMetadataId,
+              ReadConsistency consistency) {}
 
   Rows execute(TableMetadata table, Select select, Selection selection, Terms terms, Page page, int nowSeconds) {
     WhereClause where = WhereClause.analyze(table, select.where(), terms);
@@ -103,7 +105,8 @@ final class SelectExecutor {
     PartitionKey lastKey = null;
     byte[] lastClustering = null;
 
-    try (PartitionSource source = new PartitionSource(table, where, resume, reversed, select.distinct(), nowSeconds)) {
+    try (PartitionSource source = new PartitionSource(table, where, resume, reversed, select.distinct(), nowSeconds,
+        page.consistency())) {
       while (remaining > 0) {
         // Without filtering, no partition can contribute more rows than this: push it down to storage.
         source.rowLimit = where.needsFiltering() ? Integer.MAX_VALUE
@@ -300,6 +303,7 @@ final class SelectExecutor {
     private final boolean reversed;
     private final boolean distinct;
     private final int nowSeconds;
+    private final ReadConsistency consistency;
     private final boolean hasStatics;
     /** Most rows the caller can use from the next partition read. */
     int rowLimit = Integer.MAX_VALUE;
@@ -308,8 +312,10 @@ final class SelectExecutor {
     private boolean resumePending;
     private Next buffered;
 
-    PartitionSource(TableMetadata table, WhereClause where, PagingState resume, boolean reversed, boolean distinct, int nowSeconds) {
+    PartitionSource(TableMetadata table, WhereClause where, PagingState resume, boolean reversed, boolean distinct,
+                    int nowSeconds, ReadConsistency consistency) {
       this.table = table;
+      this.consistency = consistency;
       this.where = where;
       this.resume = resume;
       this.reversed = reversed;
@@ -367,7 +373,7 @@ final class SelectExecutor {
         if (range.start() >= range.end()) {
           return null;
         }
-        scan = storage.scan(table.id(), range, after, scanRange(), nowSeconds);
+        scan = storage.scan(table.id(), range, after, scanRange(), nowSeconds, consistency);
       }
       while (scan.hasNext()) {
         PartitionData data = scan.next();
@@ -407,7 +413,7 @@ final class SelectExecutor {
         // The static row costs a lookup; only tables with static columns have one.
         boolean includeStatic = first == null && hasStatics;
         Optional<PartitionData> d = storage.readPartition(table.id(), key,
-            new ReadRange(start, end, reversed, distinct ? 1 : rowLimit, includeStatic), nowSeconds);
+            new ReadRange(start, end, reversed, distinct ? 1 : rowLimit, includeStatic), nowSeconds, consistency);
         if (d.isPresent()) {
           if (first == null) {
             first = d.get();

@@ -81,7 +81,7 @@ class AggregateGroupByTest {
     ByteBuffer pagingState = null;
     do {
       Rows rows = new SelectExecutor(storage).execute(TABLE, select, selection, terms,
-          new SelectExecutor.Page(2, pagingState, 1, false, null), 0);
+          new SelectExecutor.Page(2, pagingState, 1, false, null, io.meridian.storage.ReadConsistency.LINEARIZABLE), 0);
       assertTrue(rows.getData().size() <= 2, "a page holds at most two groups");
       for (List<ByteBuffer> r : rows.getData()) {
         List<Object> row = new ArrayList<>();

@@ -12,7 +12,7 @@ import io.meridian.common.MeridianException;
  * applied atomically, {@code CAS} for a conditional write (the query layer reports {@code COUNTER}
  * instead for counter updates, which also go through conditional writes).
  */
-public final class ReplicatedWriteException extends MeridianException {
+public final class ReplicatedWriteException extends MeridianException implements io.meridian.common.ReplicaTimeout {
   /** The native protocol's write types that a replicated tablet can time out with. */
   public enum WriteType { SIMPLE, BATCH, CAS }
 
@@ -29,5 +29,15 @@ public final class ReplicatedWriteException extends MeridianException {
 
   public WriteType writeType() {
     return writeType;
+  }
+
+  @Override
+  public boolean isWrite() {
+    return true;
+  }
+
+  @Override
+  public String protocolWriteType() {
+    return writeType.name();
   }
 }

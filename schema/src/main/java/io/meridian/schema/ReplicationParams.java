@@ -25,6 +25,27 @@ public final class ReplicationParams {
   private ReplicationParams() {}
 
   /**
+   * Replicas a keyspace asks for in all data centers together (1 for LocalStrategy). Values are
+   * normalized replica counts (a "3/1" transient form counts its full replicas).
+   */
+  public static int totalReplicas(Map<String, String> replication) {
+    int rf = 0;
+    for (Map.Entry<String, String> e : replication.entrySet()) {
+      if (e.getKey().equals(CLASS)) {
+        continue;
+      }
+      String v = e.getValue().trim();
+      int slash = v.indexOf('/');
+      try {
+        rf += Integer.parseInt(slash < 0 ? v : v.substring(0, slash));
+      } catch (NumberFormatException ignored) {
+        // not a replica count
+      }
+    }
+    return Math.max(1, rf);
+  }
+
+  /**
    * @param keyspace for messages
    * @param options the map from {@code WITH replication = {...}}
    * @param knownDatacenters the data centers NetworkTopologyStrategy may name

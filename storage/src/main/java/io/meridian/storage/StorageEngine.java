@@ -45,6 +45,18 @@ public interface StorageEngine extends AutoCloseable {
   /** One partition's slice; empty if the partition has no live data in range. */
   Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds);
 
+  /** {@link #readPartition} at a consistency; a single node's reads are always linearizable. */
+  default Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds,
+                                                ReadConsistency consistency) {
+    return readPartition(tableId, key, range, nowSeconds);
+  }
+
+  /** {@link #scan} at a consistency; a single node's reads are always linearizable. */
+  default PartitionIterator scan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition,
+                                 int nowSeconds, ReadConsistency consistency) {
+    return scan(tableId, tokens, after, perPartition, nowSeconds);
+  }
+
   /**
    * Partitions in token order whose token is in {@code tokens}, starting after {@code after} if
    * not null (resuming a scan), each with rows in {@code perPartition}. Lazily read: the caller
