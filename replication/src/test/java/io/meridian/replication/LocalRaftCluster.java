@@ -26,6 +26,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.TimeDuration;
 
@@ -39,6 +40,7 @@ final class LocalRaftCluster implements AutoCloseable {
   final UUID tableId = UUID.randomUUID();
   final TokenRange range = TokenRange.FULL;
   final RaftGroup group;
+  final SnapshotSettings snapshots;
   private final Path root;
   private final List<Peer> peers = new ArrayList<>();
 
@@ -46,12 +48,15 @@ final class LocalRaftCluster implements AutoCloseable {
     final RaftPeer raftPeer;
     final Path raftDir;
     final Path storageDir;
+    /** The group the server starts with: the initial one, or no peers for a peer joining later. */
+    final RaftGroup startGroup;
     RocksStorageEngine engine;
     TabletStateMachine stateMachine;
     RaftServer server;
 
-    Peer(RaftPeer raftPeer) {
+    Peer(RaftPeer raftPeer, RaftGroup startGroup) {
       this.raftPeer = raftPeer;
+      this.startGroup = startGroup;
       this.raftDir = root.resolve(raftPeer.getId() + "-raft");
       this.storageDir = root.resolve(raftPeer.getId() + "-storage");
     }
@@ -65,8 +70,8 @@ final class LocalRaftCluster implements AutoCloseable {
       stateMachine = new TabletStateMachine(engine, tableId, range, 64, ENGINE_COMMIT_QUEUE_CAPACITY / 2);
       server = RaftServer.newBuilder()
           .setServerId(raftPeer.getId())
-          .setGroup(group)
-          .setProperties(serverProperties(raftPeer, raftDir))
+          .setGroup(startGroup)
+          .setProperties(serverProperties(raftPeer, raftDir, snapshots))
           .setStateMachine(stateMachine)
           .setOption(option)
           .build();
@@ -81,6 +86,20 @@ final class LocalRaftCluster implements AutoCloseable {
       return running() && server.getDivision(group.getGroupId()).getInfo().isLeader();
     }
 
+    /** First index still in this peer's Raft log: moves up when the log is purged after a snapshot. */
+    long logStartIndex() throws IOException {
+      return server.getDivision(group.getGroupId()).getRaftLog().getStartIndex();
+    }
+
+    long appliedIndex() {
+      TermIndex ti = stateMachine.getLastAppliedTermIndex();
+      return ti == null ? -1 : ti.getIndex();
+    }
+
+    long latestSnapshotIndex() {
+      return stateMachine.getLatestSnapshot() == null ? -1 : stateMachine.getLatestSnapshot().getIndex();
+    }
+
     void stop() throws IOException {
       server.close(); // closes the state machine, which records its applied index
       server = null;
@@ -89,7 +108,13 @@ final class LocalRaftCluster implements AutoCloseable {
     }
   }
 
+  /** A group without snapshots: the log is kept whole. */
   LocalRaftCluster(int size) throws IOException {
+    this(size, SnapshotSettings.NONE);
+  }
+
+  LocalRaftCluster(int size, SnapshotSettings snapshots) throws IOException {
+    this.snapshots = snapshots;
     root = Files.createTempDirectory("meridian-raft-");
     List<RaftPeer> raftPeers = new ArrayList<>();
     for (int i = 0; i < size; i++) {
@@ -97,7 +122,7 @@ final class LocalRaftCluster implements AutoCloseable {
     }
     group = RaftGroup.valueOf(RaftGroupId.randomId(), raftPeers);
     for (RaftPeer p : raftPeers) {
-      peers.add(new Peer(p));
+      peers.add(new Peer(p, group));
     }
   }
 
@@ -105,6 +130,18 @@ final class LocalRaftCluster implements AutoCloseable {
     for (Peer p : peers) {
       p.start(RaftStorage.StartupOption.FORMAT);
     }
+  }
+
+  /** A new peer (not started, not yet in the group's configuration): it starts knowing no peers. */
+  Peer addPeer() throws IOException {
+    RaftPeer p = RaftPeer.newBuilder().setId("n" + peers.size()).setAddress("127.0.0.1:" + freePort()).build();
+    Peer peer = new Peer(p, RaftGroup.valueOf(group.getGroupId()));
+    peers.add(peer);
+    return peer;
+  }
+
+  List<RaftPeer> raftPeers() {
+    return peers.stream().map(p -> p.raftPeer).toList();
   }
 
   List<Peer> peers() {
@@ -124,14 +161,15 @@ final class LocalRaftCluster implements AutoCloseable {
     RaftProperties props = new RaftProperties();
     return RaftClient.newBuilder()
         .setProperties(props)
-        .setRaftGroup(group)
+        .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), raftPeers()))
         // Bounded: after ~10 s without a leader the write's outcome is reported unknown.
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
         .build();
   }
 
-  private static RaftProperties serverProperties(RaftPeer peer, Path raftDir) {
+  private static RaftProperties serverProperties(RaftPeer peer, Path raftDir, SnapshotSettings snapshots) {
     RaftProperties props = new RaftProperties();
+    snapshots.applyTo(props);
     RaftServerConfigKeys.setStorageDir(props, List.of(raftDir.toFile()));
     GrpcConfigKeys.Server.setPort(props, Integer.parseInt(peer.getAddress().substring(peer.getAddress().lastIndexOf(':') + 1)));
     // Short election timeouts keep the failover part of the test quick.
