@@ -6,6 +6,7 @@ import io.meridian.storage.Mutation;
 import io.meridian.storage.MutationChecks;
 import io.meridian.storage.PartitionData;
 import io.meridian.storage.StorageEngine;
+import io.meridian.storage.TabletSnapshots;
 import io.meridian.storage.TokenRange;
 import java.io.File;
 import java.io.IOException;
@@ -15,7 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,9 +32,13 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,8 +82,10 @@ import org.slf4j.LoggerFactory;
  * storage write fails, stops the state machine: later entries are refused rather than applied
  * over a gap, because a replica that skips an entry silently diverges from the others.
  *
- * <p>No snapshots yet: {@link #takeSnapshot} is the base class' no-op, so Ratis never purges
- * the log and a new or wiped replica catches up by replaying it from the start.
+ * <p><b>Snapshots.</b> When the engine implements {@link TabletSnapshots}, {@link #takeSnapshot}
+ * exports the tablet's range (see {@link TabletSnapshotter}), Ratis purges the log up to it, and a
+ * replica that needs purged entries receives the snapshot files from the leader; {@link #reinitialize}
+ * then replaces its range from them. Otherwise there are no snapshots and the log is kept whole.
  */
 public final class TabletStateMachine extends BaseStateMachine {
   private static final Logger log = LoggerFactory.getLogger(TabletStateMachine.class);
@@ -112,6 +121,9 @@ public final class TabletStateMachine extends BaseStateMachine {
   private final ConflictVersions logOrderVersions = new ConflictVersions();
   /** Reported by reads and recorded with the applied index; written on the completion thread only. */
   private final ConflictVersions visibleVersions = new ConflictVersions();
+  private final AtomicLong snapshotsInstalled = new AtomicLong();
+  /** Null when the engine cannot export a range: no snapshots then. */
+  private final TabletSnapshotter snapshotter;
 
   private AppliedIndexFile appliedIndexFile;
   /** Highest index known durable in storage when this replica started; replayed entries up to it are skipped. */
@@ -143,6 +155,7 @@ public final class TabletStateMachine extends BaseStateMachine {
     this.tableId = tableId;
     this.range = range;
     this.appliedIndexPersistEveryEntries = appliedIndexPersistEveryEntries;
+    this.snapshotter = engine instanceof TabletSnapshots ts ? new TabletSnapshotter(ts, tableId, range) : null;
     // One thread keeps completions in log order; the queue is bounded and Ratis' own pending
     // limits keep it far below the bound.
     this.completions = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -182,6 +195,12 @@ public final class TabletStateMachine extends BaseStateMachine {
       visibleVersions.restore(recorded.versions());
       log.info("tablet {} of table {}: storage holds log entries up to {}", range, tableId, ti);
     });
+    if (snapshotter != null) {
+      snapshotter.init(storage);
+      restoreFromSnapshot();
+    }
+    getLifeCycle().transition(LifeCycle.State.STARTING);
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
   }
 
   /**
@@ -461,10 +480,111 @@ public final class TabletStateMachine extends BaseStateMachine {
     return entriesSkippedOnReplay.get();
   }
 
+  /** Snapshots this replica installed into its storage (from the leader, or again after a crash mid-install). */
+  public long snapshotsInstalled() {
+    return snapshotsInstalled.get();
+  }
+
+
+  /**
+   * Ratis calls this on its apply thread (the one calling {@link #applyTransaction}), after the
+   * futures of the entries it applied have completed: no entry after the last applied one has
+   * been handed to storage. Waiting for the in-order completion chain then makes every entry up
+   * to it durable, so a RocksDB snapshot taken now holds exactly the entries up to that index
+   * for this tablet's range (other tablets' writes fall outside the exported keys).
+   */
+  @Override
+  public long takeSnapshot() throws IOException {
+    if (snapshotter == null) {
+      return super.takeSnapshot();
+    }
+    TermIndex applied = awaitAppliesDone();
+    if (applied == null || failure != null) {
+      return RaftLog.INVALID_LOG_INDEX;
+    }
+    snapshotter.take(applied, logOrderedState());
+    return applied.getIndex();
+  }
+
+  @Override
+  public SnapshotInfo getLatestSnapshot() {
+    return snapshotter == null ? super.getLatestSnapshot() : snapshotter.getLatestSnapshot();
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return snapshotter == null ? super.getStateMachineStorage() : snapshotter;
+  }
+
+  /** Ratis installed a snapshot from the leader into the state machine directory (we are paused). */
+  @Override
+  public void reinitialize() throws IOException {
+    awaitAppliesDone();
+    onCompletionThread(() -> {
+      restoreFromSnapshot();
+      return null;
+    });
+    getLifeCycle().transition(LifeCycle.State.STARTING);
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+  }
+
+  /** Afterwards storage reflects at least the latest snapshot and replay starts after it. */
+  private void restoreFromSnapshot() throws IOException {
+    Optional<TabletSnapshotter.Restored> r = snapshotter.restore(appliedIndexFile);
+    if (r.isEmpty()) {
+      return;
+    }
+    TabletSnapshotter.Restored restored = r.get();
+    setLastAppliedTermIndex(restored.snapshot());
+    durableIndexAtStart = restored.durable().getIndex();
+    lastPersisted = restored.durable();
+    entriesSincePersist = 0;
+    if (restored.logOrderedState() != null) {
+      restoreLogOrderedState(restored.logOrderedState());
+    }
+    if (restored.installed()) {
+      snapshotsInstalled.incrementAndGet();
+    }
+  }
+
+  /** Waits until every entry handed over is durable and counted, records the applied index, returns it. */
+  private TermIndex awaitAppliesDone() throws IOException {
+    CompletableFuture<Void> tail;
+    synchronized (this) {
+      tail = orderTail;
+    }
+    try {
+      tail.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted waiting for applies", e);
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause()); // not reached: the tail swallows failures
+    }
+    return onCompletionThread(() -> {
+      persistAppliedIndex();
+      return getLastAppliedTermIndex();
+    });
+  }
+
+  private <T> T onCompletionThread(Callable<T> task) throws IOException {
+    try {
+      return completions.submit(task).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
+  }
+
   @Override
   public void pause() {
     flushAppliedIndex();
-    super.pause();
+    // Ratis pauses once per received snapshot chunk and reloads only a PAUSED state machine.
+    if (getLifeCycle().compareAndTransition(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING)) {
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
   }
 
   @Override

@@ -24,6 +24,8 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.TimeDuration;
 
@@ -37,6 +39,7 @@ final class LocalRaftCluster implements AutoCloseable {
   final UUID tableId = UUID.randomUUID();
   final TokenRange range = TokenRange.FULL;
   final RaftGroup group;
+  final SnapshotSettings snapshots;
   private final Path root;
   private final List<Peer> peers = new ArrayList<>();
 
@@ -44,12 +47,15 @@ final class LocalRaftCluster implements AutoCloseable {
     final RaftPeer raftPeer;
     final Path raftDir;
     final Path storageDir;
+    /** The group the server starts with: the initial one, or no peers for a peer joining later. */
+    final RaftGroup startGroup;
     RocksStorageEngine engine;
     TabletStateMachine stateMachine;
     RaftServer server;
 
-    Peer(RaftPeer raftPeer) {
+    Peer(RaftPeer raftPeer, RaftGroup startGroup) {
       this.raftPeer = raftPeer;
+      this.startGroup = startGroup;
       this.raftDir = root.resolve(raftPeer.getId() + "-raft");
       this.storageDir = root.resolve(raftPeer.getId() + "-storage");
     }
@@ -63,8 +69,8 @@ final class LocalRaftCluster implements AutoCloseable {
       stateMachine = new TabletStateMachine(engine, tableId, range, 64, ENGINE_COMMIT_QUEUE_CAPACITY / 2);
       server = RaftServer.newBuilder()
           .setServerId(raftPeer.getId())
-          .setGroup(group)
-          .setProperties(serverProperties(raftPeer, raftDir))
+          .setGroup(startGroup)
+          .setProperties(serverProperties(raftPeer, raftDir, snapshots))
           .setStateMachine(stateMachine)
           .setOption(option)
           .build();
@@ -79,6 +85,20 @@ final class LocalRaftCluster implements AutoCloseable {
       return running() && server.getDivision(group.getGroupId()).getInfo().isLeader();
     }
 
+    /** First index still in this peer's Raft log: moves up when the log is purged after a snapshot. */
+    long logStartIndex() throws IOException {
+      return server.getDivision(group.getGroupId()).getRaftLog().getStartIndex();
+    }
+
+    long appliedIndex() {
+      TermIndex ti = stateMachine.getLastAppliedTermIndex();
+      return ti == null ? -1 : ti.getIndex();
+    }
+
+    long latestSnapshotIndex() {
+      return stateMachine.getLatestSnapshot() == null ? -1 : stateMachine.getLatestSnapshot().getIndex();
+    }
+
     void stop() throws IOException {
       server.close(); // closes the state machine, which records its applied index
       server = null;
@@ -87,7 +107,13 @@ final class LocalRaftCluster implements AutoCloseable {
     }
   }
 
+  /** A group without snapshots: the log is kept whole. */
   LocalRaftCluster(int size) throws IOException {
+    this(size, SnapshotSettings.NONE);
+  }
+
+  LocalRaftCluster(int size, SnapshotSettings snapshots) throws IOException {
+    this.snapshots = snapshots;
     root = Files.createTempDirectory("meridian-raft-");
     List<RaftPeer> raftPeers = new ArrayList<>();
     for (int i = 0; i < size; i++) {
@@ -95,7 +121,7 @@ final class LocalRaftCluster implements AutoCloseable {
     }
     group = RaftGroup.valueOf(RaftGroupId.randomId(), raftPeers);
     for (RaftPeer p : raftPeers) {
-      peers.add(new Peer(p));
+      peers.add(new Peer(p, group));
     }
   }
 
@@ -103,6 +129,18 @@ final class LocalRaftCluster implements AutoCloseable {
     for (Peer p : peers) {
       p.start(RaftStorage.StartupOption.FORMAT);
     }
+  }
+
+  /** A new peer (not started, not yet in the group's configuration): it starts knowing no peers. */
+  Peer addPeer() throws IOException {
+    RaftPeer p = RaftPeer.newBuilder().setId("n" + peers.size()).setAddress("127.0.0.1:" + freePort()).build();
+    Peer peer = new Peer(p, RaftGroup.valueOf(group.getGroupId()));
+    peers.add(peer);
+    return peer;
+  }
+
+  List<RaftPeer> raftPeers() {
+    return peers.stream().map(p -> p.raftPeer).toList();
   }
 
   List<Peer> peers() {
@@ -122,15 +160,18 @@ final class LocalRaftCluster implements AutoCloseable {
     RaftProperties props = new RaftProperties();
     return RaftClient.newBuilder()
         .setProperties(props)
-        .setRaftGroup(group)
+        .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), raftPeers()))
         // Bounded: after ~10 s without a leader the write's outcome is reported unknown.
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
         .build();
   }
 
-  private static RaftProperties serverProperties(RaftPeer peer, Path raftDir) {
+  private static RaftProperties serverProperties(RaftPeer peer, Path raftDir, SnapshotSettings snapshots) {
     String address = peer.getAddress();
-    return ReplicationProperties.newRaftProperties(raftDir, Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+    RaftProperties props = ReplicationProperties.newRaftProperties(raftDir,
+        Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+    snapshots.applyTo(props);
+    return props;
   }
 
   private static int freePort() throws IOException {

@@ -173,12 +173,12 @@ class ReplicatedTabletTest {
 
   // ------------------------------------------------------------------ helpers
 
-  private static LocalRaftCluster.Peer awaitFollower(LocalRaftCluster cluster) throws java.io.IOException {
+  static LocalRaftCluster.Peer awaitFollower(LocalRaftCluster cluster) throws java.io.IOException {
     LocalRaftCluster.Peer leader = awaitLeader(cluster);
     return cluster.peers().stream().filter(p -> p != leader).findFirst().orElseThrow();
   }
 
-  private static void writeRows(ReplicatedTablet tablet, LocalRaftCluster cluster, int from, int to) throws Exception {
+  static void writeRows(ReplicatedTablet tablet, LocalRaftCluster cluster, int from, int to) throws Exception {
     List<CompletableFuture<Void>> acks = new ArrayList<>();
     for (int i = from; i < to; i++) {
       acks.add(tablet.apply(mutation(cluster, i)));
@@ -198,21 +198,21 @@ class ReplicatedTabletTest {
             List.of(Cell.live("v", value(i, version), timestampMicros)))));
   }
 
-  private static PartitionKey key(int i) {
+  static PartitionKey key(int i) {
     long token = (i + 1) * 0x9E3779B97F4A7C15L; // never Long.MIN_VALUE for these i
     return new PartitionKey(token, ByteBuffer.allocate(4).putInt(i).array());
   }
 
-  private static byte[] value(int i, int version) {
+  static byte[] value(int i, int version) {
     return ByteBuffer.allocate(8).putInt(i * 31).putInt(version).array();
   }
 
-  private static void awaitRows(LocalRaftCluster.Peer peer, LocalRaftCluster cluster, int from, int to) {
+  static void awaitRows(LocalRaftCluster.Peer peer, LocalRaftCluster cluster, int from, int to) {
     awaitRows(peer, cluster, from, to, 0);
   }
 
   /** Waits until {@code peer} holds rows [from, to), then checks each holds version {@code version}. */
-  private static void awaitRows(LocalRaftCluster.Peer peer, LocalRaftCluster cluster, int from, int to, int version) {
+  static void awaitRows(LocalRaftCluster.Peer peer, LocalRaftCluster cluster, int from, int to, int version) {
     await(() -> {
       for (int i = from; i < to; i++) {
         Optional<PartitionData> data = row(peer.engine, cluster, i);
@@ -231,11 +231,11 @@ class ReplicatedTabletTest {
     }
   }
 
-  private static Optional<PartitionData> row(StorageEngine engine, LocalRaftCluster cluster, int i) {
+  static Optional<PartitionData> row(StorageEngine engine, LocalRaftCluster cluster, int i) {
     return engine.readPartition(cluster.tableId, key(i), ReadRange.all(), Clock.SYSTEM.nowInSeconds());
   }
 
-  private static LocalRaftCluster.Peer awaitLeader(LocalRaftCluster cluster) {
+  static LocalRaftCluster.Peer awaitLeader(LocalRaftCluster cluster) {
     LocalRaftCluster.Peer[] found = new LocalRaftCluster.Peer[1];
     await(() -> {
       try {
@@ -248,7 +248,7 @@ class ReplicatedTabletTest {
     return found[0];
   }
 
-  private static void await(BooleanSupplier condition, String what) {
+  static void await(BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

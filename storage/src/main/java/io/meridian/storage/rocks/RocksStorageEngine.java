@@ -19,11 +19,13 @@ import io.meridian.storage.StorageConfig;
 import io.meridian.storage.StorageEngine;
 import io.meridian.storage.StoredRow;
 import io.meridian.storage.Tablet;
+import io.meridian.storage.TabletSnapshots;
 import io.meridian.storage.TokenRange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -76,7 +78,7 @@ import org.slf4j.LoggerFactory;
  * Reads run on the caller's thread against a RocksDB snapshot and never take the committer's
  * path. A timer thread fsyncs the WAL under {@link CommitPolicy#PERIODIC} and starts purge passes.
  */
-public final class RocksStorageEngine implements StorageEngine {
+public final class RocksStorageEngine implements StorageEngine, TabletSnapshots {
   private static final Logger log = LoggerFactory.getLogger(RocksStorageEngine.class);
 
   static final int FORMAT_VERSION = 1;
@@ -98,6 +100,7 @@ public final class RocksStorageEngine implements StorageEngine {
   private final ColumnFamilyHandle metaCf;
   private final ColumnFamilyHandle dataCf;
   private final ColumnFamilyHandle partitionsCf;
+  private final RangeFiles rangeFiles;
   private final WriteOptions commitWriteOptions;
   private final WriteOptions syncWriteOptions;
   private final Map<UUID, List<RocksTablet>> tables = new ConcurrentHashMap<>();
@@ -125,7 +128,7 @@ public final class RocksStorageEngine implements StorageEngine {
   private final List<CompletableFuture<Void>> nextPurgeWaiters = new ArrayList<>();
 
   private RocksStorageEngine(StorageConfig config, Clock clock, RocksDB db, List<AutoCloseable> resources,
-                             List<ColumnFamilyHandle> handles) {
+                             List<ColumnFamilyHandle> handles, ColumnFamilyOptions dataOptions) {
     this.config = config;
     this.clock = clock;
     this.db = db;
@@ -133,6 +136,7 @@ public final class RocksStorageEngine implements StorageEngine {
     this.metaCf = handles.get(0);
     this.dataCf = handles.get(1);
     this.partitionsCf = handles.get(2);
+    this.rangeFiles = new RangeFiles(db, dataCf, partitionsCf, dataOptions);
     this.commitWriteOptions = new WriteOptions().setSync(config.commitPolicy() == CommitPolicy.SYNC);
     this.syncWriteOptions = new WriteOptions().setSync(true);
     this.queue = new ArrayBlockingQueue<>(config.commitQueueCapacity());
@@ -207,7 +211,7 @@ public final class RocksStorageEngine implements StorageEngine {
       closeAll(resources);
       throw e;
     }
-    RocksStorageEngine engine = new RocksStorageEngine(config, clock, db, resources, handles);
+    RocksStorageEngine engine = new RocksStorageEngine(config, clock, db, resources, handles, dataOptions);
     try {
       engine.checkFormatAndLoadTables();
     } catch (RuntimeException | RocksDBException e) {
@@ -491,6 +495,45 @@ public final class RocksStorageEngine implements StorageEngine {
     return offer(() -> { }, f -> new Control(kind, tableId, f, action));
   }
 
+  // ================================================================ tablet snapshots
+
+  @Override
+  public List<Path> exportRange(UUID tableId, TokenRange range, Path dir) {
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      tabletsOf(tableId);
+      // One RocksDB snapshot for both column families: rows and partition headers of one instant.
+      Snapshot snapshot = db.getSnapshot();
+      try {
+        return rangeFiles.export(tableId, range, dir, snapshot);
+      } finally {
+        db.releaseSnapshot(snapshot);
+      }
+    } catch (RocksDBException | IOException e) {
+      throw MeridianException.server("cannot export " + range + " of table " + tableId + " to " + dir, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void replaceRange(UUID tableId, TokenRange range, Path dir) {
+    Invariants.check(Thread.currentThread() != committer, "replaceRange called on the committer thread");
+    RangeFiles.lowerBound(tableId, range); // INVALID before anything is queued
+    tabletsOf(tableId);
+    await(submitControl(ControlKind.REPLACE_RANGE, tableId, () -> {
+      try {
+        rangeFiles.replace(tableId, range, dir, syncWriteOptions);
+      } catch (RocksDBException e) {
+        throw MeridianException.server("cannot replace " + range + " of table " + tableId + " from " + dir, e);
+      }
+      // Tablets wholly inside the range were rebuilt from a healthy copy: back in service.
+      outOfService.keySet().removeIf(t -> t.tableId().equals(tableId)
+          && t.range().start() >= range.start() && t.range().end() <= range.end());
+    }), "replace " + range + " of table " + tableId);
+  }
+
   /** Starts a full purge pass (or joins the next one); completes when the pass is done. */
   public CompletableFuture<Void> purge() {
     return submitControl(ControlKind.PURGE, null, null);
@@ -522,7 +565,7 @@ public final class RocksStorageEngine implements StorageEngine {
   private record Conditional(RocksTablet tablet, PartitionKey key, ReadRange range, int nowSeconds,
                              ConditionalWrite<?> write, CompletableFuture<Object> future) implements Task {}
 
-  private enum ControlKind { TRUNCATE, DROP, PURGE, RUN }
+  private enum ControlKind { TRUNCATE, DROP, PURGE, RUN, REPLACE_RANGE }
 
   private record Control(ControlKind kind, UUID tableId, CompletableFuture<Void> future, Runnable action)
       implements Task {}
@@ -903,13 +946,14 @@ public final class RocksStorageEngine implements StorageEngine {
             nextPurgeWaiters.add(c.future);
           }
         }
-        case RUN -> {
+        case RUN, REPLACE_RANGE -> {
           c.action.run();
           c.future.complete(null);
         }
       }
     } catch (RocksDBException | RuntimeException e) {
-      if (c.kind != ControlKind.RUN) {
+      // A failed replace concerns one range, whose owner repeats it; the rest of the store is fine.
+      if (c.kind != ControlKind.RUN && c.kind != ControlKind.REPLACE_RANGE) {
         fail(e);
       }
       c.future.completeExceptionally(e instanceof MeridianException me ? me

@@ -1,0 +1,48 @@
+package io.meridian.replication;
+
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+
+/**
+ * When a tablet's Raft group snapshots and purges its log. A snapshot is taken every
+ * {@code autoTriggerEntries} applied entries (and when the server stops); the log is then purged
+ * up to the snapshot, in whole closed segments of at most {@code logSegmentBytes}, once at least
+ * {@code purgeGapEntries} entries can go. A replica that needs a purged entry gets the snapshot.
+ *
+ * @param autoTriggerEntries entries between snapshots; 0 turns snapshots (and so purging) off
+ * @param purgeGapEntries fewest entries a purge removes
+ * @param logSegmentBytes largest log segment file; purging frees whole segments
+ * @param snapshotOnStop also snapshot when the server stops, so a restart has no log to replay
+ */
+public record SnapshotSettings(long autoTriggerEntries, int purgeGapEntries, long logSegmentBytes,
+                               boolean snapshotOnStop) {
+  /** Production defaults: a snapshot every 100k entries, 8 MiB segments. */
+  public static final SnapshotSettings DEFAULTS = new SnapshotSettings(100_000, 1024, 8L << 20, true);
+  /** No snapshots: the log is kept whole and replayed from the start (the behaviour before snapshots). */
+  public static final SnapshotSettings NONE = new SnapshotSettings(0, 1024, 8L << 20, false);
+
+  public SnapshotSettings {
+    if (autoTriggerEntries < 0 || purgeGapEntries < 1 || logSegmentBytes < 1024) {
+      throw new IllegalArgumentException("bad snapshot settings: " + autoTriggerEntries + " entries, purge gap "
+          + purgeGapEntries + ", segment " + logSegmentBytes + " bytes");
+    }
+  }
+
+  public void applyTo(RaftProperties props) {
+    boolean on = autoTriggerEntries > 0;
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, on);
+    RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(props, on && snapshotOnStop);
+    if (on) {
+      RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, autoTriggerEntries);
+    }
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, TabletSnapshotter.SNAPSHOTS_RETAINED);
+    // Purge up to our own snapshot, not only up to what every follower has: a follower that is
+    // down or far behind is brought back by sending it the snapshot, instead of pinning the log.
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+    RaftServerConfigKeys.Log.setPurgeGap(props, purgeGapEntries);
+    RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(logSegmentBytes));
+    RaftServerConfigKeys.Log.setPreallocatedSize(props, SizeInBytes.valueOf(Math.min(logSegmentBytes, 4L << 20)));
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(props, true);
+  }
+}
