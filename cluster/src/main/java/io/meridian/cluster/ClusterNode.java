@@ -2,6 +2,8 @@ package io.meridian.cluster;
 
 import io.meridian.cluster.TabletGroups.TabletSpec;
 import io.meridian.common.MeridianException;
+import io.meridian.replication.ReplicationProperties;
+import io.meridian.replication.SnapshotSettings;
 import io.meridian.replication.TabletStateMachine;
 import io.meridian.schema.KeyspaceMetadata;
 import io.meridian.schema.ReplicationParams;
@@ -86,6 +88,9 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
 
     /** A node joined or changed its addresses. */
     void nodeJoined(NodeRecord node);
+
+    /** This node's view of another member changed (see {@link MemberLiveness}). */
+    default void nodeStatus(NodeRecord node, boolean up) {}
   }
 
   private final ClusterSettings settings;
@@ -102,6 +107,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
   private final Object stateChanged = new Object();
   private volatile RaftServer server;
   private volatile RaftClient metadataClient;
+  private volatile MemberLiveness liveness;
   private volatile boolean closed;
 
   private ClusterNode(ClusterSettings settings, StorageEngine engine, SchemaManager schema, Listener listener) {
@@ -131,6 +137,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
       node.joinMetadataGroup();
       node.announce(cqlPort);
       schema.replicateThrough(node);
+      node.liveness = new MemberLiveness(node::state, node.peerId(), listener::nodeStatus);
       return node;
     } catch (RuntimeException e) {
       node.close();
@@ -148,6 +155,12 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
 
   public ClusterSettings settings() {
     return settings;
+  }
+
+  /** Whether this node believes the member is up (see {@link MemberLiveness}). */
+  public boolean isUp(String peerId) {
+    MemberLiveness l = liveness;
+    return l == null || l.isUp(peerId);
   }
 
   // --- start-up ----------------------------------------------------------------------------------
@@ -187,15 +200,14 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
   }
 
   private RaftProperties serverProperties() {
-    RaftProperties props = new RaftProperties();
-    RaftServerConfigKeys.setStorageDir(props, List.of(settings.raftDir().toFile()));
+    RaftProperties props = ReplicationProperties.newRaftProperties(settings.raftDir(), settings.raftPort());
     GrpcConfigKeys.Server.setHost(props, settings.raftHost());
-    GrpcConfigKeys.Server.setPort(props, settings.raftPort());
     int min = settings.electionTimeoutMinMs();
     RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2L * min, TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, true);
+    // Tablets snapshot their range every so many entries, so logs are purged and a lagging or new
+    // replica is repaired by snapshot install. (The metadata group takes none: its log stays small.)
+    SnapshotSettings.DEFAULTS.applyTo(props);
     return props;
   }
 
@@ -557,6 +569,9 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
       return;
     }
     closed = true;
+    if (liveness != null) {
+      liveness.close();
+    }
     reconciler.shutdownNow();
     try {
       if (metadataClient != null) {

@@ -1,6 +1,7 @@
 package io.meridian.cluster;
 
 import io.meridian.common.MeridianException;
+import io.meridian.common.ReplicasUnavailable;
 import io.meridian.replication.ReadMode;
 import io.meridian.replication.ReplicatedTablet;
 import io.meridian.replication.ScanPage;
@@ -77,6 +78,32 @@ public final class ClusterStorageEngine implements StorageEngine {
     });
   }
 
+  /**
+   * Fails fast, as Cassandra's coordinator does, when fewer replicas of the tablet are up than the
+   * request needs: a majority for anything that goes through the leader, one for a ONE read.
+   */
+  private void checkAlive(UUID tableId, int index, boolean anyReplica) {
+    List<String> replicas = placement(tableId).replicas().get(index);
+    int alive = 0;
+    for (String peer : replicas) {
+      if (node.isUp(peer)) {
+        alive++;
+      }
+    }
+    int required = anyReplica ? 1 : replicas.size() / 2 + 1;
+    if (alive < required) {
+      throw new ReplicasUnavailable("Cannot achieve consistency: " + alive + " of the " + replicas.size()
+          + " replicas of this partition's tablet are up, " + required + " needed", required, alive);
+    }
+  }
+
+  /** The tablet of {@code token}, after checking enough of its replicas are up. */
+  private ReplicatedTablet live(UUID tableId, long token, boolean anyReplica) {
+    int index = indexOf(tableId, token);
+    checkAlive(tableId, index, anyReplica);
+    return tablet(tableId, index);
+  }
+
   private int indexOf(UUID tableId, long token) {
     return TabletRanges.indexOf(token, placement(tableId).tabletCount());
   }
@@ -111,7 +138,7 @@ public final class ClusterStorageEngine implements StorageEngine {
 
   @Override
   public Tablet tabletFor(UUID tableId, long token) {
-    return tablet(tableId, indexOf(tableId, token));
+    return live(tableId, token, false);
   }
 
   /**
@@ -127,6 +154,9 @@ public final class ClusterStorageEngine implements StorageEngine {
           k -> new ArrayList<>()).add(m);
     }
     List<CompletableFuture<Void>> parts = new ArrayList<>();
+    for (TabletKey k : byTablet.keySet()) {
+      checkAlive(k.tableId(), k.index(), false);
+    }
     for (Map.Entry<TabletKey, List<Mutation>> part : byTablet.entrySet()) {
       parts.add(tablet(part.getKey().tableId(), part.getKey().index()).applyAtomically(part.getValue()));
     }
@@ -141,7 +171,8 @@ public final class ClusterStorageEngine implements StorageEngine {
   @Override
   public Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds,
                                                ReadConsistency consistency) {
-    return join(tablet(tableId, indexOf(tableId, key.token())).readPartition(key, range, nowSeconds, mode(consistency)));
+    ReadMode mode = mode(consistency);
+    return join(live(tableId, key.token(), mode == ReadMode.ANY_REPLICA).readPartition(key, range, nowSeconds, mode));
   }
 
   @Override
@@ -204,6 +235,7 @@ public final class ClusterStorageEngine implements StorageEngine {
           tabletDone = false;
           continue;
         }
+        checkAlive(tableId, tabletIndex, mode == ReadMode.ANY_REPLICA);
         ScanPage page = join(tablet(tableId, tabletIndex).scanPage(new TokenRange(start, end), after, perPartition,
             nowSeconds, SCAN_PAGE_PARTITIONS, mode));
         buffer.addAll(page.partitions());

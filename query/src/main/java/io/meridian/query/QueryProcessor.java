@@ -242,8 +242,9 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     if (statement instanceof ModificationStatement m) {
       TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), keyspace));
       checkNotSerialWrite(options, m);
-      return typedTimeouts(writeExecutor.execute(new WriteExecutor.Item(table, m, terms), timestamp(options.defaultTimestamp),
-          clock.nowInSeconds()), options.consistency, table.keyspace(), table.isCounter());
+      Terms t = terms;
+      return typedTimeouts(() -> writeExecutor.execute(new WriteExecutor.Item(table, m, t),
+          timestamp(options.defaultTimestamp), clock.nowInSeconds()), options.consistency, table.keyspace(), table.isCounter());
     }
     if (statement instanceof io.meridian.cql.ast.Batch b) {
       List<WriteExecutor.Item> items = new ArrayList<>();
@@ -259,7 +260,8 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
         TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), keyspace));
         items.add(new WriteExecutor.Item(table, m, terms));
       }
-      return typedTimeouts(writeExecutor.batch(b.type(), items, batchTs, timestamp(options.defaultTimestamp),
+      Long ts = batchTs;
+      return typedTimeouts(() -> writeExecutor.batch(b.type(), items, ts, timestamp(options.defaultTimestamp),
           clock.nowInSeconds()), options.consistency, items.get(0).table().keyspace(), items.get(0).table().isCounter());
     }
     if (statement instanceof UseKeyspace use) {
@@ -303,9 +305,18 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     }
   }
 
-  /** A replica timeout surfaces as the protocol's typed READ/WRITE_TIMEOUT with this request's fields. */
-  private CompletionStage<Message> typedTimeouts(CompletionStage<Message> result, int consistency, String keyspace,
-                                                 boolean counter) {
+  /**
+   * Too few live replicas, or replicas that did not answer, surface as the protocol's typed
+   * UNAVAILABLE / WRITE_TIMEOUT with this request's fields, whether the write failed at once or later.
+   */
+  private CompletionStage<Message> typedTimeouts(java.util.function.Supplier<CompletionStage<Message>> write,
+                                                 int consistency, String keyspace, boolean counter) {
+    CompletionStage<Message> result;
+    try {
+      result = write.get();
+    } catch (RuntimeException e) {
+      throw asProtocolError(e, consistency, keyspace, counter);
+    }
     return result.handle((m, e) -> {
       if (e != null) {
         throw asProtocolError(e, consistency, keyspace, counter);
@@ -467,7 +478,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     if (items.isEmpty()) {
       return writeExecutor.batch(batchType(b.type), items, null, defaultTs, now);
     }
-    return typedTimeouts(writeExecutor.batch(batchType(b.type), items, null, defaultTs, now), b.consistency,
+    return typedTimeouts(() -> writeExecutor.batch(batchType(b.type), items, null, defaultTs, now), b.consistency,
         items.get(0).table().keyspace(), items.get(0).table().isCounter());
   }
 

@@ -62,6 +62,14 @@ final class ClusterMember implements AutoCloseable {
       }
 
       @Override
+      public void nodeStatus(NodeRecord member, boolean up) {
+        events.publish(new com.datastax.oss.protocol.internal.response.event.StatusChangeEvent(
+            up ? com.datastax.oss.protocol.internal.ProtocolConstants.StatusChangeType.UP
+                : com.datastax.oss.protocol.internal.ProtocolConstants.StatusChangeType.DOWN,
+            new InetSocketAddress(member.cqlAddress(), member.cqlPort())));
+      }
+
+      @Override
       public void nodeJoined(NodeRecord joined) {
         if (!joined.hostId().equals(hostId)) {
           events.publish(new TopologyChangeEvent(com.datastax.oss.protocol.internal.ProtocolConstants.TopologyChangeType.NEW_NODE,

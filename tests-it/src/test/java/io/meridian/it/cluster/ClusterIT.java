@@ -1,10 +1,16 @@
 package io.meridian.it.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -201,6 +207,71 @@ class ClusterIT {
       assertTrue(missing.isEmpty(), missing.size() + " acknowledged rows missing, e.g. " + missing.stream().limit(5).toList());
     } finally {
       cluster.member(1).start();
+    }
+  }
+
+  @Test
+  @Order(11)
+  void withoutAMajorityWritesAreUnavailableAndOneReadsStillServe() {
+    session.execute("CREATE TABLE ks.quorum (k int PRIMARY KEY, v int)");
+    session.execute("INSERT INTO ks.quorum (k, v) VALUES (1, 10)");
+    cluster.member(1).stop();
+    cluster.member(2).stop();
+    try (CqlSession lone = cluster.session(0)) {
+      // The liveness probes notice within about a second; until then requests may time out instead.
+      await(() -> unavailable(() -> lone.execute(SimpleStatement.newInstance("INSERT INTO ks.quorum (k, v) VALUES (2, 20)")
+          .setConsistencyLevel(DefaultConsistencyLevel.QUORUM))) != null, "UNAVAILABLE for a QUORUM write");
+      UnavailableException e = unavailable(() -> lone.execute(
+          SimpleStatement.newInstance("INSERT INTO ks.quorum (k, v) VALUES (3, 30)")
+              .setConsistencyLevel(DefaultConsistencyLevel.QUORUM)));
+      assertNotNull(e, "a QUORUM write without a majority is refused as UNAVAILABLE");
+      assertEquals(DefaultConsistencyLevel.QUORUM, e.getConsistencyLevel());
+      assertEquals(2, e.getRequired());
+      assertEquals(1, e.getAlive());
+      assertNotNull(unavailable(() -> lone.execute(SimpleStatement.newInstance(
+          "SELECT v FROM ks.quorum WHERE k = 1").setConsistencyLevel(DefaultConsistencyLevel.QUORUM))),
+          "a QUORUM read without a majority is refused as UNAVAILABLE");
+      // ONE is answered by this node's own replica, which has every write it acknowledged.
+      Row row = lone.execute(SimpleStatement.newInstance("SELECT v FROM ks.quorum WHERE k = 1")
+          .setConsistencyLevel(DefaultConsistencyLevel.ONE)).one();
+      assertEquals(10, row.getInt("v"));
+    } finally {
+      cluster.member(1).start();
+      cluster.member(2).start();
+    }
+    await(() -> {
+      try {
+        session.execute(SimpleStatement.newInstance("INSERT INTO ks.quorum (k, v) VALUES (4, 40)")
+            .setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
+        return true;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }, "writes after the majority is back");
+  }
+
+  /**
+   * The UNAVAILABLE the request got (the driver's default policy tries the next node once, so it
+   * may come wrapped), or null if it succeeded or failed otherwise (a timeout before the liveness
+   * probes noticed).
+   */
+  private static UnavailableException unavailable(Runnable request) {
+    try {
+      request.run();
+      return null;
+    } catch (UnavailableException e) {
+      return e;
+    } catch (AllNodesFailedException e) {
+      for (List<Throwable> errors : e.getAllErrors().values()) {
+        for (Throwable t : errors) {
+          if (t instanceof UnavailableException u) {
+            return u;
+          }
+        }
+      }
+      return null;
+    } catch (DriverTimeoutException | WriteTimeoutException e) {
+      return null;
     }
   }
 
