@@ -83,6 +83,13 @@ public final class ChaosRun {
                 options.workDir().toAbsolutePath(), options.nodes(), options.basePort(), options.javaOpts(),
                 options.startTimeout(), node -> List.of()), NetworkFaults.UNSUPPORTED)
             : new StaticCluster(options.contactPoints());
+        if (options.nemesis().contains(FaultKind.PARTITION) && !cluster.supportsPartition()) {
+            // Refused before any node starts; docs/reliability.md says what partitions need.
+            System.err.println("ChaosRun: this cluster cannot be partitioned yet (no inter-node proxies); "
+                + "use --nemesis kill,pause");
+            cluster.close();
+            return 64;
+        }
         try (cluster) {
             for (int i = 0; i < cluster.size(); i++) {
                 cluster.start(i);
