@@ -12,7 +12,7 @@ public record ChaosOptions(Path meridianHome, Path workDir, int nodes, int baseP
                            List<InetSocketAddress> contactPoints, int clients, int registers, int sets,
                            Duration duration, List<FaultKind> nemesis, Duration quiet, Duration hold,
                            Duration settle, long seed, boolean plainWrites, Duration checkBudgetPerKey,
-                           Duration requestTimeout, Duration startTimeout, Path checkOnly) {
+                           Duration requestTimeout, Duration startTimeout, Duration errorBackoff, Path checkOnly) {
 
     public static final String USAGE = """
         usage: ChaosRun [options]
@@ -35,6 +35,7 @@ public record ChaosOptions(Path meridianHome, Path workDir, int nodes, int baseP
           --request-timeout-s T driver request timeout (default 5)
           --start-timeout-s T   time a node may take to listen (default 60)
           --check-budget-s B    linearizability time budget per register (default 30)
+          --error-backoff-ms M  a client's pause after an error (default 100)
           --check FILE          only check a stored history file, start nothing
         exit status: 0 valid, 1 anomaly found, 2 unknown or incomplete, 64 bad usage""";
 
@@ -58,6 +59,7 @@ public record ChaosOptions(Path meridianHome, Path workDir, int nodes, int baseP
         Duration budget = Duration.ofSeconds(30);
         Duration requestTimeout = Duration.ofSeconds(5);
         Duration startTimeout = Duration.ofSeconds(60);
+        Duration errorBackoff = Duration.ofMillis(100);
         Path checkOnly = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -88,6 +90,7 @@ public record ChaosOptions(Path meridianHome, Path workDir, int nodes, int baseP
                 case "--request-timeout-s" -> requestTimeout = Duration.ofSeconds(positive(a, v));
                 case "--start-timeout-s" -> startTimeout = Duration.ofSeconds(positive(a, v));
                 case "--check-budget-s" -> budget = Duration.ofSeconds(positive(a, v));
+                case "--error-backoff-ms" -> errorBackoff = Duration.ofMillis(nonNegative(a, v));
                 case "--check" -> checkOnly = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
@@ -104,7 +107,7 @@ public record ChaosOptions(Path meridianHome, Path workDir, int nodes, int baseP
         }
         return new ChaosOptions(home, work, nodes, basePort, javaOpts, contactPoints, clients, registers, sets,
             duration, nemesis, quiet, hold, settle, seed, plainWrites, budget, requestTimeout, startTimeout,
-            checkOnly);
+            errorBackoff, checkOnly);
     }
 
     public Workload workload() {

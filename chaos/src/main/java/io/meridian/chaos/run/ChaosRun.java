@@ -137,7 +137,7 @@ public final class ChaosRun {
             List<Thread> threads = new ArrayList<>();
             for (int p = 0; p < options.clients(); p++) {
                 ClientWorker worker = new ClientWorker(p, client, recorder, workload, values, stop, nanoClock,
-                    options.seed() + p);
+                    options.seed() + p, options.errorBackoff());
                 threads.add(start("client-" + p, worker));
             }
             Thread nemesisThread = start("nemesis", nemesis);

@@ -5,6 +5,7 @@ import io.meridian.chaos.history.Op;
 import io.meridian.chaos.history.OpKind;
 import io.meridian.chaos.history.Outcome;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +28,14 @@ public final class ClientWorker implements Runnable {
     private final AtomicBoolean stop;
     private final LongSupplier nanoClock;
     private final SplittableRandom random;
+    private final long errorBackoffMillis;
     /** The latest value this client saw per register, the expected value of its next cas. */
     private final Map<String, Long> lastSeen = new HashMap<>();
     private long ops;
 
     public ClientWorker(int process, RegisterClient client, HistoryRecorder recorder, Workload workload,
-                        AtomicLong values, AtomicBoolean stop, LongSupplier nanoClock, long seed) {
+                        AtomicLong values, AtomicBoolean stop, LongSupplier nanoClock, long seed,
+                        Duration errorBackoff) {
         this.process = process;
         this.client = client;
         this.recorder = recorder;
@@ -41,13 +44,24 @@ public final class ClientWorker implements Runnable {
         this.stop = stop;
         this.nanoClock = nanoClock;
         this.random = new SplittableRandom(seed);
+        this.errorBackoffMillis = errorBackoff.toMillis();
     }
 
     @Override
     public void run() {
         while (!stop.get()) {
-            step();
+            boolean failed = step();
             ops++;
+            // A node that is down fails requests at once; without a pause the history fills with
+            // millions of identical errors.
+            if (failed && errorBackoffMillis > 0) {
+                try {
+                    Thread.sleep(errorBackoffMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -55,17 +69,18 @@ public final class ClientWorker implements Runnable {
         return ops;
     }
 
-    void step() {
+    /** Runs one operation; true if it ended in an error. */
+    boolean step() {
         int total = workload.readWeight() + workload.writeWeight() + workload.casWeight() + workload.insertWeight();
         int roll = random.nextInt(total);
         if ((roll -= workload.readWeight()) < 0) {
-            read(pick(workload.registers()));
+            return read(pick(workload.registers()));
         } else if ((roll -= workload.writeWeight()) < 0) {
-            write(pick(workload.registers()));
+            return write(pick(workload.registers()));
         } else if ((roll -= workload.casWeight()) < 0) {
-            cas(pick(workload.registers()));
+            return cas(pick(workload.registers()));
         } else {
-            insert(pick(workload.sets()));
+            return insert(pick(workload.sets()));
         }
     }
 
@@ -73,18 +88,20 @@ public final class ClientWorker implements Runnable {
         return names.get(random.nextInt(names.size()));
     }
 
-    private void read(String key) {
+    private boolean read(String key) {
         long invoke = nanoClock.getAsLong();
         try {
             Long v = client.read(key);
             record(OpKind.READ, key, v, null, invoke, Outcome.OK, "");
             lastSeen.put(key, v);
+            return false;
         } catch (Exception e) {
             record(OpKind.READ, key, null, null, invoke, OutcomeClassifier.forRead(e), describe(e));
+            return true;
         }
     }
 
-    private void write(String key) {
+    private boolean write(String key) {
         long value = values.incrementAndGet();
         long invoke = nanoClock.getAsLong();
         try {
@@ -94,42 +111,60 @@ public final class ClientWorker implements Runnable {
             if (applied) {
                 lastSeen.put(key, value);
             }
+            return false;
         } catch (Exception e) {
             record(OpKind.WRITE, key, value, null, invoke, OutcomeClassifier.forWrite(e), describe(e));
             lastSeen.remove(key);
+            return true;
         }
     }
 
-    private void cas(String key) {
+    private boolean cas(String key) {
         Long expected = lastSeen.get(key);
         long value = values.incrementAndGet();
         long invoke = nanoClock.getAsLong();
         try {
             RegisterClient.CasResult r = client.cas(key, expected, value);
-            record(OpKind.CAS, key, value, expected, invoke, r.applied() ? Outcome.OK : Outcome.FAIL,
-                r.applied() ? "" : "not applied, current " + r.current());
-            // Not applied: the answer carries the current value, a better guess for next time.
-            lastSeen.put(key, r.applied() ? Long.valueOf(value) : r.current());
+            long complete = nanoClock.getAsLong();
+            if (r.applied()) {
+                recordAt(OpKind.CAS, key, value, expected, invoke, complete, Outcome.OK, "");
+                lastSeen.put(key, value);
+            } else {
+                recordAt(OpKind.CAS, key, value, expected, invoke, complete, Outcome.FAIL, "not applied");
+                // An LWT that does not apply answers with the row as it found it: that is a linearizable
+                // read, within the same interval, so it is recorded as one and checked like one.
+                recordAt(OpKind.READ, key, r.current(), null, invoke, complete, Outcome.OK,
+                    "current value reported by a cas that did not apply");
+                lastSeen.put(key, r.current());
+            }
+            return false;
         } catch (Exception e) {
             record(OpKind.CAS, key, value, expected, invoke, OutcomeClassifier.forWrite(e), describe(e));
+            return true;
         }
     }
 
-    private void insert(String set) {
+    private boolean insert(String set) {
         long value = values.incrementAndGet();
         long invoke = nanoClock.getAsLong();
         try {
             client.insert(set, value);
             record(OpKind.INSERT_UNIQUE, set, value, null, invoke, Outcome.OK, "");
+            return false;
         } catch (Exception e) {
             record(OpKind.INSERT_UNIQUE, set, value, null, invoke, OutcomeClassifier.forWrite(e), describe(e));
+            return true;
         }
     }
 
     private void record(OpKind kind, String key, Long value, Long expected, long invoke, Outcome outcome,
                         String note) {
-        recorder.record(new Op(0, process, kind, key, value, expected, null, invoke, nanoClock.getAsLong(), outcome,
-            note));
+        recordAt(kind, key, value, expected, invoke, nanoClock.getAsLong(), outcome, note);
+    }
+
+    private void recordAt(OpKind kind, String key, Long value, Long expected, long invoke, long complete,
+                          Outcome outcome, String note) {
+        recorder.record(new Op(0, process, kind, key, value, expected, null, invoke, complete, outcome, note));
     }
 
     static String describe(Throwable e) {

@@ -17,7 +17,8 @@ import java.util.function.IntFunction;
 /**
  * Runs an N-node cluster on one machine as {@code bin/meridian} processes, node i listening on
  * 127.0.0.(i+1) at port {@code basePort + i}, each with its own data directory and log under
- * {@code workDir/node-i}, and every node given the full list of nodes as seeds.
+ * {@code workDir/node-i}, and every node given the full list of nodes as seeds (a single node gets
+ * no {@code --seeds}).
  *
  * <p>Partitions need the inter-node links to pass through something that can cut them: pass a
  * {@link NetworkFaults} (for example a {@code ProxyNetworkFaults} whose proxies the nodes are told to
@@ -77,8 +78,11 @@ public final class ProcessClusterLauncher implements ClusterLauncher {
             config.meridianHome().resolve("bin/meridian").toString(),
             "--listen", address(node).getHostString(),
             "--port", Integer.toString(address(node).getPort()),
-            "--data-dir", nodeDir(node).resolve("data").toString(),
-            "--seeds", String.join(",", seeds)));
+            "--data-dir", nodeDir(node).resolve("data").toString()));
+        // A single node has nobody to find; leaving the flag out also lets today's server run it.
+        if (config.nodes() > 1) {
+            cmd.addAll(List.of("--seeds", String.join(",", seeds)));
+        }
         cmd.addAll(config.extraArgs().apply(node));
         return cmd;
     }

@@ -8,7 +8,10 @@ import java.util.List;
  */
 public interface RegisterClient extends AutoCloseable {
 
-    /** The answer of a conditional write: applied or not, and the value the server reported. */
+    /**
+     * The answer of a conditional write: applied or not, and when not, the value the register held
+     * when the condition was evaluated (null: the register did not exist).
+     */
     record CasResult(boolean applied, Long current) {
     }
 

@@ -22,6 +22,7 @@ class ChaosOptionsTest {
         assertEquals(List.of(FaultKind.KILL, FaultKind.PAUSE), o.nemesis());
         assertEquals(Duration.ofSeconds(60), o.duration());
         assertFalse(o.plainWrites());
+        assertEquals(Duration.ofMillis(100), o.errorBackoff());
         assertEquals(List.of("r0", "r1", "r2"), o.workload().registers());
         assertEquals(List.of("s0", "s1"), o.workload().sets());
     }
@@ -31,13 +32,14 @@ class ChaosOptionsTest {
         ChaosOptions o = ChaosOptions.parse("--meridian-home", "/opt/m", "--work-dir", "/tmp/w", "--nodes", "5",
             "--base-port", "20000", "--clients", "10", "--registers", "2", "--sets", "0", "--duration-s", "30",
             "--nemesis", "kill,partition", "--quiet-s", "1", "--hold-s", "2", "--settle-s", "0", "--seed", "7",
-            "--plain-writes", "--check-budget-s", "9", "--request-timeout-s", "3", "--start-timeout-s", "20");
+            "--plain-writes", "--check-budget-s", "9", "--request-timeout-s", "3", "--start-timeout-s", "20", "--error-backoff-ms", "0");
         assertEquals(Path.of("/opt/m"), o.meridianHome());
         assertEquals(Path.of("/tmp/w"), o.workDir());
         assertEquals(5, o.nodes());
         assertEquals(20000, o.basePort());
         assertEquals(List.of(FaultKind.KILL, FaultKind.PARTITION), o.nemesis());
         assertEquals(Duration.ofSeconds(2), o.hold());
+        assertEquals(Duration.ZERO, o.errorBackoff());
         assertEquals(7, o.seed());
         assertTrue(o.plainWrites());
         assertEquals(0, o.workload().insertWeight());

@@ -2,6 +2,7 @@ package io.meridian.chaos.run;
 
 import io.meridian.chaos.check.Verdict;
 import io.meridian.chaos.history.HistoryFile;
+import io.meridian.chaos.history.OpKind;
 import io.meridian.chaos.history.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +23,7 @@ class ChaosRunTest {
     private static ChaosOptions options(Path work, List<FaultKind> nemesis) {
         return new ChaosOptions(Path.of("."), work, 3, 19042, "", List.of(), 4, 2, 2, Duration.ofMillis(700),
             nemesis, Duration.ofMillis(20), Duration.ofMillis(40), Duration.ZERO, 11, false, Duration.ofSeconds(10),
-            Duration.ofSeconds(5), Duration.ofSeconds(5), null);
+            Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(1), null);
     }
 
     private static RunReport run(SimulatedSystem system, ChaosOptions options, ByteArrayOutputStream text)
@@ -43,6 +44,9 @@ class ChaosRunTest {
         // The faults really produced unknown outcomes, and the checkers had enough to chew on.
         assertTrue(report.history().count(Outcome.INFO) > 0, text::toString);
         assertTrue(report.history().ops().size() > 500, text::toString);
+        // A cas that did not apply also counts as a read of the value it reported.
+        assertTrue(report.history().ops().stream().anyMatch(o -> o.kind() == OpKind.READ
+            && o.note().startsWith("current value reported by a cas")), text::toString);
         assertEquals(report.history(), HistoryFile.read(dir.resolve("history.txt")));
         String summary = text.toString(StandardCharsets.UTF_8);
         assertTrue(summary.contains("linearizability: VALID") && summary.contains("lost writes: VALID"), summary);

@@ -36,6 +36,10 @@ class ProcessClusterLauncherTest {
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", 19042), new InetSocketAddress("127.0.0.2", 19043),
             new InetSocketAddress("127.0.0.3", 19044)), l.contactPoints());
         assertFalse(l.supportsPartition());
+        ProcessClusterLauncher single = new ProcessClusterLauncher(
+            config(Path.of("/opt/meridian"), Path.of("/tmp/run"), 1, 19042), NetworkFaults.UNSUPPORTED);
+        assertEquals(List.of("/opt/meridian/bin/meridian", "--listen", "127.0.0.1", "--port", "19042",
+            "--data-dir", "/tmp/run/node-0/data"), single.commandLine(0));
         assertThrows(UnsupportedOperationException.class, () -> l.partition(0));
     }
 
