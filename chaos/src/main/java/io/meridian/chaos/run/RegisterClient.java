@@ -1,0 +1,35 @@
+package io.meridian.chaos.run;
+
+import java.util.List;
+
+/**
+ * The operations a workload client performs, each a single request. Implementations throw the
+ * driver's exceptions unchanged so that {@link OutcomeClassifier} can judge them.
+ */
+public interface RegisterClient extends AutoCloseable {
+
+    /**
+     * The answer of a conditional write: applied or not, and when not, the value the register held
+     * when the condition was evaluated (null: the register did not exist).
+     */
+    record CasResult(boolean applied, Long current) {
+    }
+
+    /** Linearizable read of a register; null when the register does not exist. */
+    Long read(String key) throws Exception;
+
+    /** Sets the register; false if it was refused (the register did not exist yet). */
+    boolean write(String key, long value) throws Exception;
+
+    /** Sets the register to {@code value} if it holds {@code expected} (null: does not exist yet). */
+    CasResult cas(String key, Long expected, long value) throws Exception;
+
+    /** Adds a value, never added before, to a set. */
+    void insert(String set, long value) throws Exception;
+
+    /** Every value of a set. */
+    List<Long> readSet(String set) throws Exception;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,101 @@
+package io.meridian.chaos.run;
+
+import io.meridian.chaos.fault.NetworkFaults;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProcessClusterLauncherTest {
+
+    private static ProcessClusterLauncher.Config config(Path home, Path work, int nodes, int basePort) {
+        return new ProcessClusterLauncher.Config(home, work, nodes, basePort, "-Xmx64m", Duration.ofSeconds(20),
+            node -> node == 2 ? List.of("--extra", "x") : List.of());
+    }
+
+    @Test
+    void commandLineListsEveryNodeAsSeedAndGivesEachItsAddressPortAndDataDir() {
+        ProcessClusterLauncher l = new ProcessClusterLauncher(
+            config(Path.of("/opt/meridian"), Path.of("/tmp/run"), 3, 19042), NetworkFaults.UNSUPPORTED);
+        assertEquals(List.of("/opt/meridian/bin/meridian", "--listen", "127.0.0.2", "--port", "19043",
+                "--data-dir", "/tmp/run/node-1/data", "--seeds", "127.0.0.1:19042,127.0.0.2:19043,127.0.0.3:19044"),
+            l.commandLine(1));
+        assertEquals(List.of("--extra", "x"), l.commandLine(2).subList(9, 11));
+        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 19042), new InetSocketAddress("127.0.0.2", 19043),
+            new InetSocketAddress("127.0.0.3", 19044)), l.contactPoints());
+        assertFalse(l.supportsPartition());
+        ProcessClusterLauncher single = new ProcessClusterLauncher(
+            config(Path.of("/opt/meridian"), Path.of("/tmp/run"), 1, 19042), NetworkFaults.UNSUPPORTED);
+        assertEquals(List.of("/opt/meridian/bin/meridian", "--listen", "127.0.0.1", "--port", "19042",
+            "--data-dir", "/tmp/run/node-0/data"), single.commandLine(0));
+        assertThrows(UnsupportedOperationException.class, () -> l.partition(0));
+    }
+
+    /** A bin/meridian that runs {@link FakeNodeMain} from the test classpath. */
+    private static Path fakeHome(Path dir) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("home/bin"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path script = bin.resolve("meridian");
+        Files.writeString(script, "#!/usr/bin/env bash\nexec '" + java + "' $MERIDIAN_JAVA_OPTS -cp '"
+            + System.getProperty("java.class.path") + "' " + FakeNodeMain.class.getName() + " \"$@\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir.resolve("home");
+    }
+
+    private static int freePortBlock() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort() < 60000 ? s.getLocalPort() : 40000;
+        }
+    }
+
+    @Test
+    void startsKillsPausesAndRestartsNodeProcessesOnTheirOwnData(@TempDir Path dir) throws Exception {
+        Path work = dir.resolve("work");
+        int port = freePortBlock();
+        try (ProcessClusterLauncher l = new ProcessClusterLauncher(config(fakeHome(dir), work, 2, port),
+                NetworkFaults.UNSUPPORTED)) {
+            l.start(0);
+            l.start(1);
+            assertTrue(l.isRunning(0) && l.isRunning(1));
+            assertThrows(IllegalStateException.class, () -> l.start(0));
+
+            l.pause(1);
+            l.resume(1);
+            l.kill(1);
+            assertFalse(l.isRunning(1));
+            l.start(1);
+            assertTrue(l.isRunning(1));
+
+            List<String> starts = Files.readAllLines(work.resolve("node-1/data/args.txt"));
+            assertEquals(2, starts.size(), "node 1 restarted on the same data directory");
+            assertTrue(starts.get(0).contains("--listen 127.0.0.2 --port " + (port + 1)), starts.get(0));
+            assertTrue(Files.size(work.resolve("node-0/node.log")) >= 0);
+        }
+    }
+
+    @Test
+    void aNodeThatExitsWhileStartingIsReportedWithItsLog(@TempDir Path dir) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home/bin")).getParent();
+        Path script = home.resolve("bin/meridian");
+        Files.writeString(script, "#!/usr/bin/env bash\necho 'no such flag: --seeds' >&2\nexit 3\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (ProcessClusterLauncher l = new ProcessClusterLauncher(config(home, dir.resolve("w"), 1, freePortBlock()),
+                NetworkFaults.UNSUPPORTED)) {
+            IOException e = assertThrows(IOException.class, () -> l.start(0));
+            assertTrue(e.getMessage().contains("exited with 3"), e.getMessage());
+            assertTrue(Files.readString(dir.resolve("w/node-0/node.log")).contains("no such flag"));
+        }
+    }
+}
