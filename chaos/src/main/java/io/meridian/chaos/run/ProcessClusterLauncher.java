@@ -63,25 +63,30 @@ public final class ProcessClusterLauncher implements ClusterLauncher {
         return new InetSocketAddress("127.0.0." + (node + 1), config.basePort() + node);
     }
 
+    /** The node's inter-node (Raft) port: 1000 above its CQL port. */
+    public int raftPort(int node) {
+        return config.basePort() + 1000 + node;
+    }
+
     public Path nodeDir(int node) {
         return config.workDir().resolve("node-" + node);
     }
 
     /** The command that starts node {@code node}. */
     public List<String> commandLine(int node) {
-        List<String> seeds = new ArrayList<>();
-        for (int i = 0; i < config.nodes(); i++) {
-            InetSocketAddress a = address(i);
-            seeds.add(a.getHostString() + ":" + a.getPort());
-        }
-        List<String> cmd = new ArrayList<>(List.of(
+        // Seeds are Raft addresses; node 0, the first, founds the cluster.
+    List<String> seeds = new ArrayList<>();
+    for (int i = 0; i < config.nodes(); i++) {
+      seeds.add(address(i).getHostString() + ":" + raftPort(i));
+    }
+    List<String> cmd = new ArrayList<>(List.of(
             config.meridianHome().resolve("bin/meridian").toString(),
             "--listen", address(node).getHostString(),
             "--port", Integer.toString(address(node).getPort()),
             "--data-dir", nodeDir(node).resolve("data").toString()));
         // A single node has nobody to find; leaving the flag out also lets today's server run it.
         if (config.nodes() > 1) {
-            cmd.addAll(List.of("--seeds", String.join(",", seeds)));
+            cmd.addAll(List.of("--seeds", String.join(",", seeds), "--raft-port", Integer.toString(raftPort(node))));
         }
         cmd.addAll(config.extraArgs().apply(node));
         return cmd;

@@ -26,13 +26,14 @@ class ProcessClusterLauncherTest {
     }
 
     @Test
-    void commandLineListsEveryNodeAsSeedAndGivesEachItsAddressPortAndDataDir() {
+    void commandLineListsEveryNodesRaftAddressAsSeedAndGivesEachItsAddressPortsAndDataDir() {
         ProcessClusterLauncher l = new ProcessClusterLauncher(
             config(Path.of("/opt/meridian"), Path.of("/tmp/run"), 3, 19042), NetworkFaults.UNSUPPORTED);
         assertEquals(List.of("/opt/meridian/bin/meridian", "--listen", "127.0.0.2", "--port", "19043",
-                "--data-dir", "/tmp/run/node-1/data", "--seeds", "127.0.0.1:19042,127.0.0.2:19043,127.0.0.3:19044"),
+                "--data-dir", "/tmp/run/node-1/data", "--seeds", "127.0.0.1:20042,127.0.0.2:20043,127.0.0.3:20044",
+                "--raft-port", "20043"),
             l.commandLine(1));
-        assertEquals(List.of("--extra", "x"), l.commandLine(2).subList(9, 11));
+        assertEquals(List.of("--extra", "x"), l.commandLine(2).subList(11, 13));
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", 19042), new InetSocketAddress("127.0.0.2", 19043),
             new InetSocketAddress("127.0.0.3", 19044)), l.contactPoints());
         assertFalse(l.supportsPartition());
