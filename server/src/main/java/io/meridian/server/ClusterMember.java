@@ -49,7 +49,7 @@ final class ClusterMember implements AutoCloseable {
     List<String> seeds = Arrays.stream(config.get(ServerConfigKeys.SEEDS).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     ClusterSettings settings = new ClusterSettings(hostId, config.get(ServerConfigKeys.CLUSTER_NAME),
-        listen.getHostAddress(), config.get(ServerConfigKeys.RAFT_PORT), seeds, dataDir.resolve("raft"),
+        config.get(ServerConfigKeys.LISTEN_ADDRESS), config.get(ServerConfigKeys.RAFT_PORT), seeds, dataDir.resolve("raft"),
         config.get(ServerConfigKeys.DATA_CENTER), config.get(ServerConfigKeys.RACK),
         config.get(ServerConfigKeys.TABLETS_PER_TABLE), config.get(ServerConfigKeys.ELECTION_TIMEOUT_MS));
     ClusterNode.Listener listener = new ClusterNode.Listener() {
