@@ -80,6 +80,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
   private static final int TABLET_APPLIES_IN_FLIGHT_MAX = 16;
   private static final long JOIN_TIMEOUT_MS = 120_000;
   private static final long SCHEMA_AGREEMENT_WAIT_MS = 5_000;
+  private static final long TABLET_OPEN_WAIT_MS = 10_000;
 
   /** What the rest of the node learns from the metadata log. */
   public interface Listener {
@@ -395,6 +396,43 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     }
     // Applied on the leader; wait until this node has installed it too.
     waitUntil(() -> next.version().equals(schema.current().version()), "the schema change to apply on this node");
+    awaitTabletGroups(added);
+  }
+
+  /**
+   * Waits (bounded) until every live replica of the new tables' tablets has opened the tablet's
+   * Raft group, so the client's first write finds a group that can elect a leader instead of
+   * replicas that do not know it yet. A replica that is down opens it when it comes back.
+   */
+  private void awaitTabletGroups(Map<UUID, TablePlacement> added) {
+    long deadline = System.currentTimeMillis() + TABLET_OPEN_WAIT_MS;
+    ClusterState state = metadata.state();
+    for (Map.Entry<UUID, TablePlacement> e : added.entrySet()) {
+      for (int i = 0; i < e.getValue().tabletCount(); i++) {
+        RaftGroup group = tabletGroup(state, e.getKey(), i);
+        for (RaftPeer peer : group.getPeers()) {
+          while (isUp(peer.getId().toString()) && !hasGroup(peer, group.getGroupId())) {
+            if (System.currentTimeMillis() > deadline) {
+              LOG.warn("Replica {} has not opened tablet group {} within {} ms", peer.getId(), group.getGroupId(),
+                  TABLET_OPEN_WAIT_MS);
+              return;
+            }
+            sleep(20);
+          }
+        }
+      }
+    }
+  }
+
+  private boolean hasGroup(RaftPeer peer, RaftGroupId groupId) {
+    if (peer.getId().equals(self.getId())) {
+      return hasLocalGroup(groupId);
+    }
+    try (RaftClient client = newClient(RaftGroup.valueOf(groupId, peer), RetryPolicies.noRetry())) {
+      return client.getGroupManagementApi(peer.getId()).info(groupId).isSuccess();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** Replicas per tablet from the keyspace's replication options (all data centers together). */
