@@ -9,6 +9,7 @@ import io.meridian.schema.KeyspaceMetadata;
 import io.meridian.schema.ReplicationParams;
 import io.meridian.schema.Schema;
 import io.meridian.schema.SchemaChange;
+import io.meridian.schema.SchemaConflictException;
 import io.meridian.schema.SchemaLog;
 import io.meridian.schema.SchemaManager;
 import io.meridian.schema.SchemaStore;
@@ -109,6 +110,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
   private volatile RaftServer server;
   private volatile RaftClient metadataClient;
   private volatile MemberLiveness liveness;
+  private final Map<String, RaftClient> adminClients = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private ClusterNode(ClusterSettings settings, StorageEngine engine, SchemaManager schema, Listener listener) {
@@ -375,12 +377,15 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     // The base this node computed from must be the committed one (or, before the first change, none).
     UUID expected = committedBase == null ? null : base.version();
     if (committedBase != null && !committedBase.equals(base.version())) {
-      throw MeridianException.invalid("The schema was changed concurrently on another node; retry the statement");
+      throw conflict(committedBase);
     }
     RaftClientReply reply = submitMetadataReply(new MetadataCommand.CommitSchema(expected, next.version(),
         SchemaStore.toBytes(next), changes, added, peerId()));
     if (!MetadataStateMachine.verdict(reply.getMessage()).equals(MetadataStateMachine.APPLIED)) {
-      throw MeridianException.invalid("The schema was changed concurrently on another node; retry the statement");
+      long index = reply.getLogIndex();
+      waitUntil(() -> metadata.getLastAppliedTermIndex() != null && metadata.getLastAppliedTermIndex().getIndex() >= index,
+          "the winning schema change to apply on this node");
+      throw conflict(metadata.state().schemaVersion());
     }
     // Like Cassandra's schema agreement wait: give every member a moment to have the change, so a
     // client that goes on to use the new table through another node finds it there. A member that
@@ -428,11 +433,23 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     if (peer.getId().equals(self.getId())) {
       return hasLocalGroup(groupId);
     }
-    try (RaftClient client = newClient(RaftGroup.valueOf(groupId, peer), RetryPolicies.noRetry())) {
+    // One admin client per peer, kept: a new gRPC channel for every probe is far slower than the probe.
+    RaftClient client = adminClients.computeIfAbsent(peer.getId().toString(),
+        id -> newClient(RaftGroup.valueOf(groupId, peer), RetryPolicies.noRetry()));
+    try {
       return client.getGroupManagementApi(peer.getId()).info(groupId).isSuccess();
     } catch (IOException | RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * Another node's change won: once this node has installed the winning schema (so the statement
+   * can be computed again from it), refuse this one.
+   */
+  private SchemaConflictException conflict(UUID winner) {
+    waitUntil(() -> winner == null || winner.equals(schema.current().version()), "the winning schema to install");
+    return new SchemaConflictException("The schema was changed concurrently on another node; retry the statement");
   }
 
   /** Replicas per tablet from the keyspace's replication options (all data centers together). */
@@ -611,6 +628,13 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
       liveness.close();
     }
     reconciler.shutdownNow();
+    for (RaftClient c : adminClients.values()) {
+      try {
+        c.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("Closing an admin client failed: {}", e.toString());
+      }
+    }
     try {
       if (metadataClient != null) {
         metadataClient.close();

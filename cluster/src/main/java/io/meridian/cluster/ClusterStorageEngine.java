@@ -120,10 +120,18 @@ public final class ClusterStorageEngine implements StorageEngine {
     tablets.keySet().removeIf(k -> k.startsWith(tableId + "/"));
   }
 
+  /** One truncation entry per tablet, in parallel: each removes the rows its tablet held before it. */
   @Override
   public CompletableFuture<Void> truncate(UUID tableId) {
-    return CompletableFuture.failedFuture(MeridianException.invalid(
-        "TRUNCATE is not supported on a multi-node cluster yet; DELETE the partitions or drop and recreate the table"));
+    int n = placement(tableId).tabletCount();
+    for (int i = 0; i < n; i++) {
+      checkAlive(tableId, i, false);
+    }
+    List<CompletableFuture<Void>> parts = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      parts.add(tablet(tableId, i).truncate());
+    }
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0]));
   }
 
   @Override
@@ -171,8 +179,10 @@ public final class ClusterStorageEngine implements StorageEngine {
   @Override
   public Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds,
                                                ReadConsistency consistency) {
-    ReadMode mode = mode(consistency);
-    return join(live(tableId, key.token(), mode == ReadMode.ANY_REPLICA).readPartition(key, range, nowSeconds, mode));
+    int index = indexOf(tableId, key.token());
+    ReadMode mode = mode(tableId, index, consistency);
+    checkAlive(tableId, index, mode == ReadMode.ANY_REPLICA);
+    return join(tablet(tableId, index).readPartition(key, range, nowSeconds, mode));
   }
 
   @Override
@@ -184,11 +194,22 @@ public final class ClusterStorageEngine implements StorageEngine {
   @Override
   public PartitionIterator scan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition,
                                 int nowSeconds, ReadConsistency consistency) {
-    return new ClusterScan(tableId, tokens, after, perPartition, nowSeconds, mode(consistency));
+    return new ClusterScan(tableId, tokens, after, perPartition, nowSeconds, consistency);
   }
 
-  private static ReadMode mode(ReadConsistency consistency) {
-    return consistency == ReadConsistency.ANY_REPLICA ? ReadMode.ANY_REPLICA : ReadMode.LINEARIZABLE;
+  /**
+   * ONE reads go to the tablet's leader without a read index while a majority of its replicas is
+   * up (so a client reads its own writes, as Cassandra users expect at ONE), and to a single replica
+   * when it is not (available, like Cassandra at ONE, but possibly stale). Other levels are
+   * linearizable.
+   */
+  private ReadMode mode(UUID tableId, int index, ReadConsistency consistency) {
+    if (consistency != ReadConsistency.ANY_REPLICA) {
+      return ReadMode.LINEARIZABLE;
+    }
+    List<String> replicas = placement(tableId).replicas().get(index);
+    long up = replicas.stream().filter(node::isUp).count();
+    return up >= replicas.size() / 2 + 1 ? ReadMode.LEADER : ReadMode.ANY_REPLICA;
   }
 
   /** Walks the tablets overlapping the range in token order, one remote page at a time. */
@@ -203,12 +224,12 @@ public final class ClusterStorageEngine implements StorageEngine {
     private boolean tabletDone;
     private final Deque<PartitionData> buffer = new ArrayDeque<>();
     private final TokenRange tokens;
-    private final ReadMode mode;
+    private final ReadConsistency consistency;
 
     ClusterScan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition, int nowSeconds,
-                ReadMode mode) {
+                ReadConsistency consistency) {
       this.tableId = tableId;
-      this.mode = mode;
+      this.consistency = consistency;
       this.tokens = tokens;
       this.perPartition = perPartition;
       this.nowSeconds = nowSeconds;
@@ -235,6 +256,7 @@ public final class ClusterStorageEngine implements StorageEngine {
           tabletDone = false;
           continue;
         }
+        ReadMode mode = mode(tableId, tabletIndex, consistency);
         checkAlive(tableId, tabletIndex, mode == ReadMode.ANY_REPLICA);
         ScanPage page = join(tablet(tableId, tabletIndex).scanPage(new TokenRange(start, end), after, perPartition,
             nowSeconds, SCAN_PAGE_PARTITIONS, mode));

@@ -59,7 +59,23 @@ final class SchemaExecutor {
     views.resumeBuilds();
   }
 
+  /** On a cluster another node's change may win the race; the statement is then computed again. */
+  private static final int CONFLICT_RETRIES = 5;
+
   synchronized Message execute(SchemaStatement statement, String sessionKeyspace) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return executeOnce(statement, sessionKeyspace);
+      } catch (io.meridian.schema.SchemaConflictException e) {
+        if (attempt >= CONFLICT_RETRIES) {
+          throw e;
+        }
+        RequestContext.trace("Schema changed concurrently on another node; computing the change again");
+      }
+    }
+  }
+
+  private Message executeOnce(SchemaStatement statement, String sessionKeyspace) {
     if (statement instanceof CreateKeyspace s) {
       return announce(schema.createKeyspace(s.name(), properties(s.properties()), s.ifNotExists()));
     }

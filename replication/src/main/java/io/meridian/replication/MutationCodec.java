@@ -33,6 +33,8 @@ import java.util.zip.CRC32C;
  * Format 2 is a guarded entry (a conditional write): its payload starts with i32 bucket and
  * i64 expectedVersion (see {@link ConflictVersions}), then holds the same mutation list.
  * Format 1 entries are still written for blind writes and still decode.
+ * Format 3 is a truncation: its payload is only the uuid of the table whose rows in the tablet's
+ * range are removed.
  *
  * mutation   = uuid tableId, i64 token, bytes key, deletion partitionDeletion,
  *              u32 count, rangeTombstone*, u32 count, rowUpdate*
@@ -58,6 +60,8 @@ public final class MutationCodec {
   public static final byte FORMAT_VERSION = 1;
   /** A guarded entry: applied only if its bucket's conflict version is the expected one. */
   public static final byte FORMAT_GUARDED = 2;
+  /** A truncation of the table's rows in the tablet. */
+  public static final byte FORMAT_TRUNCATE = 3;
   /** Upper bound on one entry; Ratis' own message limits are configured above it. */
   public static final int ENTRY_BYTES_MAX = 32 * 1024 * 1024;
 
@@ -78,8 +82,26 @@ public final class MutationCodec {
     }
   }
 
-  /** A decoded entry: its mutations and, for a guarded entry, its guard (null for a blind write). */
-  public record Entry(Guard guard, List<Mutation> mutations) {}
+  /**
+   * A decoded entry: its mutations and, for a guarded entry, its guard (null for a blind write); for
+   * a truncation, the table truncated and no mutations.
+   */
+  public record Entry(Guard guard, List<Mutation> mutations, UUID truncatedTable) {
+    public Entry(Guard guard, List<Mutation> mutations) {
+      this(guard, mutations, null);
+    }
+  }
+
+  /** Encodes a truncation of {@code tableId}'s rows in the tablet that applies it. */
+  public static byte[] encodeTruncate(UUID tableId) {
+    ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + UUID_BYTES + CRC_BYTES).order(ByteOrder.BIG_ENDIAN);
+    out.putInt(MAGIC).put(FORMAT_TRUNCATE).putInt(UUID_BYTES);
+    out.putLong(tableId.getMostSignificantBits()).putLong(tableId.getLeastSignificantBits());
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, out.position());
+    out.putInt((int) crc.getValue());
+    return out.array();
+  }
 
   /** Encodes {@code mutations} (at least one) as one log entry. */
   public static byte[] encode(List<Mutation> mutations) {
@@ -148,12 +170,12 @@ public final class MutationCodec {
           "bad magic 0x" + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC));
     }
     byte version = in.get();
-    if (version != FORMAT_VERSION && version != FORMAT_GUARDED) {
+    if (version != FORMAT_VERSION && version != FORMAT_GUARDED && version != FORMAT_TRUNCATE) {
       throw new LogEntryCorruptionException("unknown format version " + version + ", expected " + FORMAT_VERSION
-          + " or " + FORMAT_GUARDED);
+          + ", " + FORMAT_GUARDED + " or " + FORMAT_TRUNCATE);
     }
     int payloadBytes = in.getInt();
-    int payloadBytesMin = 4 + (version == FORMAT_GUARDED ? GUARD_BYTES : 0);
+    int payloadBytesMin = version == FORMAT_TRUNCATE ? UUID_BYTES : 4 + (version == FORMAT_GUARDED ? GUARD_BYTES : 0);
     if (payloadBytes < payloadBytesMin || (long) HEADER_BYTES + payloadBytes + CRC_BYTES != size) {
       throw new LogEntryCorruptionException("payload length " + payloadBytes + " does not match entry size " + size);
     }
@@ -168,6 +190,12 @@ public final class MutationCodec {
     }
     in.limit(HEADER_BYTES + payloadBytes);
     try {
+      if (version == FORMAT_TRUNCATE) {
+        if (payloadBytes != UUID_BYTES) {
+          throw new LogEntryCorruptionException("a truncation's payload is " + payloadBytes + " bytes, expected " + UUID_BYTES);
+        }
+        return new Entry(null, List.of(), new UUID(in.getLong(), in.getLong()));
+      }
       Guard guard = null;
       if (version == FORMAT_GUARDED) {
         int bucket = in.getInt();

@@ -9,6 +9,12 @@ public enum ReadMode {
    */
   LINEARIZABLE,
   /**
+   * The leader's applied state, without confirming it still leads (no read index): it holds every
+   * write the leader acknowledged, so a client reads its own writes, except just after a leader
+   * change, when the new leader may not have applied the newest entries yet.
+   */
+  LEADER,
+  /**
    * Whatever one replica has applied, without asking the leader: may miss recent writes (the
    * replica catches up shortly after). For consistency level ONE.
    */

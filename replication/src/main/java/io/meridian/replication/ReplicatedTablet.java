@@ -72,6 +72,27 @@ public final class ReplicatedTablet implements Tablet {
   }
 
   /**
+   * Removes every row of the table in this tablet (TRUNCATE), as one log entry ordered with the
+   * tablet's writes: writes acknowledged before it are removed, writes after it stay.
+   */
+  public CompletableFuture<Void> truncate() {
+    CompletableFuture<RaftClientReply> sent;
+    try {
+      sent = client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(MutationCodec.encodeTruncate(tableId))));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return sent.handle((reply, error) -> {
+      if (error != null || !reply.isSuccess()) {
+        Throwable cause = error != null ? error : reply.getException();
+        throw new ReplicatedWriteException("truncation of tablet " + range + " of table " + tableId
+            + " has an unknown outcome: " + cause, cause);
+      }
+      return null;
+    });
+  }
+
+  /**
    * Applies several mutations of this tablet as one log entry: all or none (a logged batch whose
    * partitions all live in this tablet).
    */
@@ -182,6 +203,8 @@ public final class ReplicatedTablet implements Tablet {
     try {
       if (mode == ReadMode.LINEARIZABLE) {
         sent = client.async().sendReadOnly(message);
+      } else if (mode == ReadMode.LEADER) {
+        sent = client.async().sendReadOnlyNonLinearizable(message);
       } else if (localReplica != null) {
         sent = client.async().sendStaleRead(message, 0, localReplica);
       } else {

@@ -214,6 +214,7 @@ public final class TabletStateMachine extends BaseStateMachine {
       MutationCodec.Entry entry = MutationCodec.decodeEntry(request.getMessage().getContent().asReadOnlyByteBuffer());
       checkInRange(entry.mutations());
       checkGuard(entry);
+      checkTruncation(entry);
       entry.mutations().forEach(MutationChecks::validate);
     } catch (RuntimeException e) {
       // Ratis' way to refuse: the client gets a StateMachineException and its ordered stream goes on.
@@ -240,6 +241,9 @@ public final class TabletStateMachine extends BaseStateMachine {
     try {
       MutationCodec.Entry decoded =
           MutationCodec.decodeEntry(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      if (decoded.truncatedTable() != null) {
+        return truncate(decoded, termIndex);
+      }
       mutations = decoded.mutations();
       checkInRange(mutations);
       checkGuard(decoded);
@@ -275,6 +279,41 @@ public final class TabletStateMachine extends BaseStateMachine {
   }
 
   private static final int[] NO_BUCKETS = new int[0];
+  private static final int[] ALL_BUCKETS = java.util.stream.IntStream.range(0, ConflictVersions.BUCKETS).toArray();
+
+  /**
+   * Removes the table's rows in this tablet's range. Entries before it were handed to storage
+   * already and storage orders the range replace after them; entries after it are handed over only
+   * once it returns. Every bucket's version moves, so a conditional write that read before the
+   * truncation is refused and reads again.
+   */
+  private CompletableFuture<Message> truncate(MutationCodec.Entry decoded, TermIndex termIndex) {
+    try {
+      checkTruncation(decoded);
+      if (!(engine instanceof io.meridian.storage.TabletSnapshots ranges)) {
+        throw new IllegalStateException("this storage engine cannot remove a token range");
+      }
+      java.nio.file.Path empty = java.nio.file.Files.createTempDirectory("meridian-truncate-");
+      try {
+        ranges.replaceRange(tableId, range, empty);
+      } finally {
+        java.nio.file.Files.deleteIfExists(empty);
+      }
+    } catch (IOException | RuntimeException e) {
+      return fail(termIndex, e);
+    }
+    for (int b : ALL_BUCKETS) {
+      logOrderVersions.set(b, termIndex.getIndex());
+    }
+    return inLogOrder(CompletableFuture.completedFuture(null), termIndex, true, ALL_BUCKETS, ApplyVerdict.APPLIED);
+  }
+
+  private void checkTruncation(MutationCodec.Entry entry) {
+    if (entry.truncatedTable() != null && !entry.truncatedTable().equals(tableId)) {
+      throw new LogEntryCorruptionException("truncation of table " + entry.truncatedTable()
+          + " sent to tablet " + range + " of table " + tableId);
+    }
+  }
 
   private static int[] bucketsOf(List<Mutation> mutations) {
     return mutations.stream().mapToInt(m -> ConflictVersions.bucketOf(m.key())).distinct().toArray();

@@ -124,6 +124,66 @@ class ClusterIT {
   }
 
   @Test
+  @Order(6)
+  void truncateEmptiesTheTableOnEveryReplicaAndLaterWritesStay() {
+    session.execute("CREATE TABLE ks.trunc (k int PRIMARY KEY, v int)");
+    for (int k = 0; k < 40; k++) {
+      session.execute(SimpleStatement.newInstance("INSERT INTO ks.trunc (k, v) VALUES (?, ?)", k, k));
+    }
+    session.execute("TRUNCATE ks.trunc");
+    // A QUORUM read sees the truncation at once.
+    assertEquals(0, session.execute(SimpleStatement.newInstance("SELECT k FROM ks.trunc")
+        .setConsistencyLevel(DefaultConsistencyLevel.QUORUM)).all().size());
+    for (int via = 0; via < 3; via++) {
+      // ONE reads each node's own replica: every replica applies the truncation (followers shortly after).
+      Node node = nodeAt(via);
+      await(() -> session.execute(SimpleStatement.newInstance("SELECT k FROM ks.trunc")
+          .setConsistencyLevel(DefaultConsistencyLevel.ONE).setNode(node)).all().isEmpty(), "truncation on " + node);
+    }
+    session.execute("INSERT INTO ks.trunc (k, v) VALUES (7, 70)");
+    assertEquals(70, session.execute("SELECT v FROM ks.trunc WHERE k = 7").one().getInt("v"));
+  }
+
+  @Test
+  @Order(5)
+  void concurrentSchemaChangesOnDifferentNodesAllTakeEffect() throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    CountDownLatch go = new CountDownLatch(1);
+    for (int node = 0; node < 3; node++) {
+      int n = node;
+      threads.add(new Thread(() -> {
+        try {
+          go.await();
+          for (int t = 0; t < 3; t++) {
+            session.execute(SimpleStatement.newInstance("CREATE TABLE ks.ddl_" + n + "_" + t + " (k int PRIMARY KEY)")
+                .setNode(nodeAt(n)));
+          }
+        } catch (Throwable e) {
+          errors.add(e);
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    go.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertTrue(errors.isEmpty(), "errors: " + errors);
+    for (int n = 0; n < 3; n++) {
+      for (int t = 0; t < 3; t++) {
+        String table = "ddl_" + n + "_" + t;
+        // Each node's schema holds all nine tables, and each takes writes.
+        for (int via = 0; via < 3; via++) {
+          session.execute(SimpleStatement.newInstance("INSERT INTO ks." + table + " (k) VALUES (" + via + ")")
+              .setNode(nodeAt(via)));
+        }
+        assertEquals(3, session.execute("SELECT k FROM ks." + table).all().size(), table);
+      }
+    }
+  }
+
+  @Test
   @Order(4)
   void lightweightTransactionsAndCountersAreExactAcrossNodes() throws Exception {
     session.execute("CREATE TABLE ks.claims (k int PRIMARY KEY, owner int)");
