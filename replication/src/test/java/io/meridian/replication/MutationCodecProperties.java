@@ -56,10 +56,23 @@ class MutationCodecProperties {
   @Example
   void anUnknownFormatVersionIsRejectedByName() {
     byte[] encoded = MutationCodec.encode(List.of(sampleMutation()));
-    encoded[4] = 3;
+    encoded[4] = 4;
     LogEntryCorruptionException e =
         assertThrows(LogEntryCorruptionException.class, () -> MutationCodec.decode(encoded));
-    assertEquals("corrupt replicated log entry: unknown format version 3, expected 1 or 2", e.getMessage());
+    assertEquals("corrupt replicated log entry: unknown format version 4, expected 1, 2 or 3", e.getMessage());
+  }
+
+  @Property(tries = 100)
+  void truncationsRoundTripAndAnyDamageIsRefused(@ForAll long msb, @ForAll long lsb,
+                                                 @ForAll @IntRange(min = 0, max = 28) int at, @ForAll @IntRange(min = 0, max = 7) int bit) {
+    java.util.UUID table = new java.util.UUID(msb, lsb);
+    byte[] encoded = MutationCodec.encodeTruncate(table);
+    MutationCodec.Entry decoded = MutationCodec.decodeEntry(java.nio.ByteBuffer.wrap(encoded));
+    assertEquals(table, decoded.truncatedTable());
+    assertEquals(List.of(), decoded.mutations());
+    byte[] damaged = encoded.clone();
+    damaged[at] ^= (byte) (1 << bit);
+    assertThrows(LogEntryCorruptionException.class, () -> MutationCodec.decodeEntry(java.nio.ByteBuffer.wrap(damaged)));
   }
 
   @Property(tries = 200)
