@@ -28,6 +28,7 @@ record BenchConfig(
     int readLimitRows,
     int preloadTimeoutS,
     boolean resetTables,
+    int replicationFactor,
     String label,
     Path report) {
 
@@ -74,6 +75,7 @@ record BenchConfig(
         "  --read-limit N         time-series rows fetched per read (default 10)",
         "  --preload-timeout-s S  give up if preload takes longer (default 600)",
         "  --reset                drop the workload's tables before creating them",
+        "  --rf N                 replication factor of the bench keyspace when it is created (default 1)",
         "  --label NAME           system name written to the report (default: host:port)",
         "  --report FILE          FILE.json: JSON summary; any other name: append a markdown row");
   }
@@ -98,6 +100,7 @@ record BenchConfig(
     int readLimit = 10;
     int preloadTimeoutS = 600;
     boolean reset = false;
+    int rf = 1;
     String label = null;
     Path report = null;
 
@@ -133,6 +136,7 @@ record BenchConfig(
         case "--sensor-rows" -> sensorRows = intIn(name, value, 0, 1_000_000);
         case "--read-limit" -> readLimit = intIn(name, value, 1, 10_000);
         case "--preload-timeout-s" -> preloadTimeoutS = intIn(name, value, 1, 86_400);
+        case "--rf" -> rf = intIn(name, value, 1, 16);
         case "--label" -> label = value;
         case "--report" -> report = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
@@ -143,7 +147,7 @@ record BenchConfig(
     }
     return new BenchConfig(host, port, dc, workload, durationS, warmupS, concurrency, keys, threads,
         connections, consistency, rate, seed, timeoutMs, sensors, sensorRows, readLimit,
-        preloadTimeoutS, reset, label, report);
+        preloadTimeoutS, reset, rf, label, report);
   }
 
   private static DefaultConsistencyLevel consistencyOf(String value) {

@@ -70,7 +70,7 @@ public final class LoadGenerator {
     try (CqlSession session = connect(config)) {
       out.printf("connected to %s:%d (%s), protocol %s%n", config.host(), config.port(),
           config.label(), session.getContext().getProtocolVersion());
-      createSchema(session, workload, config.resetTables());
+      createSchema(session, workload, config.resetTables(), config.replicationFactor());
       workload.prepare(session);
       LoadRunner runner = new LoadRunner(session, workload, config, out);
       runner.preload();
@@ -125,9 +125,9 @@ public final class LoadGenerator {
     return builder.build();
   }
 
-  static void createSchema(CqlSession session, Workload workload, boolean reset) {
+  static void createSchema(CqlSession session, Workload workload, boolean reset, int replicationFactor) {
     ddl(session, "CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
-        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + replicationFactor + "}");
     if (reset) {
       for (String table : workload.tableNames()) {
         ddl(session, "DROP TABLE IF EXISTS " + table);

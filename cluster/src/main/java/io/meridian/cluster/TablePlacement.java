@@ -19,20 +19,27 @@ public record TablePlacement(List<List<String>> replicas) {
   }
 
   /**
-   * Tablet i on {@code replicationFactor} consecutive nodes starting at node i (mod the node count),
-   * so leadership and data spread evenly and a ring of node tokens can describe it to drivers. The
-   * factor is capped at the node count.
+   * Tablet i is led by node i mod N; its other replicas are the leaders of the tablets after it,
+   * walking on (and wrapping around) until {@code replicationFactor} distinct nodes are found. That
+   * is how a driver walks the ring drawn by {@link #tokensOf}, so both name the same replicas; data
+   * and leadership spread evenly. The factor is capped at the node count; a table gets at least one
+   * tablet per node.
    */
-  public static TablePlacement spread(List<NodeRecord> nodes, int tabletCount, int replicationFactor) {
+  public static TablePlacement spread(List<NodeRecord> nodes, int tabletsPerTable, int replicationFactor) {
     if (nodes.isEmpty()) {
       throw new IllegalStateException("the cluster has no nodes");
     }
-    int rf = Math.max(1, Math.min(replicationFactor, nodes.size()));
-    List<List<String>> replicas = new java.util.ArrayList<>(tabletCount);
-    for (int i = 0; i < tabletCount; i++) {
+    int n = nodes.size();
+    int tablets = Math.max(tabletsPerTable, n);
+    int rf = Math.max(1, Math.min(replicationFactor, n));
+    List<List<String>> replicas = new java.util.ArrayList<>(tablets);
+    for (int i = 0; i < tablets; i++) {
       List<String> peers = new java.util.ArrayList<>(rf);
-      for (int r = 0; r < rf; r++) {
-        peers.add(nodes.get((i + r) % nodes.size()).peerId());
+      for (int k = 0; peers.size() < rf; k++) {
+        String peer = nodes.get(((i + k) % tablets) % n).peerId();
+        if (!peers.contains(peer)) {
+          peers.add(peer);
+        }
       }
       replicas.add(peers);
     }

@@ -10,7 +10,6 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -344,11 +343,7 @@ public final class MutationCodec {
   private static String readString(ByteBuffer in) {
     byte[] b = readBytes(in, false);
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(b))
-          .toString();
+      return WireFrame.strictUtf8(b);
     } catch (CharacterCodingException e) {
       throw new LogEntryCorruptionException("column name is not valid UTF-8", e);
     }

@@ -30,6 +30,15 @@ import java.util.zip.CRC32C;
  * </pre>
  */
 final class WireFrame {
+  /** Decodes UTF-8, refusing malformed or unmappable bytes instead of replacing them. */
+  static String strictUtf8(byte[] b) throws CharacterCodingException {
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(b))
+        .toString();
+  }
+
   static final int HEADER_BYTES = 4 + 1 + 1 + 4;
   static final int CRC_BYTES = 4;
 
@@ -174,11 +183,7 @@ final class WireFrame {
     String getString() {
       byte[] b = getBytes(false);
       try {
-        return StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(b))
-            .toString();
+        return strictUtf8(b);
       } catch (CharacterCodingException e) {
         throw new CorruptMessageException("string field is not valid UTF-8", e);
       }
