@@ -44,12 +44,11 @@ final class BatchLog {
   record Entry(UUID id, PartitionKey key, long loggedAtMicros, List<Mutation> mutations) {}
 
   /**
-   * The batch log's placement in a cluster of {@code nodes}: one tablet per node up to
-   * {@code tabletsMax}, so each node leads a share of the log and replays that share.
+   * The batch log's placement in a cluster of {@code nodes}: one tablet per node, each led by a
+   * different node, so every node leads (and replays) a share of the log.
    */
-  static TablePlacement placement(List<NodeRecord> nodes, int tabletsMax) {
-    int tablets = Math.max(1, Math.min(tabletsMax, nodes.size()));
-    return TablePlacement.spread(nodes, tablets, REPLICATION_FACTOR);
+  static TablePlacement placement(List<NodeRecord> nodes) {
+    return TablePlacement.spread(nodes, nodes.size(), REPLICATION_FACTOR);
   }
 
   /**

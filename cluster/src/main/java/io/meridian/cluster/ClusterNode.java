@@ -360,7 +360,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     Map<UUID, TablePlacement> added = new LinkedHashMap<>();
     Set<UUID> known = state.placements().keySet();
     if (!known.contains(BatchLog.TABLE_ID)) {
-      added.put(BatchLog.TABLE_ID, BatchLog.placement(state.nodes(), settings.tabletsPerTable()));
+      added.put(BatchLog.TABLE_ID, BatchLog.placement(state.nodes()));
     }
     for (KeyspaceMetadata ks : next.userKeyspaces().values()) {
       int rf = replicationFactor(ks);
