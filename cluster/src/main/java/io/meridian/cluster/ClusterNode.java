@@ -361,6 +361,9 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     UUID committedBase = state.schemaVersion();
     Map<UUID, TablePlacement> added = new LinkedHashMap<>();
     Set<UUID> known = state.placements().keySet();
+    if (!known.contains(BatchLog.TABLE_ID)) {
+      added.put(BatchLog.TABLE_ID, BatchLog.placement(state.nodes()));
+    }
     for (KeyspaceMetadata ks : next.userKeyspaces().values()) {
       int rf = replicationFactor(ks);
       for (TableMetadata t : ks.tables().values()) {

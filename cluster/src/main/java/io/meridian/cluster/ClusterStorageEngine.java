@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -44,15 +43,40 @@ import org.apache.ratis.util.TimeDuration;
 public final class ClusterStorageEngine implements StorageEngine {
   /** Partitions per remote scan page. */
   private static final int SCAN_PAGE_PARTITIONS = 128;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterStorageEngine.class);
 
   private final ClusterNode node;
   private final StorageEngine local;
   private final Map<String, ReplicatedTablet> tablets = new ConcurrentHashMap<>();
   private final List<RaftClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final LoggedBatches loggedBatches = new LoggedBatches(this);
+  private final BatchReplayer batchReplayer;
 
   public ClusterStorageEngine(ClusterNode node, StorageEngine local) {
+    this(node, local, BatchSettings.DEFAULTS);
+  }
+
+  public ClusterStorageEngine(ClusterNode node, StorageEngine local, BatchSettings batchSettings) {
     this.node = node;
     this.local = local;
+    this.batchReplayer = new BatchReplayer(node, this, batchSettings);
+    batchReplayer.start();
+  }
+
+  LoggedBatches loggedBatches() {
+    return loggedBatches;
+  }
+
+  BatchReplayer batchReplayer() {
+    return batchReplayer;
+  }
+
+  boolean hasPlacement(UUID tableId) {
+    return node.state().placements().containsKey(tableId);
+  }
+
+  int tabletCount(UUID tableId) {
+    return placement(tableId).tabletCount();
   }
 
   private TablePlacement placement(UUID tableId) {
@@ -63,7 +87,7 @@ public final class ClusterStorageEngine implements StorageEngine {
     return p;
   }
 
-  private ReplicatedTablet tablet(UUID tableId, int index) {
+  ReplicatedTablet tablet(UUID tableId, int index) {
     return tablets.computeIfAbsent(tableId + "/" + index, k -> {
       TablePlacement p = placement(tableId);
       // Bounded: with no leader for ~10 s the request's outcome is reported unknown (a timeout).
@@ -82,7 +106,7 @@ public final class ClusterStorageEngine implements StorageEngine {
    * Fails fast, as Cassandra's coordinator does, when fewer replicas of the tablet are up than the
    * request needs: a majority for anything that goes through the leader, one for a ONE read.
    */
-  private void checkAlive(UUID tableId, int index, boolean anyReplica) {
+  void checkAlive(UUID tableId, int index, boolean anyReplica) {
     List<String> replicas = placement(tableId).replicas().get(index);
     int alive = 0;
     for (String peer : replicas) {
@@ -104,7 +128,7 @@ public final class ClusterStorageEngine implements StorageEngine {
     return tablet(tableId, index);
   }
 
-  private int indexOf(UUID tableId, long token) {
+  int indexOf(UUID tableId, long token) {
     return TabletRanges.indexOf(token, placement(tableId).tabletCount());
   }
 
@@ -150,25 +174,38 @@ public final class ClusterStorageEngine implements StorageEngine {
   }
 
   /**
-   * All or nothing within one tablet (one log entry). Across tablets each tablet's part is one
-   * entry, but the parts are not atomic together: that needs a batch log, not built yet.
+   * All or nothing. Within one tablet that is one log entry of its group. Across tablets the batch
+   * goes through the batch log ({@link LoggedBatches}): logged first, then each tablet's part, so
+   * every part is eventually applied once any is (not isolated: readers may see some parts first).
+   * UNAVAILABLE is reported before anything is written when a part's tablet has no live majority.
    */
   @Override
   public CompletableFuture<Void> applyAtomically(List<Mutation> mutations) {
-    record TabletKey(UUID tableId, int index) {}
-    Map<TabletKey, List<Mutation>> byTablet = new LinkedHashMap<>();
-    for (Mutation m : mutations) {
-      byTablet.computeIfAbsent(new TabletKey(m.tableId(), indexOf(m.tableId(), m.key().token())),
-          k -> new ArrayList<>()).add(m);
+    List<LoggedBatches.Part> parts;
+    try {
+      parts = LoggedBatches.partsOf(mutations, this);
+      for (LoggedBatches.Part p : parts) {
+        checkAlive(p.tableId(), p.tabletIndex(), false);
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    List<CompletableFuture<Void>> parts = new ArrayList<>();
-    for (TabletKey k : byTablet.keySet()) {
-      checkAlive(k.tableId(), k.index(), false);
+    if (parts.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
     }
-    for (Map.Entry<TabletKey, List<Mutation>> part : byTablet.entrySet()) {
-      parts.add(tablet(part.getKey().tableId(), part.getKey().index()).applyAtomically(part.getValue()));
+    if (parts.size() == 1) {
+      return tablet(parts.get(0).tableId(), parts.get(0).tabletIndex()).applyAtomically(parts.get(0).mutations());
     }
-    return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0]));
+    if (!hasPlacement(BatchLog.TABLE_ID)) {
+      // A cluster formed before the batch log existed gets it with its next schema change.
+      LOG.warn("No batch log placed yet: a batch across {} tablets is applied part by part", parts.size());
+      List<CompletableFuture<Void>> sent = new ArrayList<>();
+      for (LoggedBatches.Part p : parts) {
+        sent.add(tablet(p.tableId(), p.tabletIndex()).applyAtomically(p.mutations()));
+      }
+      return CompletableFuture.allOf(sent.toArray(new CompletableFuture[0]));
+    }
+    return loggedBatches.apply(mutations, parts);
   }
 
   @Override
@@ -302,6 +339,7 @@ public final class ClusterStorageEngine implements StorageEngine {
   /** Closes the Raft clients; the node and the local engine are closed by their owner. */
   @Override
   public void close() {
+    batchReplayer.close();
     for (RaftClient c : clients) {
       try {
         c.close();

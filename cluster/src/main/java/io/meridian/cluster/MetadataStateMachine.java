@@ -97,6 +97,7 @@ final class MetadataStateMachine extends BaseStateMachine {
 
   private static java.util.Set<java.util.UUID> liveTableIds(MetadataCommand.CommitSchema c) {
     java.util.Set<java.util.UUID> ids = new java.util.HashSet<>();
+    ids.add(BatchLog.TABLE_ID); // internal, in no schema, but placed like a table
     for (io.meridian.schema.KeyspaceMetadata ks : io.meridian.schema.SchemaStore.fromBytes(c.schema()).keyspaces().values()) {
       ks.tables().values().forEach(t -> ids.add(t.id()));
     }
