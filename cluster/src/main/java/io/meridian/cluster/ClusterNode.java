@@ -237,7 +237,11 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
         }
         try {
           RaftGroup existing = askSeedForMetadataGroup(seed);
-          addLocalGroup(RaftGroup.valueOf(metadataGroupId, with(existing.getPeers(), self)));
+          // A previous attempt may have opened the group here and then failed the configuration
+          // change; the change is simply tried again.
+          if (!hasLocalGroup(metadataGroupId)) {
+            addLocalGroup(RaftGroup.valueOf(metadataGroupId, with(existing.getPeers(), self)));
+          }
           try (RaftClient client = newClient(existing, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
               50, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))) {
             RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
