@@ -13,11 +13,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <ol>
  *   <li>reads the partition linearizably, with its bucket's visible conflict version V;</li>
- *   <li>calls {@code decide} on what it read; no mutations: done, with the decision's result;</li>
+ *   <li>calls {@code decide} on what it read;</li>
  *   <li>proposes a guarded entry "apply if the bucket's version is V". The state machine applies it
  *       only if no entry before it in the log wrote the bucket after V, which is exactly "nothing
  *       changed the partition between the read and this write", so the decision still holds.</li>
  * </ol>
+ *
+ * A decision that writes nothing (a condition that failed, a SERIAL read) is confirmed the same
+ * way, with a guarded entry holding no mutation: its result, the values it read, is then known to
+ * be the partition's state at a point in the log, so a not-applied answer is linearizable even if
+ * the read was served by a replica that had not caught up. A chaos run with network partitions
+ * caught not-applied answers carrying values replaced seconds before; see docs/reliability.md.
  *
  * A {@link ApplyVerdict#CONFLICT} means nothing was written, so the attempt is repeated after a
  * jittered backoff, within {@link ConditionalRetry}. A failed read also wrote nothing and is
@@ -69,13 +75,12 @@ final class ConditionalWriteLoop<T> {
         result.completeExceptionally(t);
         return;
       }
-      if (decision.mutations().isEmpty()) {
-        result.complete(decision.result());
-        return;
-      }
       MutationCodec.Guard guard = new MutationCodec.Guard(ConflictVersions.bucketOf(key), read.bucketVersion());
+      boolean noWrite = decision.mutations().isEmpty();
       tablet.proposeGuarded(guard, decision.mutations()).whenComplete((verdict, writeError) -> {
-        if (writeError != null) {
+        if (writeError != null && noWrite) {
+          retryOrGiveUp(writeError); // a guarded no-op changes nothing, so repeating it is safe
+        } else if (writeError != null) {
           Throwable cause = writeError.getCause() != null ? writeError.getCause() : writeError;
           result.completeExceptionally(cause);
         } else if (verdict == ApplyVerdict.APPLIED) {

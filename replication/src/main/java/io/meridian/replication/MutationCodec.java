@@ -31,7 +31,8 @@ import java.util.zip.CRC32C;
  * 9+n     4     CRC32C of bytes [0, 9+n)
  *
  * Format 2 is a guarded entry (a conditional write): its payload starts with i32 bucket and
- * i64 expectedVersion (see {@link ConflictVersions}), then holds the same mutation list.
+ * i64 expectedVersion (see {@link ConflictVersions}), then holds the same mutation list, which may
+ * be empty (it then only confirms that the bucket was unchanged).
  * Format 1 entries are still written for blind writes and still decode.
  * Format 3 is a truncation: its payload is only the uuid of the table whose rows in the tablet's
  * range are removed.
@@ -114,8 +115,8 @@ public final class MutationCodec {
   }
 
   private static byte[] encode(Guard guard, List<Mutation> mutations) {
-    if (mutations.isEmpty()) {
-      throw new IllegalArgumentException("a log entry holds at least one mutation");
+    if (mutations.isEmpty() && guard == null) {
+      throw new IllegalArgumentException("a blind log entry holds at least one mutation");
     }
     long payloadBytes = 4 + (guard == null ? 0 : GUARD_BYTES);
     for (Mutation m : mutations) {
@@ -205,8 +206,9 @@ public final class MutationCodec {
         guard = new Guard(bucket, in.getLong());
       }
       int count = readCount(in, 1);
-      if (count == 0) {
-        throw new LogEntryCorruptionException("entry holds no mutation");
+      if (count == 0 && guard == null) {
+        // A guarded entry may hold none: it confirms a decision that wrote nothing.
+        throw new LogEntryCorruptionException("blind entry holds no mutation");
       }
       List<Mutation> mutations = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {

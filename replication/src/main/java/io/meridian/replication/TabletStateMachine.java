@@ -254,6 +254,10 @@ public final class TabletStateMachine extends BaseStateMachine {
         return inLogOrder(CompletableFuture.completedFuture(null), termIndex, false, NO_BUCKETS,
             ApplyVerdict.CONFLICT);
       }
+      if (mutations.isEmpty()) {
+        // A guarded no-op that held: the decision that wrote nothing is confirmed; nothing to store.
+        return inLogOrder(CompletableFuture.completedFuture(null), termIndex, false, NO_BUCKETS, ApplyVerdict.APPLIED);
+      }
       buckets = bucketsOf(mutations);
     } catch (RuntimeException e) {
       return fail(termIndex, e);
@@ -321,7 +325,7 @@ public final class TabletStateMachine extends BaseStateMachine {
 
   /** A guarded entry writes one partition, and its guard names that partition's bucket. */
   private static void checkGuard(MutationCodec.Entry entry) {
-    if (entry.guard() == null) {
+    if (entry.guard() == null || entry.mutations().isEmpty()) {
       return;
     }
     for (Mutation m : entry.mutations()) {

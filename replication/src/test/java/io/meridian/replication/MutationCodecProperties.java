@@ -62,6 +62,15 @@ class MutationCodecProperties {
     assertEquals("corrupt replicated log entry: unknown format version 4, expected 1, 2 or 3", e.getMessage());
   }
 
+  @org.junit.jupiter.api.Test
+  void aGuardedEntryMayHoldNoMutationButABlindOneMayNot() {
+    MutationCodec.Guard guard = new MutationCodec.Guard(7, 42);
+    MutationCodec.Entry decoded = MutationCodec.decodeEntry(java.nio.ByteBuffer.wrap(MutationCodec.encodeGuarded(guard, List.of())));
+    assertEquals(guard, decoded.guard());
+    assertEquals(List.of(), decoded.mutations());
+    assertThrows(IllegalArgumentException.class, () -> MutationCodec.encode(List.of()));
+  }
+
   @Property(tries = 100)
   void truncationsRoundTripAndAnyDamageIsRefused(@ForAll long msb, @ForAll long lsb,
                                                  @ForAll @IntRange(min = 0, max = 28) int at, @ForAll @IntRange(min = 0, max = 7) int bit) {
