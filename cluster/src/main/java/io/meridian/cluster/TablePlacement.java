@@ -18,6 +18,16 @@ public record TablePlacement(List<List<String>> replicas) {
     return replicas.size();
   }
 
+  /** The same placement with tablet {@code index} on {@code peers}. */
+  public TablePlacement withReplicas(int index, List<String> peers) {
+    if (peers.isEmpty() || new java.util.HashSet<>(peers).size() != peers.size()) {
+      throw new IllegalArgumentException("a tablet needs distinct replicas, got " + peers);
+    }
+    List<List<String>> next = new java.util.ArrayList<>(replicas);
+    next.set(index, peers);
+    return new TablePlacement(next);
+  }
+
   /**
    * Tablet i on {@code replicationFactor} consecutive nodes starting at node i (mod the node count),
    * so leadership and data spread evenly and a ring of node tokens can describe it to drivers. The
