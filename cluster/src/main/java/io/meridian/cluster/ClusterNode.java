@@ -199,7 +199,15 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     }
     TabletSpec spec = localTablets.get(groupId);
     if (spec == null) {
-      throw new IllegalStateException("Raft group " + groupId + " on disk is not a tablet this node knows");
+      spec = anyTablet(metadata.state(), groupId);
+      if (spec == null) {
+        // A tablet group left on disk whose table is gone (the node stopped between the metadata
+        // change and closing the group): an inert state machine until reconcile deletes it.
+        LOG.warn("Raft group {} on disk belongs to no known table; it will be removed", groupId);
+        return new org.apache.ratis.statemachine.impl.BaseStateMachine();
+      }
+      // A tablet moved away while this node was stopped: opened to be closed and emptied by reconcile.
+      localTablets.put(groupId, spec);
     }
     engine.createTable(spec.tableId(), spec.tabletCount());
     return new TabletStateMachine(engine, spec.tableId(), spec.range(),
@@ -482,6 +490,18 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     }
   }
 
+  /** The tablet whose group this is, placed here or not; null when no table has it. */
+  private static TabletSpec anyTablet(ClusterState state, RaftGroupId groupId) {
+    for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
+      for (int i = 0; i < e.getValue().tabletCount(); i++) {
+        if (TabletGroups.groupId(e.getKey(), i).equals(groupId)) {
+          return new TabletSpec(e.getKey(), i, e.getValue().tabletCount());
+        }
+      }
+    }
+    return null;
+  }
+
   private void requestReconcile() {
     if (reconcileQueued.compareAndSet(false, true)) {
       reconciler.execute(() -> {
@@ -518,13 +538,16 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     }
     for (RaftGroupId id : server.getGroupIds()) {
       TabletSpec spec = localTablets.get(id);
-      if (!id.equals(metadataGroupId) && spec != null && !wanted.contains(id)) {
+      if (!id.equals(metadataGroupId) && !wanted.contains(id)) {
         try {
           server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self.getId(), 0, id, true, false));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
         localTablets.remove(id);
+        if (spec == null) {
+          continue; // an orphan found on disk at start (see stateMachineFor)
+        }
         if (!state.placements().containsKey(spec.tableId())) {
           engine.dropTable(spec.tableId());
         } else {
