@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
 /**
@@ -50,6 +51,14 @@ final class RebalancePlan {
    *     active nodes)
    */
   static Optional<Move> next(ClusterState state, ToIntFunction<UUID> replicationFactor) {
+    return next(state, replicationFactor, peer -> true);
+  }
+
+  /**
+   * @param live whether a member is up: a move never adds a replica on a member that is down, and
+   *     leaves alone a tablet without a live majority (it could not commit the change)
+   */
+  static Optional<Move> next(ClusterState state, ToIntFunction<UUID> replicationFactor, Predicate<String> live) {
     List<String> active = state.activeNodes().stream().map(NodeRecord::peerId).toList();
     if (active.isEmpty()) {
       return Optional.empty();
@@ -57,7 +66,7 @@ final class RebalancePlan {
     Map<String, Integer> global = counts(state, active, null, false);
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
       Optional<Move> m = repair(e.getKey(), e.getValue(), active, global,
-          Math.min(Math.max(1, replicationFactor.applyAsInt(e.getKey())), active.size()));
+          Math.min(Math.max(1, replicationFactor.applyAsInt(e.getKey())), active.size()), live);
       if (m.isPresent()) {
         return m;
       }
@@ -65,14 +74,14 @@ final class RebalancePlan {
     for (boolean leaders : new boolean[] {false, true}) {
       for (UUID table : state.placements().keySet()) {
         Optional<Move> m = even(state, active, table, leaders, counts(state, active, table, leaders),
-            counts(state, active, null, leaders), false);
+            counts(state, active, null, leaders), false, live);
         if (m.isPresent()) {
           return m;
         }
       }
       Map<String, Integer> all = counts(state, active, null, leaders);
       for (UUID table : state.placements().keySet()) {
-        Optional<Move> m = even(state, active, table, leaders, all, counts(state, active, table, leaders), true);
+        Optional<Move> m = even(state, active, table, leaders, all, counts(state, active, table, leaders), true, live);
         if (m.isPresent()) {
           return m;
         }
@@ -83,13 +92,16 @@ final class RebalancePlan {
 
   /** Replicas on non-active nodes, and replica counts off the replication factor. */
   private static Optional<Move> repair(UUID table, TablePlacement p, List<String> active, Map<String, Integer> global,
-                                       int rf) {
+                                       int rf, Predicate<String> live) {
     Map<String, Integer> tableLoad = tableCounts(p, active, false);
     for (int i = 0; i < p.tabletCount(); i++) {
       List<String> current = p.replicas().get(i);
+      if (!hasLiveMajority(current, live)) {
+        continue;
+      }
       Comparator<String> leastLoaded = Comparator.<String>comparingInt(tableLoad::get)
           .thenComparingInt(global::get).thenComparingInt(active::indexOf);
-      Optional<String> candidate = active.stream().filter(n -> !current.contains(n)).min(leastLoaded);
+      Optional<String> candidate = active.stream().filter(n -> !current.contains(n) && live.test(n)).min(leastLoaded);
       for (int r = 0; r < current.size(); r++) {
         if (!active.contains(current.get(r))) {
           List<String> target = new ArrayList<>(current);
@@ -125,38 +137,50 @@ final class RebalancePlan {
    * keeps the table's own counts within one (the global pass must not undo the per-table one).
    */
   private static Optional<Move> even(ClusterState state, List<String> active, UUID table, boolean leaders,
-                                     Map<String, Integer> load, Map<String, Integer> tieBreak, boolean keepTableEven) {
+                                     Map<String, Integer> load, Map<String, Integer> tieBreak, boolean keepTableEven,
+                                     Predicate<String> live) {
     Comparator<String> byLoad = Comparator.<String>comparingInt(load::get).thenComparingInt(tieBreak::get)
         .thenComparingInt(active::indexOf);
-    String high = active.stream().max(byLoad).orElseThrow();
-    String low = active.stream().min(byLoad).orElseThrow();
-    if (load.get(high) - load.get(low) <= 1) {
+    Optional<String> lowLive = active.stream().filter(live).min(byLoad);
+    if (lowLive.isEmpty()) {
       return Optional.empty();
     }
+    String low = lowLive.get();
     TablePlacement p = state.placements().get(table);
-    if (keepTableEven) {
-      Map<String, Integer> own = tableCounts(p, active, leaders);
-      if (own.get(high) <= own.get(low)) {
-        return Optional.empty();
+    Map<String, Integer> own = tableCounts(p, active, leaders);
+    // Most loaded first; a node whose tablets cannot move now (no live majority) yields to the next.
+    for (String high : active.stream().sorted(byLoad.reversed()).toList()) {
+      if (load.get(high) - load.get(low) <= 1) {
+        break;
       }
-    }
-    for (int i = 0; i < p.tabletCount(); i++) {
-      List<String> current = p.replicas().get(i);
-      List<String> target = new ArrayList<>(current);
-      if (leaders) {
-        // The least loaded node must already hold a replica: leadership moves by reordering only.
-        int at = current.indexOf(low);
-        if (current.get(0).equals(high) && at > 0) {
-          target.set(0, low);
-          target.set(at, high);
+      if (keepTableEven && own.get(high) <= own.get(low)) {
+        continue;
+      }
+      for (int i = 0; i < p.tabletCount(); i++) {
+        List<String> current = p.replicas().get(i);
+        if (!hasLiveMajority(current, live)) {
+          continue;
+        }
+        List<String> target = new ArrayList<>(current);
+        if (leaders) {
+          // The least loaded node must already hold a replica: leadership moves by reordering only.
+          int at = current.indexOf(low);
+          if (current.get(0).equals(high) && at > 0) {
+            target.set(0, low);
+            target.set(at, high);
+            return Optional.of(new Move(table, i, current, target));
+          }
+        } else if (current.contains(high) && !current.contains(low)) {
+          target.set(current.indexOf(high), low);
           return Optional.of(new Move(table, i, current, target));
         }
-      } else if (current.contains(high) && !current.contains(low)) {
-        target.set(current.indexOf(high), low);
-        return Optional.of(new Move(table, i, current, target));
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean hasLiveMajority(List<String> replicas, Predicate<String> live) {
+    return replicas.stream().filter(live).count() > replicas.size() / 2;
   }
 
   /** Replicas (or preferred leaders) per active node, of one table or (null) of all tables. */

@@ -128,6 +128,17 @@ class RebalancePlanTest {
   }
 
   @Test
+  void nothingMovesOntoADownNodeNorOutOfATabletWithoutALiveMajority() {
+    ClusterState s = state(nodes(3), Map.of(T1, TablePlacement.spread(nodes(2), 4, 1)));
+    assertEquals(Optional.empty(), RebalancePlan.next(s, t -> 1, peer -> !peer.equals("n2")), "n2 is down");
+    // n1 down: its tablets cannot move (their only replica is down); n0's can.
+    Optional<RebalancePlan.Move> m = RebalancePlan.next(s, t -> 1, peer -> !peer.equals("n1"));
+    assertTrue(m.isPresent());
+    assertEquals(List.of("n0"), m.get().current());
+    assertEquals(List.of("n2"), m.get().target());
+  }
+
+  @Test
   void removingANodeThatStillHoldsReplicasIsRefused() {
     ClusterState s = state(nodes(2), Map.of(T1, TablePlacement.spread(nodes(2), 2, 1)));
     assertNull(MetadataStateMachine.applyMembershipOrMove(s, new MetadataCommand.RemoveNode(new UUID(0, 1))));

@@ -220,6 +220,8 @@ class TabletMovesIT {
       if (thread != null) {
         thread.join(60_000);
       }
+      System.out.printf("writer: %d acknowledged, %d failed, %d read misses %s%n", acks.get(), failures.get(),
+          readMisses.get(), errors);
       assertEquals(0, readMisses.get(), "reads during the moves: " + errors);
       // A request may time out while a tablet changes leader; it must stay rare.
       assertTrue(failures.get() <= 5, failures + " failed requests of " + (acks.get() + failures.get()) + ": " + errors);
