@@ -249,7 +249,11 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
         }
         try {
           RaftGroup existing = askSeedForMetadataGroup(seed);
-          addLocalGroup(RaftGroup.valueOf(metadataGroupId, with(existing.getPeers(), self)));
+          if (!hasLocalGroup(metadataGroupId)) {
+            // Opened by an earlier attempt whose configuration change did not go through (another
+            // node joining at the same time): keep it and ask again.
+            addLocalGroup(RaftGroup.valueOf(metadataGroupId, with(existing.getPeers(), self)));
+          }
           try (RaftClient client = newClient(existing, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
               50, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))) {
             RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
