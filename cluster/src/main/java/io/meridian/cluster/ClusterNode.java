@@ -91,6 +91,9 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     /** A node joined or changed its addresses. */
     void nodeJoined(NodeRecord node);
 
+    /** A node was decommissioned: it is no longer a member. */
+    default void nodeRemoved(NodeRecord node) {}
+
     /** This node's view of another member changed (see {@link MemberLiveness}). */
     default void nodeStatus(NodeRecord node, boolean up) {}
   }
@@ -111,6 +114,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
   private volatile RaftClient metadataClient;
   private volatile MemberLiveness liveness;
   private final Map<String, RaftClient> adminClients = new ConcurrentHashMap<>();
+  private volatile Rebalancer rebalancer;
   private volatile boolean closed;
 
   private ClusterNode(ClusterSettings settings, StorageEngine engine, SchemaManager schema, Listener listener) {
@@ -141,6 +145,8 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
       node.announce(cqlPort);
       schema.replicateThrough(node);
       node.liveness = new MemberLiveness(node::state, node.peerId(), listener::nodeStatus);
+      node.rebalancer = new Rebalancer(node);
+      node.rebalancer.request();
       return node;
     } catch (RuntimeException e) {
       node.close();
@@ -195,7 +201,15 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     }
     TabletSpec spec = localTablets.get(groupId);
     if (spec == null) {
-      throw new IllegalStateException("Raft group " + groupId + " on disk is not a tablet this node knows");
+      spec = anyTablet(metadata.state(), groupId);
+      if (spec == null) {
+        // A tablet group left on disk whose table is gone (the node stopped between the metadata
+        // change and closing the group): an inert state machine until reconcile deletes it.
+        LOG.warn("Raft group {} on disk belongs to no known table; it will be removed", groupId);
+        return new org.apache.ratis.statemachine.impl.BaseStateMachine();
+      }
+      // A tablet moved away while this node was stopped: opened to be closed and emptied by reconcile.
+      localTablets.put(groupId, spec);
     }
     engine.createTable(spec.tableId(), spec.tabletCount());
     return new TabletStateMachine(engine, spec.tableId(), spec.range(),
@@ -377,7 +391,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
           throw MeridianException.invalid("Materialized views are not supported on a multi-node cluster yet");
         }
         if (!known.contains(t.id())) {
-          added.put(t.id(), TablePlacement.spread(state.nodes(), settings.tabletsPerTable(), rf));
+          added.put(t.id(), TablePlacement.spread(state.activeNodes(), settings.tabletsPerTable(), rf));
         }
       }
     }
@@ -436,7 +450,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     }
   }
 
-  private boolean hasGroup(RaftPeer peer, RaftGroupId groupId) {
+  boolean hasGroup(RaftPeer peer, RaftGroupId groupId) {
     if (peer.getId().equals(self.getId())) {
       return hasLocalGroup(groupId);
     }
@@ -469,6 +483,11 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     writeCachedState(after, index);
     if (command instanceof MetadataCommand.Join join) {
       listener.nodeJoined(join.node());
+      requestRebalance();
+    } else if (command instanceof MetadataCommand.Decommission) {
+      requestRebalance();
+    } else if (command instanceof MetadataCommand.RemoveNode r) {
+      before.node(r.hostId()).ifPresent(listener::nodeRemoved);
     } else if (command instanceof MetadataCommand.CommitSchema c) {
       schema.install(SchemaStore.fromBytes(c.schema()));
       if (!c.originPeer().equals(peerId())) {
@@ -493,6 +512,18 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
         }
       }
     }
+  }
+
+  /** The tablet whose group this is, placed here or not; null when no table has it. */
+  private static TabletSpec anyTablet(ClusterState state, RaftGroupId groupId) {
+    for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
+      for (int i = 0; i < e.getValue().tabletCount(); i++) {
+        if (TabletGroups.groupId(e.getKey(), i).equals(groupId)) {
+          return new TabletSpec(e.getKey(), i, e.getValue().tabletCount());
+        }
+      }
+    }
+    return null;
   }
 
   private void requestReconcile() {
@@ -531,23 +562,150 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     }
     for (RaftGroupId id : server.getGroupIds()) {
       TabletSpec spec = localTablets.get(id);
-      if (!id.equals(metadataGroupId) && spec != null && !wanted.contains(id)) {
+      if (!id.equals(metadataGroupId) && !wanted.contains(id)) {
         try {
           server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self.getId(), 0, id, true, false));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
         localTablets.remove(id);
+        if (spec == null) {
+          continue; // an orphan found on disk at start (see stateMachineFor)
+        }
         if (!state.placements().containsKey(spec.tableId())) {
           engine.dropTable(spec.tableId());
+        } else {
+          deleteMovedRows(spec);
         }
       }
     }
   }
 
+  /**
+   * The tablet moved to other nodes: its rows leave this node's store (the table's other tablets
+   * may still be here). A replace with nothing is a range delete, ordered after the group's last
+   * writes. If the tablet comes back later it arrives by snapshot or log replay, from empty.
+   */
+  private void deleteMovedRows(TabletSpec spec) {
+    if (!(engine instanceof io.meridian.storage.TabletSnapshots snapshots)) {
+      LOG.warn("The store cannot delete a range; rows of moved tablet {} of table {} stay on disk",
+          spec.index(), spec.tableId());
+      return;
+    }
+    Path empty = settings.raftDir().resolve("empty-range");
+    try {
+      Files.createDirectories(empty);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    snapshots.replaceRange(spec.tableId(), spec.range(), empty);
+    LOG.info("Tablet {} of table {} moved away; its rows were deleted from this node", spec.index(), spec.tableId());
+  }
+
+  // --- moving tablets ------------------------------------------------------------------------------
+
+  boolean isMetadataLeader() {
+    try {
+      return !closed && server.getDivision(metadataGroupId).getInfo().isLeader();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void requestRebalance() {
+    Rebalancer r = rebalancer;
+    if (r != null && isMetadataLeader()) {
+      r.request();
+    }
+  }
+
+  /** Commits a tablet's new replicas if they are still {@code expected}; false when refused. */
+  boolean setReplicas(UUID tableId, int index, List<String> expected, List<String> replicas) {
+    return MetadataStateMachine.APPLIED.equals(
+        submitMetadata(new MetadataCommand.SetReplicas(tableId, index, expected, replicas)));
+  }
+
+  /**
+   * Runs a rebalancing pass now if this node leads the metadata group (otherwise the leader runs
+   * them: after joins, decommissions and every few seconds). Returns the moves made.
+   */
+  public int rebalance() {
+    Rebalancer r = rebalancer;
+    return r == null || !isMetadataLeader() ? 0 : r.pass();
+  }
+
+  /** Tablet moves this node has performed as rebalancing leader (for tests and monitoring). */
+  public long tabletMovesDone() {
+    Rebalancer r = rebalancer;
+    return r == null ? 0 : r.movesDone();
+  }
+
+  /**
+   * Takes this node out of the cluster for good: marks it leaving, waits while the leader moves
+   * every replica it holds to the other nodes (clients keep working), then removes it from the
+   * member list and from the metadata group. Afterwards the node holds nothing and should be shut
+   * down; its data folder must be wiped before it can join again.
+   */
+  public void decommission(long timeoutMs) {
+    ClusterState state = metadata.state();
+    if (state.activeNodes().size() <= 1 && !state.leaving().contains(peerId())) {
+      throw MeridianException.invalid("Cannot decommission the last member of the cluster");
+    }
+    if (!state.leaving().contains(peerId())) {
+      submitMetadata(new MetadataCommand.Decommission(peerId()));
+    }
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    synchronized (stateChanged) {
+      while (holdsReplicas(metadata.state())) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0 || closed) {
+          throw MeridianException.server("Timed out moving this node's replicas away for its decommission", null);
+        }
+        try {
+          stateChanged.wait(Math.min(left, 200));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw MeridianException.server("Interrupted during decommission", e);
+        }
+      }
+    }
+    if (!MetadataStateMachine.APPLIED.equals(submitMetadata(new MetadataCommand.RemoveNode(settings.hostId())))) {
+      throw MeridianException.server("The cluster refused to remove this node", null);
+    }
+    try {
+      RaftGroup group = server.getDivision(metadataGroupId).getGroup();
+      List<RaftPeer> others = group.getPeers().stream().filter(p -> !p.getId().equals(self.getId())).toList();
+      RaftClientReply reply = metadataClient().admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+          .setServersInNewConf(others).setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY).build());
+      if (!reply.isSuccess()) {
+        throw MeridianException.server("Leaving the metadata group failed: " + reply.getException(),
+            reply.getException());
+      }
+    } catch (IOException e) {
+      throw MeridianException.server("Leaving the metadata group failed: " + e.getMessage(), e);
+    }
+    LOG.info("Decommissioned: this node holds no replicas and is no longer a member of cluster '{}'",
+        settings.clusterName());
+  }
+
+  private boolean holdsReplicas(ClusterState state) {
+    for (TablePlacement p : state.placements().values()) {
+      for (List<String> replicas : p.replicas()) {
+        if (replicas.contains(peerId())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The Raft group of tablet {@code index} of {@code tableId}; its first replica is the preferred leader. */
   RaftGroup tabletGroup(ClusterState state, UUID tableId, int index) {
-    List<String> replicas = state.placements().get(tableId).replicas().get(index);
+    return tabletGroup(state, tableId, index, state.placements().get(tableId).replicas().get(index));
+  }
+
+  /** The tablet's Raft group with {@code replicas} as its peers (the first preferred as leader). */
+  RaftGroup tabletGroup(ClusterState state, UUID tableId, int index, List<String> replicas) {
     List<RaftPeer> peers = new ArrayList<>();
     for (int r = 0; r < replicas.size(); r++) {
       String peer = replicas.get(r);
@@ -633,6 +791,9 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     closed = true;
     if (liveness != null) {
       liveness.close();
+    }
+    if (rebalancer != null) {
+      rebalancer.close();
     }
     reconciler.shutdownNow();
     for (RaftClient c : adminClients.values()) {

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -15,12 +17,49 @@ import java.util.UUID;
  * @param schemaVersion the committed schema's version, or null before the first schema change
  */
 public record ClusterState(List<NodeRecord> nodes, byte[] schema, UUID schemaVersion,
-                           Map<UUID, TablePlacement> placements) {
+                           Map<UUID, TablePlacement> placements, Set<String> leaving) {
   public static final ClusterState EMPTY = new ClusterState(List.of(), null, null, Map.of());
 
+  /**
+   * @param leaving peers being decommissioned: still members, but the rebalancer moves their
+   *     replicas away and new tables are not placed on them
+   */
   public ClusterState {
     nodes = List.copyOf(nodes);
     placements = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(placements));
+    leaving = java.util.Collections.unmodifiableSet(new TreeSet<>(leaving));
+  }
+
+  public ClusterState(List<NodeRecord> nodes, byte[] schema, UUID schemaVersion, Map<UUID, TablePlacement> placements) {
+    this(nodes, schema, schemaVersion, placements, Set.of());
+  }
+
+  /** The members that hold (or may receive) replicas: every node but those leaving, in join order. */
+  public List<NodeRecord> activeNodes() {
+    return nodes.stream().filter(n -> !leaving.contains(n.peerId())).toList();
+  }
+
+  /** Tablet {@code index} of {@code tableId} now lives on {@code replicas} (first: preferred leader). */
+  public ClusterState withReplicas(UUID tableId, int index, List<String> replicas) {
+    Map<UUID, TablePlacement> next = new LinkedHashMap<>(placements);
+    next.put(tableId, placements.get(tableId).withReplicas(index, replicas));
+    return new ClusterState(nodes, schema, schemaVersion, next, leaving);
+  }
+
+  /** The peer is being decommissioned. */
+  public ClusterState withLeaving(String peerId) {
+    Set<String> next = new TreeSet<>(leaving);
+    next.add(peerId);
+    return new ClusterState(nodes, schema, schemaVersion, placements, next);
+  }
+
+  /** The node is no longer a member (its replicas were moved away first). */
+  public ClusterState withoutNode(UUID hostId) {
+    List<NodeRecord> next = new ArrayList<>(nodes);
+    Set<String> stillLeaving = new TreeSet<>(leaving);
+    node(hostId).ifPresent(n -> stillLeaving.remove(n.peerId()));
+    next.removeIf(n -> n.hostId().equals(hostId));
+    return new ClusterState(next, schema, schemaVersion, placements, stillLeaving);
   }
 
   public Optional<NodeRecord> node(UUID hostId) {
@@ -37,7 +76,7 @@ public record ClusterState(List<NodeRecord> nodes, byte[] schema, UUID schemaVer
     next.removeIf(n -> n.hostId().equals(node.hostId()));
     int at = indexOf(node.hostId());
     next.add(at < 0 ? next.size() : at, node);
-    return new ClusterState(next, schema, schemaVersion, placements);
+    return new ClusterState(next, schema, schemaVersion, placements, leaving);
   }
 
   private int indexOf(UUID hostId) {
@@ -55,6 +94,6 @@ public record ClusterState(List<NodeRecord> nodes, byte[] schema, UUID schemaVer
     Map<UUID, TablePlacement> next = new LinkedHashMap<>(placements);
     next.putAll(added);
     next.keySet().retainAll(liveTableIds);
-    return new ClusterState(nodes, nextSchema, nextVersion, next);
+    return new ClusterState(nodes, nextSchema, nextVersion, next, leaving);
   }
 }

@@ -47,10 +47,19 @@ public final class ClusterStorageEngine implements StorageEngine {
 
   private final ClusterNode node;
   private final StorageEngine local;
-  private final Map<String, ReplicatedTablet> tablets = new ConcurrentHashMap<>();
+  /** How long a Raft client replaced after a tablet move stays open for the requests still using it. */
+  private static final long RETIRED_CLIENT_CLOSE_AFTER_MS = 60_000;
+
+  /** A tablet's client, built for one replica list: a move (new replicas) gets a new one. */
+  private record CachedTablet(List<String> replicas, ReplicatedTablet tablet, RaftClient client) {}
+
+  private record RetiredClient(RaftClient client, long retiredAtMs) {}
+
+  private final Map<String, CachedTablet> tablets = new ConcurrentHashMap<>();
   private final List<RaftClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final LoggedBatches loggedBatches = new LoggedBatches(this);
   private final BatchReplayer batchReplayer;
+  private final java.util.Queue<RetiredClient> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   public ClusterStorageEngine(ClusterNode node, StorageEngine local) {
     this(node, local, BatchSettings.DEFAULTS);
@@ -87,19 +96,56 @@ public final class ClusterStorageEngine implements StorageEngine {
     return p;
   }
 
+  /**
+   * The tablet's client for its current replicas. When the placement changed since the client was
+   * built (a tablet move), a new client replaces it; the old one keeps serving the requests already
+   * using it (Ratis follows the group's leader even to a peer it was not built with) and is closed
+   * a minute later.
+   */
   ReplicatedTablet tablet(UUID tableId, int index) {
-    return tablets.computeIfAbsent(tableId + "/" + index, k -> {
-      TablePlacement p = placement(tableId);
+    ClusterState state = node.state();
+    TablePlacement p = state.placements().get(tableId);
+    if (p == null) {
+      placement(tableId); // throws the usual error
+    }
+    List<String> replicas = p.replicas().get(index);
+    CachedTablet cached = tablets.compute(tableId + "/" + index, (k, old) -> {
+      if (old != null && old.replicas().equals(replicas)) {
+        return old;
+      }
+      if (old != null) {
+        clients.remove(old.client());
+        retired.add(new RetiredClient(old.client(), System.currentTimeMillis()));
+      }
       // Bounded: with no leader for ~10 s the request's outcome is reported unknown (a timeout).
-      RaftClient client = node.newClient(node.tabletGroup(node.state(), tableId, index),
+      RaftClient client = node.newClient(node.tabletGroup(state, tableId, index, replicas),
           RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
       clients.add(client);
       // ONE reads ask this node's replica when it has one (no network hop), else the preferred leader.
-      List<String> replicas = p.replicas().get(index);
       String asked = replicas.contains(node.peerId()) ? node.peerId() : replicas.get(0);
-      return new ReplicatedTablet(tableId, TabletRanges.split(p.tabletCount()).get(index), client,
-          org.apache.ratis.protocol.RaftPeerId.valueOf(asked), io.meridian.replication.ConditionalRetry.DEFAULT);
+      return new CachedTablet(replicas, new ReplicatedTablet(tableId, TabletRanges.split(p.tabletCount()).get(index),
+          client, org.apache.ratis.protocol.RaftPeerId.valueOf(asked), io.meridian.replication.ConditionalRetry.DEFAULT),
+          client);
     });
+    closeRetiredClients(System.currentTimeMillis() - RETIRED_CLIENT_CLOSE_AFTER_MS);
+    return cached.tablet();
+  }
+
+  private void closeRetiredClients(long retiredBeforeMs) {
+    RetiredClient r;
+    while ((r = retired.peek()) != null && r.retiredAtMs() <= retiredBeforeMs) {
+      if (retired.remove(r)) {
+        closeQuietly(r.client());
+      }
+    }
+  }
+
+  private static void closeQuietly(RaftClient c) {
+    try {
+      c.close();
+    } catch (IOException | RuntimeException ignored) {
+      // nothing left to do for a client being discarded
+    }
   }
 
   /**
@@ -141,7 +187,14 @@ public final class ClusterStorageEngine implements StorageEngine {
   @Override
   public void dropTable(UUID tableId) {
     // Replicas close the table's groups and drop its rows when they apply the schema change.
-    tablets.keySet().removeIf(k -> k.startsWith(tableId + "/"));
+    tablets.entrySet().removeIf(e -> {
+      if (e.getKey().startsWith(tableId + "/")) {
+        clients.remove(e.getValue().client());
+        retired.add(new RetiredClient(e.getValue().client(), System.currentTimeMillis()));
+        return true;
+      }
+      return false;
+    });
   }
 
   /** One truncation entry per tablet, in parallel: each removes the rows its tablet held before it. */
@@ -341,13 +394,10 @@ public final class ClusterStorageEngine implements StorageEngine {
   public void close() {
     batchReplayer.close();
     for (RaftClient c : clients) {
-      try {
-        c.close();
-      } catch (IOException | RuntimeException ignored) {
-        // closing the rest matters more
-      }
+      closeQuietly(c);
     }
     clients.clear();
+    closeRetiredClients(Long.MAX_VALUE);
     tablets.clear();
   }
 }

@@ -31,17 +31,34 @@ public final class MetadataCodec {
   private static final int COMMAND_MAGIC = 0x4D524D43; // "MRMC"
   private static final int STATE_MAGIC = 0x4D524353; // "MRCS"
   private static final byte FORMAT = 1;
+  /** State format 2 adds the leaving peers after the placements; format 1 states still decode. */
+  private static final byte STATE_FORMAT = 2;
   private static final byte JOIN = 1;
   private static final byte COMMIT_SCHEMA = 2;
+  private static final byte SET_REPLICAS = 3;
+  private static final byte DECOMMISSION = 4;
+  private static final byte REMOVE_NODE = 5;
   private static final int COUNT_MAX = 1 << 24;
 
   private MetadataCodec() {}
 
   public static byte[] encode(MetadataCommand command) {
-    return frame(COMMAND_MAGIC, out -> {
+    return frame(COMMAND_MAGIC, FORMAT, out -> {
       if (command instanceof MetadataCommand.Join join) {
         out.writeByte(JOIN);
         writeNode(out, join.node());
+      } else if (command instanceof MetadataCommand.SetReplicas m) {
+        out.writeByte(SET_REPLICAS);
+        writeUuid(out, m.tableId());
+        out.writeInt(m.index());
+        writeStrings(out, m.expected());
+        writeStrings(out, m.replicas());
+      } else if (command instanceof MetadataCommand.Decommission d) {
+        out.writeByte(DECOMMISSION);
+        out.writeUTF(d.peerId());
+      } else if (command instanceof MetadataCommand.RemoveNode r) {
+        out.writeByte(REMOVE_NODE);
+        writeUuid(out, r.hostId());
       } else {
         MetadataCommand.CommitSchema c = (MetadataCommand.CommitSchema) command;
         {
@@ -65,7 +82,7 @@ public final class MetadataCodec {
   }
 
   public static MetadataCommand decodeCommand(byte[] bytes) {
-    return unframe(COMMAND_MAGIC, bytes, in -> {
+    return unframe(COMMAND_MAGIC, FORMAT, bytes, (format, in) -> {
       byte kind = in.readByte();
       return switch (kind) {
         case JOIN -> new MetadataCommand.Join(readNode(in));
@@ -82,6 +99,10 @@ public final class MetadataCodec {
           Map<UUID, TablePlacement> added = readPlacements(in);
           yield new MetadataCommand.CommitSchema(base, version, schema, changes, added, in.readUTF());
         }
+        case SET_REPLICAS -> new MetadataCommand.SetReplicas(readUuid(in), in.readInt(), readStrings(in),
+            readStrings(in));
+        case DECOMMISSION -> new MetadataCommand.Decommission(in.readUTF());
+        case REMOVE_NODE -> new MetadataCommand.RemoveNode(readUuid(in));
         default -> throw new IllegalArgumentException("unknown metadata command kind " + kind);
       };
     });
@@ -91,7 +112,7 @@ public final class MetadataCodec {
   public record IndexedState(ClusterState state, long appliedIndex) {}
 
   public static byte[] encode(ClusterState state, long appliedIndex) {
-    return frame(STATE_MAGIC, out -> {
+    return frame(STATE_MAGIC, STATE_FORMAT, out -> {
       out.writeLong(appliedIndex);
       out.writeInt(state.nodes().size());
       for (NodeRecord n : state.nodes()) {
@@ -103,11 +124,12 @@ public final class MetadataCodec {
         writeUuid(out, state.schemaVersion());
       }
       writePlacements(out, state.placements());
+      writeStrings(out, List.copyOf(state.leaving()));
     });
   }
 
   public static IndexedState decodeState(byte[] bytes) {
-    return unframe(STATE_MAGIC, bytes, in -> {
+    return unframe(STATE_MAGIC, STATE_FORMAT, bytes, (format, in) -> {
       long appliedIndex = in.readLong();
       int n = count(in);
       List<NodeRecord> nodes = new ArrayList<>(n);
@@ -120,7 +142,9 @@ public final class MetadataCodec {
         schema = readBytes(in);
         version = readUuid(in);
       }
-      return new IndexedState(new ClusterState(nodes, schema, version, readPlacements(in)), appliedIndex);
+      Map<UUID, TablePlacement> placements = readPlacements(in);
+      java.util.Set<String> leaving = format >= 2 ? new java.util.TreeSet<>(readStrings(in)) : java.util.Set.of();
+      return new IndexedState(new ClusterState(nodes, schema, version, placements, leaving), appliedIndex);
     });
   }
 
@@ -131,23 +155,24 @@ public final class MetadataCodec {
   }
 
   private interface Reader<T> {
-    T read(DataInputStream in) throws IOException;
+    T read(byte format, DataInputStream in) throws IOException;
   }
 
-  private static byte[] frame(int magic, Writer body) {
+  private static byte[] frame(int magic, byte format, Writer body) {
     try {
       ByteArrayOutputStream payload = new ByteArrayOutputStream();
       body.write(new DataOutputStream(payload));
       byte[] p = payload.toByteArray();
       ByteBuffer buf = ByteBuffer.allocate(4 + 1 + 4 + p.length + 4);
-      buf.putInt(magic).put(FORMAT).putInt(p.length).put(p).putInt(crc(p, 0, p.length));
+      buf.putInt(magic).put(format).putInt(p.length).put(p).putInt(crc(p, 0, p.length));
       return buf.array();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static <T> T unframe(int magic, byte[] bytes, Reader<T> body) {
+  /** Decodes formats 1 up to {@code newestFormat}. */
+  private static <T> T unframe(int magic, byte newestFormat, byte[] bytes, Reader<T> body) {
     if (bytes.length < 13) {
       throw new IllegalArgumentException("metadata record of " + bytes.length + " bytes is too short");
     }
@@ -157,7 +182,7 @@ public final class MetadataCodec {
       throw new IllegalArgumentException("not a metadata record of the expected kind (magic " + Integer.toHexString(m) + ")");
     }
     byte format = buf.get();
-    if (format != FORMAT) {
+    if (format < 1 || format > newestFormat) {
       throw new IllegalArgumentException("metadata record format " + format + " is not known to this version");
     }
     int length = buf.getInt();
@@ -171,7 +196,7 @@ public final class MetadataCodec {
     try {
       ByteArrayInputStream raw = new ByteArrayInputStream(bytes, 9, length);
       DataInputStream in = new DataInputStream(raw);
-      T value = body.read(in);
+      T value = body.read(format, in);
       if (raw.available() != 0) {
         throw new IllegalArgumentException("metadata record has " + raw.available() + " bytes left over");
       }

@@ -20,4 +20,22 @@ public sealed interface MetadataCommand {
    */
   record CommitSchema(UUID baseVersion, UUID version, byte[] schema, List<SchemaChange> changes,
                       Map<UUID, TablePlacement> added, String originPeer) implements MetadataCommand {}
+
+  /**
+   * Moves a tablet: its replicas become {@code replicas} (the first is the preferred leader), if
+   * they are still {@code expected}; otherwise refused, so two rebalancers, or a rebalancer and a
+   * DROP TABLE, never undo each other's work.
+   */
+  record SetReplicas(UUID tableId, int index, List<String> expected, List<String> replicas) implements MetadataCommand {
+    public SetReplicas {
+      expected = List.copyOf(expected);
+      replicas = List.copyOf(replicas);
+    }
+  }
+
+  /** The node starts leaving: the rebalancer moves its replicas away. */
+  record Decommission(String peerId) implements MetadataCommand {}
+
+  /** The node leaves the member list; refused while it still holds a replica. */
+  record RemoveNode(UUID hostId) implements MetadataCommand {}
 }

@@ -72,11 +72,16 @@ final class MetadataStateMachine extends BaseStateMachine {
     ClusterState after;
     if (command instanceof MetadataCommand.Join join) {
       after = before.withNode(join.node());
-    } else {
-      MetadataCommand.CommitSchema c = (MetadataCommand.CommitSchema) command;
+    } else if (command instanceof MetadataCommand.CommitSchema c) {
       if (Objects.equals(c.baseVersion(), before.schemaVersion())) {
         after = before.withSchema(c.schema(), c.version(), c.added(), liveTableIds(c));
       } else {
+        verdict = CONFLICT;
+        after = before;
+      }
+    } else {
+      after = applyMembershipOrMove(before, command);
+      if (after == null) {
         verdict = CONFLICT;
         after = before;
       }
@@ -93,6 +98,36 @@ final class MetadataStateMachine extends BaseStateMachine {
     }
     updateLastAppliedTermIndex(termIndex.getTerm(), termIndex.getIndex());
     return CompletableFuture.completedFuture(reply(verdict));
+  }
+
+  /** The state after a move or a decommission step, or null when the command no longer fits the state. */
+  static ClusterState applyMembershipOrMove(ClusterState before, MetadataCommand command) {
+    if (command instanceof MetadataCommand.SetReplicas m) {
+      TablePlacement p = before.placements().get(m.tableId());
+      if (p == null || m.index() < 0 || m.index() >= p.tabletCount()
+          || !p.replicas().get(m.index()).equals(m.expected())
+          || m.replicas().isEmpty() || new java.util.HashSet<>(m.replicas()).size() != m.replicas().size()
+          || !m.replicas().stream().allMatch(peer -> before.nodeByPeer(peer).isPresent())) {
+        return null;
+      }
+      return before.withReplicas(m.tableId(), m.index(), m.replicas());
+    }
+    if (command instanceof MetadataCommand.Decommission d) {
+      return before.nodeByPeer(d.peerId()).isPresent() ? before.withLeaving(d.peerId()) : null;
+    }
+    MetadataCommand.RemoveNode r = (MetadataCommand.RemoveNode) command;
+    java.util.Optional<NodeRecord> node = before.node(r.hostId());
+    if (node.isEmpty()) {
+      return null;
+    }
+    for (TablePlacement p : before.placements().values()) {
+      for (java.util.List<String> replicas : p.replicas()) {
+        if (replicas.contains(node.get().peerId())) {
+          return null;
+        }
+      }
+    }
+    return before.withoutNode(r.hostId());
   }
 
   private static java.util.Set<java.util.UUID> liveTableIds(MetadataCommand.CommitSchema c) {

@@ -18,6 +18,16 @@ public record TablePlacement(List<List<String>> replicas) {
     return replicas.size();
   }
 
+  /** The same placement with tablet {@code index} on {@code peers}. */
+  public TablePlacement withReplicas(int index, List<String> peers) {
+    if (peers.isEmpty() || new java.util.HashSet<>(peers).size() != peers.size()) {
+      throw new IllegalArgumentException("a tablet needs distinct replicas, got " + peers);
+    }
+    List<List<String>> next = new java.util.ArrayList<>(replicas);
+    next.set(index, peers);
+    return new TablePlacement(next);
+  }
+
   /**
    * Tablet i is led by node i mod N; its other replicas are the leaders of the tablets after it,
    * walking on (and wrapping around) until {@code replicationFactor} distinct nodes are found. That

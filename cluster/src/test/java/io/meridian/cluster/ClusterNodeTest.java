@@ -173,6 +173,82 @@ class ClusterNodeTest {
     assertEquals(3, restarted.node.state().nodes().size(), "no duplicate member after a restart");
   }
 
+  @Test
+  void tabletsMoveToAJoiningNodeAndBackOnDecommissionWithTheirRowsAndOnlyThere() throws IOException {
+    List<Member> m = startCluster(1);
+    m.get(0).schema.createKeyspace("ks", Map.of("replication",
+        Map.of("class", "SimpleStrategy", "replication_factor", "1")), false);
+    m.get(0).schema.createTable("ks", "t", List.of(
+        ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
+    UUID tableId = m.get(0).schema.current().table("ks", "t").orElseThrow().id();
+    ClusterStorageEngine routed = new ClusterStorageEngine(m.get(0).node, m.get(0).engine);
+    int rows = 200;
+    int inFirstHalf = 0; // rows of tablets 0 and 1, the ones the plan moves
+    for (int i = 0; i < rows; i++) {
+      long token = Long.MIN_VALUE + 1 + (Long.MAX_VALUE / rows) * 2 * i;
+      inFirstHalf += io.meridian.storage.TabletRanges.indexOf(token, 4) < 2 ? 1 : 0;
+      routed.applyAtomically(List.of(new io.meridian.storage.Mutation(tableId,
+          new io.meridian.storage.PartitionKey(token, new byte[] {(byte) i, (byte) (i >> 8)}),
+          io.meridian.storage.DeletionTime.LIVE, List.of(), List.of(new io.meridian.storage.RowUpdate(new byte[0],
+              io.meridian.storage.DeletionTime.LIVE, 10L, 0, io.meridian.storage.Cell.NO_DELETION_TIME,
+              List.of(io.meridian.storage.Cell.live("v", new byte[] {1}, 10L))))))).join();
+    }
+    assertEquals(rows, localRows(m.get(0), tableId));
+
+    Member joining = new Member(1);
+    members.add(joining);
+    joining.start(m.get(0).address());
+    String newPeer = joining.node.peerId();
+    // 4 single-replica tablets over 2 nodes: 2 each, and each node's store holds exactly its tablets' rows.
+    await(() -> m.get(0).node.state().placements().get(tableId).replicas().equals(List.of(List.of(newPeer),
+        List.of(newPeer), List.of(m.get(0).node.peerId()), List.of(m.get(0).node.peerId()))),
+        "tablets 0 and 1 moved to the new node");
+    try {
+      int moved = inFirstHalf;
+      await(() -> localRows(joining, tableId) == moved && localRows(m.get(0), tableId) == rows - moved,
+          "rows moved with their tablets and deleted where they left");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": local rows " + localRows(m.get(0), tableId) + " + "
+          + localRows(joining, tableId) + ", placement " + m.get(0).node.state().placements().get(tableId), e);
+    }
+    assertEquals(rows, countAll(routed, tableId), "every row once through the router");
+    assertTrue(m.get(0).node.tabletMovesDone() >= 2, "moves made by the metadata leader");
+
+    joining.node.decommission(60_000);
+    ClusterState after = m.get(0).node.state();
+    assertEquals(List.of(m.get(0).hostId), after.nodes().stream().map(NodeRecord::hostId).toList());
+    assertTrue(after.placements().get(tableId).replicas().stream().allMatch(r -> r.equals(List.of(m.get(0).node.peerId()))));
+    await(() -> localRows(m.get(0), tableId) == rows && localRows(joining, tableId) == 0, "rows back on node 0 only");
+    assertEquals(rows, countAll(routed, tableId));
+    routed.close();
+  }
+
+  private static int localRows(Member member, UUID tableId) {
+    int n = 0;
+    try (var it = member.engine.scan(tableId, io.meridian.storage.TokenRange.FULL, null,
+        io.meridian.storage.ReadRange.all(), (int) (System.currentTimeMillis() / 1000))) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    } catch (RuntimeException e) {
+      return -1; // the table is not open on this node yet
+    }
+    return n;
+  }
+
+  private static int countAll(ClusterStorageEngine routed, UUID tableId) {
+    int n = 0;
+    try (var it = routed.scan(tableId, io.meridian.storage.TokenRange.FULL, null, io.meridian.storage.ReadRange.all(),
+        (int) (System.currentTimeMillis() / 1000))) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
   private static void await(BooleanSupplier condition, String what) {
     long deadline = System.currentTimeMillis() + 30_000;
     while (!condition.getAsBoolean()) {

@@ -70,6 +70,12 @@ final class ClusterMember implements AutoCloseable {
       }
 
       @Override
+      public void nodeRemoved(NodeRecord removed) {
+        events.publish(new TopologyChangeEvent(com.datastax.oss.protocol.internal.ProtocolConstants.TopologyChangeType.REMOVED_NODE,
+            new InetSocketAddress(removed.cqlAddress(), removed.cqlPort())));
+      }
+
+      @Override
       public void nodeJoined(NodeRecord joined) {
         if (!joined.hostId().equals(hostId)) {
           events.publish(new TopologyChangeEvent(com.datastax.oss.protocol.internal.ProtocolConstants.TopologyChangeType.NEW_NODE,
@@ -84,6 +90,10 @@ final class ClusterMember implements AutoCloseable {
 
   StorageEngine storage() {
     return storage;
+  }
+
+  ClusterNode node() {
+    return node;
   }
 
   /** Once the CQL server is bound (port 0 picks one), the members learn the real port. */

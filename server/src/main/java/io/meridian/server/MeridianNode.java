@@ -153,6 +153,11 @@ public final class MeridianNode implements AutoCloseable {
     return server.boundPort();
   }
 
+  /** This node's cluster membership (tablet moves, decommission), or null for a single node. */
+  public io.meridian.cluster.ClusterNode clusterNode() {
+    return cluster == null ? null : cluster.node();
+  }
+
   /** Stops accepting clients, drains the query threads, then flushes and closes storage. */
   @Override
   public synchronized void close() {

@@ -115,6 +115,18 @@ final class TestCluster implements AutoCloseable {
     return this;
   }
 
+  /** Starts one more node (on the next loopback address) that joins the running cluster through the seed. */
+  Member addMember() {
+    try {
+      Member m = new Member(members.size());
+      members.add(m);
+      m.start();
+      return m;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   Member member(int i) {
     return members.get(i);
   }

@@ -1,0 +1,196 @@
+package io.meridian.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The rebalancer's plan, run to its end on a simulated state: balanced, RF kept, few moves. */
+class RebalancePlanTest {
+  private static final UUID T1 = new UUID(1, 1);
+  private static final UUID T2 = new UUID(2, 2);
+
+  private static NodeRecord node(int i) {
+    return new NodeRecord(new UUID(0, i), "n" + i, "h" + i + ":7000", "h" + i, 9042, "dc1", "r1");
+  }
+
+  private static List<NodeRecord> nodes(int n) {
+    List<NodeRecord> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(node(i));
+    }
+    return out;
+  }
+
+  private static ClusterState state(List<NodeRecord> members, Map<UUID, TablePlacement> placements) {
+    return new ClusterState(members, null, null, placements);
+  }
+
+  /** Applies moves as the metadata group would (each one a compare-and-set) until the plan is empty. */
+  private static int runToEnd(ClusterState[] state, int rf) {
+    int moves = 0;
+    for (Optional<RebalancePlan.Move> m = RebalancePlan.next(state[0], t -> rf); m.isPresent();
+         m = RebalancePlan.next(state[0], t -> rf)) {
+      RebalancePlan.Move move = m.get();
+      assertTrue(move.added().size() <= 1 && move.removed().size() <= 1, "one replica at a time: " + move);
+      ClusterState next = MetadataStateMachine.applyMembershipOrMove(state[0],
+          new MetadataCommand.SetReplicas(move.tableId(), move.index(), move.current(), move.target()));
+      assertNotNull(next, "the planned move applies: " + move);
+      state[0] = next;
+      assertTrue(++moves < 200, "the plan converges");
+    }
+    return moves;
+  }
+
+  private static Map<String, Integer> replicaCounts(ClusterState s, boolean leaders) {
+    Map<String, Integer> out = new HashMap<>();
+    s.activeNodes().forEach(n -> out.put(n.peerId(), 0));
+    for (TablePlacement p : s.placements().values()) {
+      for (List<String> r : p.replicas()) {
+        for (String peer : leaders ? r.subList(0, 1) : r) {
+          out.merge(peer, 1, Integer::sum);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static int spreadOf(Map<String, Integer> counts) {
+    return counts.values().stream().max(Integer::compare).orElse(0)
+        - counts.values().stream().min(Integer::compare).orElse(0);
+  }
+
+  @Test
+  void aBalancedPlacementNeedsNoMove() {
+    ClusterState s = state(nodes(3), Map.of(T1, TablePlacement.spread(nodes(3), 4, 3)));
+    assertEquals(Optional.empty(), RebalancePlan.next(s, t -> 3));
+    ClusterState one = state(nodes(3), Map.of(T1, TablePlacement.spread(nodes(3), 6, 1)));
+    assertEquals(Optional.empty(), RebalancePlan.next(one, t -> 1));
+  }
+
+  @Test
+  void aJoiningNodeReceivesItsShareOfReplicasAndLeaders() {
+    Map<UUID, TablePlacement> placements = new LinkedHashMap<>();
+    placements.put(T1, TablePlacement.spread(nodes(2), 4, 2));
+    placements.put(T2, TablePlacement.spread(nodes(2), 4, 2));
+    ClusterState[] s = {state(nodes(3), placements)};
+    int moves = runToEnd(s, 2);
+    // 16 replicas over 3 nodes: 6/5/5 at best, from 8/8/0: five replica moves, plus reorders.
+    Map<String, Integer> counts = replicaCounts(s[0], false);
+    assertTrue(spreadOf(counts) <= 1, "replicas even: " + counts);
+    assertTrue(counts.get("n2") >= 5, "the new node holds its share: " + counts);
+    assertTrue(spreadOf(replicaCounts(s[0], true)) <= 1, "leaders even: " + replicaCounts(s[0], true));
+    for (TablePlacement p : s[0].placements().values()) {
+      for (List<String> r : p.replicas()) {
+        assertEquals(2, r.size(), "RF kept: " + r);
+        assertEquals(2, Set.copyOf(r).size(), "distinct replicas: " + r);
+      }
+    }
+    assertTrue(moves <= 9, "few moves: " + moves);
+  }
+
+  @Test
+  void eachTableIsSpreadNotOnlyTheTotal() {
+    Map<UUID, TablePlacement> placements = new LinkedHashMap<>();
+    placements.put(T1, TablePlacement.spread(nodes(1), 4, 1));
+    placements.put(T2, TablePlacement.spread(nodes(1), 4, 1));
+    ClusterState[] s = {state(nodes(2), placements)};
+    assertEquals(4, runToEnd(s, 1));
+    for (TablePlacement p : s[0].placements().values()) {
+      long onNew = p.replicas().stream().filter(r -> r.contains("n1")).count();
+      assertEquals(2, onNew, "half of each table's tablets moved: " + p);
+    }
+  }
+
+  @Test
+  void aLeavingNodeIsEmptiedAndTheRestStaysEven() {
+    ClusterState[] s = {state(nodes(3), Map.of(T1, TablePlacement.spread(nodes(3), 6, 2))).withLeaving("n1")};
+    runToEnd(s, 2);
+    for (List<String> r : s[0].placements().get(T1).replicas()) {
+      assertFalse(r.contains("n1"), "no replica left on the leaving node: " + r);
+      assertEquals(2, r.size());
+    }
+    assertEquals(Map.of("n0", 6, "n2", 6), replicaCounts(s[0], false));
+    assertEquals(0, spreadOf(replicaCounts(s[0], true)));
+    // Now it can leave the member list; before, that is refused.
+    assertNotNull(MetadataStateMachine.applyMembershipOrMove(s[0], new MetadataCommand.RemoveNode(new UUID(0, 1))));
+  }
+
+  @Test
+  void nothingMovesOntoADownNodeNorOutOfATabletWithoutALiveMajority() {
+    ClusterState s = state(nodes(3), Map.of(T1, TablePlacement.spread(nodes(2), 4, 1)));
+    assertEquals(Optional.empty(), RebalancePlan.next(s, t -> 1, peer -> !peer.equals("n2")), "n2 is down");
+    // n1 down: its tablets cannot move (their only replica is down); n0's can.
+    Optional<RebalancePlan.Move> m = RebalancePlan.next(s, t -> 1, peer -> !peer.equals("n1"));
+    assertTrue(m.isPresent());
+    assertEquals(List.of("n0"), m.get().current());
+    assertEquals(List.of("n2"), m.get().target());
+  }
+
+  @Test
+  void removingANodeThatStillHoldsReplicasIsRefused() {
+    ClusterState s = state(nodes(2), Map.of(T1, TablePlacement.spread(nodes(2), 2, 1)));
+    assertNull(MetadataStateMachine.applyMembershipOrMove(s, new MetadataCommand.RemoveNode(new UUID(0, 1))));
+  }
+
+  @Test
+  void anInterruptedMoveIsFinishedByDroppingTheExtraReplica() {
+    TablePlacement p = TablePlacement.spread(nodes(2), 2, 1).withReplicas(0, List.of("n0", "n1"));
+    ClusterState[] s = {state(nodes(2), Map.of(T1, p))};
+    runToEnd(s, 1);
+    assertEquals(List.of(List.of("n0"), List.of("n1")), s[0].placements().get(T1).replicas());
+  }
+
+  @Test
+  void aStaleMoveIsRefused() {
+    ClusterState s = state(nodes(3), Map.of(T1, TablePlacement.spread(nodes(3), 3, 1)));
+    assertNull(MetadataStateMachine.applyMembershipOrMove(s,
+        new MetadataCommand.SetReplicas(T1, 0, List.of("n1"), List.of("n2"))), "expected replicas differ");
+    assertNull(MetadataStateMachine.applyMembershipOrMove(s,
+        new MetadataCommand.SetReplicas(T1, 0, List.of("n0"), List.of("n9"))), "unknown node");
+    assertNull(MetadataStateMachine.applyMembershipOrMove(s,
+        new MetadataCommand.SetReplicas(T2, 0, List.of("n0"), List.of("n1"))), "no such table");
+    assertNull(MetadataStateMachine.applyMembershipOrMove(s,
+        new MetadataCommand.SetReplicas(T1, 0, List.of("n0"), List.of("n1", "n1"))), "duplicate replica");
+  }
+
+  @Test
+  void newCommandsAndLeavingPeersSurviveTheCodec() {
+    for (MetadataCommand c : List.of(new MetadataCommand.SetReplicas(T1, 3, List.of("a", "b"), List.of("b", "c")),
+        new MetadataCommand.Decommission("n1"), new MetadataCommand.RemoveNode(new UUID(0, 1)))) {
+      assertEquals(c, MetadataCodec.decodeCommand(MetadataCodec.encode(c)));
+    }
+    ClusterState s = state(nodes(2), Map.of(T1, TablePlacement.spread(nodes(2), 2, 1))).withLeaving("n1");
+    MetadataCodec.IndexedState back = MetadataCodec.decodeState(MetadataCodec.encode(s, 42));
+    assertEquals(Set.of("n1"), back.state().leaving());
+    assertEquals(s.placements(), back.state().placements());
+    assertEquals(42, back.appliedIndex());
+  }
+
+  @Test
+  void aStateWrittenInFormatOneStillDecodes() {
+    ClusterState s = state(nodes(2), Map.of(T1, TablePlacement.spread(nodes(2), 2, 1)));
+    byte[] v2 = MetadataCodec.encode(s, 7);
+    // Format 1 is format 2 without the trailing (empty) leaving list: 4 bytes of count.
+    int payload = v2.length - 13 - 4;
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(13 + payload);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(v2, 9, payload);
+    b.putInt(0x4D524353).put((byte) 1).putInt(payload).put(v2, 9, payload).putInt((int) crc.getValue());
+    MetadataCodec.IndexedState back = MetadataCodec.decodeState(b.array());
+    assertEquals(Set.of(), back.state().leaving());
+    assertEquals(s.nodes(), back.state().nodes());
+    assertEquals(7, back.appliedIndex());
+  }
+}
