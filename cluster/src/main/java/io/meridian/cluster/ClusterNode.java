@@ -469,8 +469,15 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
    * can be computed again from it), refuse this one.
    */
   private SchemaConflictException conflict(UUID winner) {
-    waitUntil(() -> winner == null || winner.equals(schema.current().version()), "the winning schema to install");
+    // Not "until the winner is installed": a later change may already have replaced it here.
+    waitUntil(() -> winner == null || installedCurrentSchema(), "the winning schema to install");
     return new SchemaConflictException("The schema was changed concurrently on another node; retry the statement");
+  }
+
+  /** Whether this node's schema is the one its copy of the metadata says is committed. */
+  private boolean installedCurrentSchema() {
+    UUID committed = metadata.state().schemaVersion();
+    return committed == null || committed.equals(schema.current().version());
   }
 
   /** Replicas per tablet from the keyspace's replication options (all data centers together). */
