@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.meridian.chaos.check.LinearizabilityChecker;
 import io.meridian.chaos.check.LostWriteChecker;
+import io.meridian.chaos.fault.NamespaceNetwork;
 import io.meridian.chaos.fault.NetworkFaults;
 import io.meridian.chaos.history.History;
 import io.meridian.chaos.history.HistoryFile;
@@ -78,29 +79,57 @@ public final class ChaosRun {
     }
 
     private static int runOnCluster(ChaosOptions options) throws Exception {
-        ClusterLauncher cluster = options.contactPoints().isEmpty()
-            ? new ProcessClusterLauncher(new ProcessClusterLauncher.Config(options.meridianHome().toAbsolutePath(),
-                options.workDir().toAbsolutePath(), options.nodes(), options.basePort(), options.javaOpts(),
-                options.startTimeout(), node -> List.of()), NetworkFaults.UNSUPPORTED)
-            : new StaticCluster(options.contactPoints());
-        if (options.nemesis().contains(FaultKind.PARTITION) && !cluster.supportsPartition()) {
-            // Refused before any node starts; docs/reliability.md says what partitions need.
-            System.err.println("ChaosRun: this cluster cannot be partitioned yet (no inter-node proxies); "
-                + "use --nemesis kill,pause");
-            cluster.close();
+        if (!options.contactPoints().isEmpty()) {
+            try (ClusterLauncher cluster = new StaticCluster(options.contactPoints())) {
+                return runOn(cluster, options);
+            }
+        }
+        ProcessClusterLauncher.Config config = new ProcessClusterLauncher.Config(
+            options.meridianHome().toAbsolutePath(), options.workDir().toAbsolutePath(), options.nodes(),
+            options.basePort(), options.javaOpts(), options.startTimeout(), node -> List.of());
+        if (!options.nemesis().contains(FaultKind.PARTITION)) {
+            try (ClusterLauncher cluster = new ProcessClusterLauncher(config, NetworkFaults.UNSUPPORTED)) {
+                return runOn(cluster, options);
+            }
+        }
+        // Partitions: every node in its own network namespace, links cut with tc (see NamespaceNetwork).
+        NamespaceNetwork network = NamespaceNetwork.standard(options.nodes());
+        try {
+            network.setUp();
+        } catch (NamespaceNetwork.NetworkSetupException e) {
+            System.err.println("ChaosRun: cannot inject partitions here: " + e.getMessage()
+                + "\nRun as root, or leave partition out (--nemesis kill,pause).");
             return 64;
         }
-        try (cluster) {
-            for (int i = 0; i < cluster.size(); i++) {
-                cluster.start(i);
+        // Namespaces outlive the JVM: remove them on Ctrl-C too (close is idempotent).
+        Thread cleanup = new Thread(network::close, "netns-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        // Closed in reverse order: the nodes stop before their namespaces go.
+        try (network; ClusterLauncher cluster = new ProcessClusterLauncher(config, network, network)) {
+            return runOn(cluster, options);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs anyway
             }
-            try (CqlSession session = openSession(cluster, options)) {
-                String keyspace = "chaos_" + Long.toUnsignedString(options.seed(), 36).replace('-', '_');
-                DriverRegisterClient.createSchema(session, keyspace, Math.min(3, cluster.size()));
-                try (RegisterClient client = new DriverRegisterClient(session, keyspace, options.plainWrites(),
-                        false)) {
-                    return new ChaosRun(cluster, client, options, System::nanoTime, System.out).execute().exitCode();
-                }
+        }
+    }
+
+    private static int runOn(ClusterLauncher cluster, ChaosOptions options) throws Exception {
+        if (options.nemesis().contains(FaultKind.PARTITION) && !cluster.supportsPartition()) {
+            System.err.println("ChaosRun: this cluster cannot be partitioned; use --nemesis kill,pause");
+            return 64;
+        }
+        for (int i = 0; i < cluster.size(); i++) {
+            cluster.start(i);
+        }
+        try (CqlSession session = openSession(cluster, options)) {
+            String keyspace = "chaos_" + Long.toUnsignedString(options.seed(), 36).replace('-', '_');
+            DriverRegisterClient.createSchema(session, keyspace, Math.min(3, cluster.size()));
+            try (RegisterClient client = new DriverRegisterClient(session, keyspace, options.plainWrites(),
+                    false)) {
+                return new ChaosRun(cluster, client, options, System::nanoTime, System.out).execute().exitCode();
             }
         }
     }

@@ -134,7 +134,8 @@ public final class ClientWorker implements Runnable {
                 // An LWT that does not apply answers with the row as it found it: that is a linearizable
                 // read, within the same interval, so it is recorded as one and checked like one.
                 recordAt(OpKind.READ, key, r.current(), null, invoke, complete, Outcome.OK,
-                    "current value reported by a cas that did not apply");
+                    "current value reported by a cas that did not apply"
+                        + (r.coordinator() == null ? "" : ", coordinator " + r.coordinator()));
                 lastSeen.put(key, r.current());
             }
             return false;

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Node;
 
 import java.time.Duration;
 
@@ -87,7 +88,8 @@ public final class DriverRegisterClient implements RegisterClient {
         Row row = rs.one();
         Long current = row == null || !row.getColumnDefinitions().contains("v") || row.isNull("v")
             ? null : row.getLong("v");
-        return new CasResult(false, current);
+        Node coordinator = rs.getExecutionInfo().getCoordinator();
+        return new CasResult(false, current, coordinator == null ? null : coordinator.getEndPoint().toString());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.meridian.chaos.run;
 
 import io.meridian.chaos.fault.NetworkFaults;
+import io.meridian.chaos.fault.NodeNetwork;
 import io.meridian.chaos.fault.NodeProcess;
 
 import java.io.IOException;
@@ -16,13 +17,14 @@ import java.util.function.IntFunction;
 
 /**
  * Runs an N-node cluster on one machine as {@code bin/meridian} processes, node i listening on
- * 127.0.0.(i+1) at port {@code basePort + i}, each with its own data directory and log under
+ * 127.0.0.(i+1) (or wherever a {@link NodeNetwork} puts it, a network namespace say) at port
+ * {@code basePort + i}, each with its own data directory and log under
  * {@code workDir/node-i}, and every node given the full list of nodes as seeds (a single node gets
  * no {@code --seeds}).
  *
  * <p>Partitions need the inter-node links to pass through something that can cut them: pass a
- * {@link NetworkFaults} (for example a {@code ProxyNetworkFaults} whose proxies the nodes are told to
- * use, through {@code extraArgs}); without one, {@link #partition} is refused.
+ * {@link NetworkFaults} (a {@code NamespaceNetwork}, which is also the {@link NodeNetwork}); without
+ * one, {@link #partition} is refused.
  */
 public final class ProcessClusterLauncher implements ClusterLauncher {
     private static final Duration KILL_WAIT = Duration.ofSeconds(30);
@@ -50,17 +52,24 @@ public final class ProcessClusterLauncher implements ClusterLauncher {
     }
 
     private final Config config;
+    private final NodeNetwork placement;
     private final NetworkFaults network;
     private final NodeProcess[] processes;
 
+    /** Nodes on loopback. */
     public ProcessClusterLauncher(Config config, NetworkFaults network) {
+        this(config, NodeNetwork.LOOPBACK, network);
+    }
+
+    public ProcessClusterLauncher(Config config, NodeNetwork placement, NetworkFaults network) {
         this.config = config;
+        this.placement = placement;
         this.network = network;
         this.processes = new NodeProcess[config.nodes()];
     }
 
     public InetSocketAddress address(int node) {
-        return new InetSocketAddress("127.0.0." + (node + 1), config.basePort() + node);
+        return new InetSocketAddress(placement.host(node), config.basePort() + node);
     }
 
     /** The node's inter-node (Raft) port: 1000 above its CQL port. */
@@ -75,11 +84,13 @@ public final class ProcessClusterLauncher implements ClusterLauncher {
     /** The command that starts node {@code node}. */
     public List<String> commandLine(int node) {
         // Seeds are Raft addresses; node 0, the first, founds the cluster.
-    List<String> seeds = new ArrayList<>();
-    for (int i = 0; i < config.nodes(); i++) {
-      seeds.add(address(i).getHostString() + ":" + raftPort(i));
-    }
-    List<String> cmd = new ArrayList<>(List.of(
+        List<String> seeds = new ArrayList<>();
+        for (int i = 0; i < config.nodes(); i++) {
+            seeds.add(address(i).getHostString() + ":" + raftPort(i));
+        }
+        // The prefix (ip netns exec NS) execs the script, which execs java: the pid we signal is the JVM's.
+        List<String> cmd = new ArrayList<>(placement.launchPrefix(node));
+        cmd.addAll(List.of(
             config.meridianHome().resolve("bin/meridian").toString(),
             "--listen", address(node).getHostString(),
             "--port", Integer.toString(address(node).getPort()),
@@ -161,6 +172,11 @@ public final class ProcessClusterLauncher implements ClusterLauncher {
     @Override
     public boolean supportsProcessFaults() {
         return true;
+    }
+
+    /** The process id of a running node (the JVM's: every launcher in between execs). */
+    public synchronized long pid(int node) {
+        return running(node).pid();
     }
 
     public synchronized boolean isRunning(int node) {

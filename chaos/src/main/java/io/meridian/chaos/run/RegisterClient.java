@@ -10,9 +10,13 @@ public interface RegisterClient extends AutoCloseable {
 
     /**
      * The answer of a conditional write: applied or not, and when not, the value the register held
-     * when the condition was evaluated (null: the register did not exist).
+     * when the condition was evaluated (null: the register did not exist), and the node that
+     * coordinated the request if known (for people reading the history).
      */
-    record CasResult(boolean applied, Long current) {
+    record CasResult(boolean applied, Long current, String coordinator) {
+        public CasResult(boolean applied, Long current) {
+            this(applied, current, null);
+        }
     }
 
     /** Linearizable read of a register; null when the register does not exist. */

@@ -1,5 +1,6 @@
 package io.meridian.chaos.run;
 
+import io.meridian.chaos.fault.NamespaceNetwork;
 import io.meridian.chaos.fault.NetworkFaults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +45,22 @@ class ProcessClusterLauncherTest {
         assertThrows(UnsupportedOperationException.class, () -> l.partition(0));
     }
 
+    @Test
+    void inNamespacesEachNodeStartsThroughIpNetnsExecOnItsOwnAddressAndSeedsUseThoseAddresses() {
+        NamespaceNetwork network = new NamespaceNetwork(3, "meridian-chaos", "mchaos", 0, command -> "");
+        ProcessClusterLauncher l = new ProcessClusterLauncher(
+            config(Path.of("/opt/meridian"), Path.of("/tmp/run"), 3, 19042), network, network);
+        assertEquals(List.of("ip", "netns", "exec", "meridian-chaos-2", "/opt/meridian/bin/meridian",
+                "--listen", "10.213.0.3", "--port", "19044", "--data-dir", "/tmp/run/node-2/data",
+                "--seeds", "10.213.0.1:20042,10.213.0.2:20043,10.213.0.3:20044", "--raft-port", "20044",
+                "--extra", "x"),
+            l.commandLine(2));
+        assertEquals(new InetSocketAddress("10.213.0.1", 19042), l.contactPoints().get(0));
+        assertTrue(l.supportsPartition());
+    }
+
     /** A bin/meridian that runs {@link FakeNodeMain} from the test classpath. */
-    private static Path fakeHome(Path dir) throws IOException {
+    static Path fakeHome(Path dir) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("home/bin"));
         String java = ProcessHandle.current().info().command().orElse("java");
         Path script = bin.resolve("meridian");
