@@ -114,6 +114,8 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
   private volatile RaftClient metadataClient;
   private volatile MemberLiveness liveness;
   private final Map<String, RaftClient> adminClients = new ConcurrentHashMap<>();
+  /** Set once this node has opened (or is opening) its copy of the metadata group. */
+  private final AtomicBoolean metadataGroupOpened = new AtomicBoolean();
   private volatile Rebalancer rebalancer;
   private volatile boolean closed;
 
@@ -253,7 +255,9 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
           RaftGroup existing = askSeedForMetadataGroup(seed);
           // A previous attempt may have opened the group here and then failed the configuration
           // change; the change is simply tried again.
-          if (!hasLocalGroup(metadataGroupId)) {
+          if (metadataGroupOpened.compareAndSet(false, true)) {
+            // Only ever once: the metadata group's state machine is this node's one instance, and
+            // a second add (even one Ratis refuses as a duplicate) would close it under the first.
             addLocalGroup(RaftGroup.valueOf(metadataGroupId, with(existing.getPeers(), self)));
           }
           try (RaftClient client = newClient(existing, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
@@ -271,7 +275,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
           LOG.debug("Seed {} could not take this node in yet: {}", seed, e.toString());
         }
       }
-      if (settings.isFoundingSeed() && !hasLocalGroup(metadataGroupId)) {
+      if (settings.isFoundingSeed() && metadataGroupOpened.compareAndSet(false, true)) {
         // No other seed knows a cluster: found it. (A founding seed that was wiped founds a new
         // cluster; seeds are expected to keep their data.)
         addLocalGroup(RaftGroup.valueOf(metadataGroupId, List.of(self)));
