@@ -104,7 +104,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
   private final Listener listener;
   private final RaftPeer self;
   private final RaftGroupId metadataGroupId;
-  private MetadataStateMachine metadata;
+  private volatile MetadataStateMachine metadata;
   private final Map<RaftGroupId, TabletSpec> localTablets = new ConcurrentHashMap<>();
   private final RaftProperties clientProperties = new RaftProperties();
   private final ExecutorService reconciler;
@@ -114,8 +114,6 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
   private volatile RaftClient metadataClient;
   private volatile MemberLiveness liveness;
   private final Map<String, RaftClient> adminClients = new ConcurrentHashMap<>();
-  /** Set once this node has opened (or is opening) its copy of the metadata group. */
-  private final AtomicBoolean metadataGroupOpened = new AtomicBoolean();
   private volatile Rebalancer rebalancer;
   private volatile boolean closed;
 
@@ -255,11 +253,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
           RaftGroup existing = askSeedForMetadataGroup(seed);
           // A previous attempt may have opened the group here and then failed the configuration
           // change; the change is simply tried again.
-          if (metadataGroupOpened.compareAndSet(false, true)) {
-            // Only ever once: the metadata group's state machine is this node's one instance, and
-            // a second add (even one Ratis refuses as a duplicate) would close it under the first.
-            addLocalGroup(RaftGroup.valueOf(metadataGroupId, with(existing.getPeers(), self)));
-          }
+          openMetadataCopy(existing);
           try (RaftClient client = newClient(existing, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
               50, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))) {
             RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
@@ -275,7 +269,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
           LOG.debug("Seed {} could not take this node in yet: {}", seed, e.toString());
         }
       }
-      if (settings.isFoundingSeed() && metadataGroupOpened.compareAndSet(false, true)) {
+      if (settings.isFoundingSeed() && !hasLocalGroup(metadataGroupId)) {
         // No other seed knows a cluster: found it. (A founding seed that was wiped founds a new
         // cluster; seeds are expected to keep their data.)
         addLocalGroup(RaftGroup.valueOf(metadataGroupId, List.of(self)));
@@ -286,6 +280,26 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     }
     throw new IllegalStateException("Could not join cluster '" + settings.clusterName() + "' through seeds "
         + settings.seeds() + " within " + JOIN_TIMEOUT_MS / 1000 + " s" + (last == null ? "" : ": " + last));
+  }
+
+  /**
+   * Opens this node's copy of the metadata group, with a fresh state machine, unless a live copy is
+   * open already. A copy whose division died while joining (seen, rarely, when three nodes start at
+   * once; the cause is not known yet) is removed and opened again rather than retried forever.
+   */
+  private void openMetadataCopy(RaftGroup existing) throws IOException {
+    if (hasLocalGroup(metadataGroupId)) {
+      if (server.getDivision(metadataGroupId).getInfo().isAlive()) {
+        return;
+      }
+      LOG.warn("This node's copy of the metadata group stopped while joining ({}); opening it again",
+          server.getDivision(metadataGroupId).getInfo().getLifeCycleState());
+      server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self.getId(), 0, metadataGroupId,
+          true, false));
+    }
+    // A state machine instance serves one division only: a new copy gets a new one.
+    metadata = new MetadataStateMachine(this::applied, ClusterState.EMPTY, 0);
+    addLocalGroup(RaftGroup.valueOf(metadataGroupId, with(existing.getPeers(), self)));
   }
 
   private RaftGroup askSeedForMetadataGroup(String seed) throws IOException {
