@@ -154,13 +154,8 @@ public final class ClusterStorageEngine implements StorageEngine {
    */
   void checkAlive(UUID tableId, int index, boolean anyReplica) {
     List<String> replicas = placement(tableId).replicas().get(index);
-    int alive = 0;
-    for (String peer : replicas) {
-      if (node.isUp(peer)) {
-        alive++;
-      }
-    }
-    int required = anyReplica ? 1 : replicas.size() / 2 + 1;
+    int alive = liveReplicas(replicas);
+    int required = anyReplica ? 1 : majority(replicas);
     if (alive < required) {
       throw new ReplicasUnavailable("Cannot achieve consistency: " + alive + " of the " + replicas.size()
           + " replicas of this partition's tablet are up, " + required + " needed", required, alive);
@@ -298,8 +293,15 @@ public final class ClusterStorageEngine implements StorageEngine {
       return ReadMode.LINEARIZABLE;
     }
     List<String> replicas = placement(tableId).replicas().get(index);
-    long up = replicas.stream().filter(node::isUp).count();
-    return up >= replicas.size() / 2 + 1 ? ReadMode.LEADER : ReadMode.ANY_REPLICA;
+    return liveReplicas(replicas) >= majority(replicas) ? ReadMode.LEADER : ReadMode.ANY_REPLICA;
+  }
+
+  private int liveReplicas(List<String> replicas) {
+    return (int) replicas.stream().filter(node::isUp).count();
+  }
+
+  private static int majority(List<String> replicas) {
+    return replicas.size() / 2 + 1;
   }
 
   /** Walks the tablets overlapping the range in token order, one remote page at a time. */
