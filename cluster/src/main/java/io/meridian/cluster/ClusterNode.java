@@ -9,11 +9,8 @@ import io.meridian.schema.KeyspaceMetadata;
 import io.meridian.schema.ReplicationParams;
 import io.meridian.schema.Schema;
 import io.meridian.schema.SchemaChange;
-import io.meridian.schema.SchemaConflictException;
-import io.meridian.schema.SchemaLog;
 import io.meridian.schema.SchemaManager;
 import io.meridian.schema.SchemaStore;
-import io.meridian.schema.TableMetadata;
 import io.meridian.storage.StorageEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,10 +19,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,8 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientRpc;
-import org.apache.ratis.client.retry.ClientRetryEvent;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcFactory;
@@ -48,7 +41,6 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
@@ -70,18 +62,16 @@ import org.slf4j.LoggerFactory;
  * change); a restarted node finds the group on disk. Then the node announces its addresses with a
  * {@link MetadataCommand.Join} entry.
  *
- * <p><b>Schema.</b> As the {@link SchemaLog} of the node's {@link SchemaManager}, it commits each
- * DDL as one {@link MetadataCommand.CommitSchema} entry; every node installs the new schema when it
- * applies the entry, and opens (or closes) the tablet groups the change places on it.
+ * <p><b>Schema.</b> {@link ClusterSchemaLog} commits each DDL as one
+ * {@link MetadataCommand.CommitSchema} entry; every node installs the new schema when it applies
+ * the entry (here, in log order), and opens (or closes) the tablet groups the change places on it.
  */
-public final class ClusterNode implements SchemaLog, AutoCloseable {
+public final class ClusterNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
   private static final String STATE_FILE = "cluster-state.bin";
   /** Entries in flight to storage per tablet: the node's tablets together stay below the commit queue. */
   private static final int TABLET_APPLIES_IN_FLIGHT_MAX = 16;
   private static final long JOIN_TIMEOUT_MS = 120_000;
-  private static final long SCHEMA_AGREEMENT_WAIT_MS = 5_000;
-  private static final long TABLET_OPEN_WAIT_MS = 10_000;
 
   /** What the rest of the node learns from the metadata log. */
   public interface Listener {
@@ -143,7 +133,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
       node.startServer();
       node.joinMetadataGroup();
       node.announce(cqlPort);
-      schema.replicateThrough(node);
+      schema.replicateThrough(new ClusterSchemaLog(node, schema));
       node.liveness = new MemberLiveness(node::state, node.peerId(), listener::nodeStatus);
       node.rebalancer = new Rebalancer(node);
       node.rebalancer.request();
@@ -164,6 +154,16 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
 
   public ClusterSettings settings() {
     return settings;
+  }
+
+  /** Index of the last metadata entry this node applied (-1 before any). */
+  long metadataAppliedIndex() {
+    var applied = metadata.getLastAppliedTermIndex();
+    return applied == null ? -1 : applied.getIndex();
+  }
+
+  SchemaManager schema() {
+    return schema;
   }
 
   /** Whether this node believes the member is up (see {@link MemberLiveness}). */
@@ -350,7 +350,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     return MetadataStateMachine.verdict(submitMetadataReply(command).getMessage());
   }
 
-  private RaftClientReply submitMetadataReply(MetadataCommand command) {
+  RaftClientReply submitMetadataReply(MetadataCommand command) {
     byte[] bytes = MetadataCodec.encode(command);
     try {
       RaftClientReply reply = metadataClient().io().send(Message.valueOf(
@@ -365,7 +365,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     }
   }
 
-  private RaftClient metadataClient() {
+  RaftClient metadataClient() {
     RaftClient c = metadataClient;
     if (c == null) {
       synchronized (this) {
@@ -391,83 +391,6 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
         .build();
   }
 
-  @Override
-  public void commit(Schema base, Schema next, List<SchemaChange> changes) {
-    ClusterState state = metadata.state();
-    UUID committedBase = state.schemaVersion();
-    Map<UUID, TablePlacement> added = new LinkedHashMap<>();
-    Set<UUID> known = state.placements().keySet();
-    if (!known.contains(BatchLog.TABLE_ID)) {
-      added.put(BatchLog.TABLE_ID, BatchLog.placement(state.nodes()));
-    }
-    for (KeyspaceMetadata ks : next.userKeyspaces().values()) {
-      int rf = replicationFactor(ks);
-      for (TableMetadata t : ks.tables().values()) {
-        if (!known.contains(t.id()) && t.isView()) {
-          // View rows live in other tablets than their base rows; keeping them in step across
-          // Raft groups is not built yet, so refuse rather than let views drift.
-          throw MeridianException.invalid("Materialized views are not supported on a multi-node cluster yet");
-        }
-        if (!known.contains(t.id())) {
-          added.put(t.id(), TablePlacement.spread(state.activeNodes(), settings.tabletsPerTable(), rf));
-        }
-      }
-    }
-    // The base this node computed from must be the committed one (or, before the first change, none).
-    UUID expected = committedBase == null ? null : base.version();
-    if (committedBase != null && !committedBase.equals(base.version())) {
-      throw conflict(committedBase);
-    }
-    RaftClientReply reply = submitMetadataReply(new MetadataCommand.CommitSchema(expected, next.version(),
-        SchemaStore.toBytes(next), changes, added, peerId()));
-    if (!MetadataStateMachine.verdict(reply.getMessage()).equals(MetadataStateMachine.APPLIED)) {
-      long index = reply.getLogIndex();
-      waitUntil(() -> metadata.getLastAppliedTermIndex() != null && metadata.getLastAppliedTermIndex().getIndex() >= index,
-          "the winning schema change to apply on this node");
-      throw conflict(metadata.state().schemaVersion());
-    }
-    // Like Cassandra's schema agreement wait: give every member a moment to have the change, so a
-    // client that goes on to use the new table through another node finds it there. A member that
-    // is down gets it when it comes back; the wait is bounded and its outcome does not matter.
-    try {
-      metadataClient().async().watch(reply.getLogIndex(), org.apache.ratis.proto.RaftProtos.ReplicationLevel.ALL_COMMITTED)
-          .get(SCHEMA_AGREEMENT_WAIT_MS, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      LOG.info("Not every member confirmed schema version {} within {} ms: {}", next.version(),
-          SCHEMA_AGREEMENT_WAIT_MS, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    // Applied on the leader; wait until this node has installed it too.
-    waitUntil(() -> next.version().equals(schema.current().version()), "the schema change to apply on this node");
-    awaitTabletGroups(added);
-  }
-
-  /**
-   * Waits (bounded) until every live replica of the new tables' tablets has opened the tablet's
-   * Raft group, so the client's first write finds a group that can elect a leader instead of
-   * replicas that do not know it yet. A replica that is down opens it when it comes back.
-   */
-  private void awaitTabletGroups(Map<UUID, TablePlacement> added) {
-    long deadline = System.currentTimeMillis() + TABLET_OPEN_WAIT_MS;
-    ClusterState state = metadata.state();
-    for (Map.Entry<UUID, TablePlacement> e : added.entrySet()) {
-      for (int i = 0; i < e.getValue().tabletCount(); i++) {
-        RaftGroup group = tabletGroup(state, e.getKey(), i);
-        for (RaftPeer peer : group.getPeers()) {
-          while (isUp(peer.getId().toString()) && !hasGroup(peer, group.getGroupId())) {
-            if (System.currentTimeMillis() > deadline) {
-              LOG.warn("Replica {} has not opened tablet group {} within {} ms", peer.getId(), group.getGroupId(),
-                  TABLET_OPEN_WAIT_MS);
-              return;
-            }
-            sleep(20);
-          }
-        }
-      }
-    }
-  }
-
   boolean hasGroup(RaftPeer peer, RaftGroupId groupId) {
     if (peer.getId().equals(self.getId())) {
       return hasLocalGroup(groupId);
@@ -480,22 +403,6 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return false;
     }
-  }
-
-  /**
-   * Another node's change won: once this node has installed the winning schema (so the statement
-   * can be computed again from it), refuse this one.
-   */
-  private SchemaConflictException conflict(UUID winner) {
-    // Not "until the winner is installed": a later change may already have replaced it here.
-    waitUntil(() -> winner == null || installedCurrentSchema(), "the winning schema to install");
-    return new SchemaConflictException("The schema was changed concurrently on another node; retry the statement");
-  }
-
-  /** Whether this node's schema is the one its copy of the metadata says is committed. */
-  private boolean installedCurrentSchema() {
-    UUID committed = metadata.state().schemaVersion();
-    return committed == null || committed.equals(schema.current().version());
   }
 
   /** Replicas per tablet from the keyspace's replication options (all data centers together). */
@@ -777,7 +684,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
 
   // --- helpers -------------------------------------------------------------------------------------
 
-  private void waitUntil(java.util.function.BooleanSupplier condition, String what) {
+  void waitUntil(java.util.function.BooleanSupplier condition, String what) {
     long deadline = System.currentTimeMillis() + 30_000;
     synchronized (stateChanged) {
       while (!condition.getAsBoolean()) {
@@ -795,7 +702,7 @@ public final class ClusterNode implements SchemaLog, AutoCloseable {
     }
   }
 
-  private static void sleep(long ms) {
+  static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

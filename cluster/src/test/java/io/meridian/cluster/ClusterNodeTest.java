@@ -149,7 +149,7 @@ class ClusterNodeTest {
     io.meridian.schema.Schema stale = new io.meridian.schema.Schema(Map.of(), UUID.randomUUID());
     io.meridian.schema.Schema next = new io.meridian.schema.Schema(Map.of(), UUID.randomUUID());
     var e = org.junit.jupiter.api.Assertions.assertThrows(io.meridian.common.MeridianException.class,
-        () -> m.get(1).node.commit(stale, next, List.of()));
+        () -> new ClusterSchemaLog(m.get(1).node, m.get(1).schema).commit(stale, next, List.of()));
     assertTrue(e.getMessage().contains("changed concurrently"), e.getMessage());
     assertTrue(m.get(0).schema.current().keyspace("a").isPresent(), "keyspace a survives");
   }
