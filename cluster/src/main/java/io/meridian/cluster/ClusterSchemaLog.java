@@ -73,8 +73,8 @@ final class ClusterSchemaLog implements SchemaLog {
     RaftClientReply reply = node.submitMetadataReply(new MetadataCommand.CommitSchema(expected, next.version(),
         SchemaStore.toBytes(next), changes, added, node.peerId()));
     if (!MetadataStateMachine.verdict(reply.getMessage()).equals(MetadataStateMachine.APPLIED)) {
-      long index = reply.getLogIndex();
-      node.waitUntil(() -> node.metadataAppliedIndex() >= index,
+      long lost = reply.getLogIndex();
+      node.waitUntil(() -> node.metadataAppliedIndex() >= lost,
           "the winning schema change to apply on this node");
       throw conflict(node.state().schemaVersion());
     }
@@ -90,8 +90,11 @@ final class ClusterSchemaLog implements SchemaLog {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // Applied on the leader; wait until this node has installed it too.
-    node.waitUntil(() -> next.version().equals(schema.current().version()), "the schema change to apply on this node");
+    // Applied on the leader; wait until this node has applied it too (it installs the schema before
+    // its applied index moves). Not "until this node's schema is next": a later change from another
+    // node may already have replaced it here.
+    long index = reply.getLogIndex();
+    node.waitUntil(() -> node.metadataAppliedIndex() >= index, "the schema change to apply on this node");
     awaitTabletGroups(added);
   }
 
