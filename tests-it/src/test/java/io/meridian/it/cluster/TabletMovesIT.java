@@ -299,16 +299,6 @@ class TabletMovesIT {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    TestCluster.await(condition, what);
   }
 }

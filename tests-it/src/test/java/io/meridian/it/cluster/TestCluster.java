@@ -151,6 +151,21 @@ final class TestCluster implements AutoCloseable {
         .build();
   }
 
+  /** Polls {@code condition} until it holds, failing the test after a minute. */
+  static void await(java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   private static int freePort(String host) throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return s.getLocalPort();
