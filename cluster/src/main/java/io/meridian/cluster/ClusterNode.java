@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,6 +72,7 @@ public final class ClusterNode implements AutoCloseable {
   private static final String STATE_FILE = "cluster-state.bin";
   /** Entries in flight to storage per tablet: the node's tablets together stay below the commit queue. */
   private static final int TABLET_APPLIES_IN_FLIGHT_MAX = 16;
+  private static final long RECONCILE_RETRY_MILLIS = 1_000;
   private static final long JOIN_TIMEOUT_MS = 120_000;
 
   /** What the rest of the node learns from the metadata log. */
@@ -97,7 +99,7 @@ public final class ClusterNode implements AutoCloseable {
   private volatile MetadataStateMachine metadata;
   private final Map<RaftGroupId, TabletSpec> localTablets = new ConcurrentHashMap<>();
   private final RaftProperties clientProperties = new RaftProperties();
-  private final ExecutorService reconciler;
+  private final ScheduledExecutorService reconciler;
   private final AtomicBoolean reconcileQueued = new AtomicBoolean();
   private final Object stateChanged = new Object();
   private volatile RaftServer server;
@@ -115,7 +117,7 @@ public final class ClusterNode implements AutoCloseable {
     this.self = RaftPeer.newBuilder().setId(NodeRecord.peerIdFor(settings.raftAddress()))
         .setAddress(settings.raftAddress()).build();
     this.metadataGroupId = TabletGroups.metadataGroupId(settings.clusterName());
-    this.reconciler = Executors.newSingleThreadExecutor(r -> {
+    this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "meridian-cluster-reconciler");
       t.setDaemon(true);
       return t;
@@ -459,17 +461,28 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   private void requestReconcile() {
-    if (reconcileQueued.compareAndSet(false, true)) {
-      reconciler.execute(() -> {
+    requestReconcile(0);
+  }
+
+  private void requestReconcile(long delayMillis) {
+    if (closed || !reconcileQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      reconciler.schedule(() -> {
         reconcileQueued.set(false);
         try {
           reconcileTablets(metadata.state());
         } catch (RuntimeException e) {
           if (!closed) {
-            LOG.error("Opening or closing tablet groups failed; retried on the next metadata change", e);
+            // No later metadata change may come to retry it (the last DDL of a burst): retry alone.
+            LOG.warn("Opening or closing tablet groups failed; retrying in {} ms", RECONCILE_RETRY_MILLIS, e);
+            requestReconcile(RECONCILE_RETRY_MILLIS);
           }
         }
-      });
+      }, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      reconcileQueued.set(false); // closing
     }
   }
 

@@ -126,7 +126,7 @@ class ClusterNodeTest {
       assertTrue(member.schema.current().table("ks", "t").isPresent());
       // RF 3 on 3 nodes: every node holds all 4 tablets, plus the metadata group and the batch
       // log's 3 tablets (one per node, placed with the first schema change).
-      await(() -> member.localGroups() == 8, "tablet groups opened on " + member.address());
+      awaitGroups(member, 8, "tablet groups opened");
     }
     UUID tableId = m.get(0).schema.current().table("ks", "t").orElseThrow().id();
     TablePlacement placement = m.get(0).node.state().placements().get(tableId);
@@ -162,14 +162,14 @@ class ClusterNodeTest {
     m.get(0).schema.createTable("ks", "t", List.of(
         ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
     Member restarted = m.get(2);
-    await(() -> restarted.localGroups() == 8, "tablets (and batch log tablets) on node 2");
+    awaitGroups(restarted, 8, "tablets (and batch log tablets) on node 2");
     restarted.stop();
     // A change while it is down reaches it after the restart, from the log.
     m.get(1).schema.createKeyspace("later", Map.of(), false);
     restarted.start(m.get(0).address());
     await(() -> restarted.schema.current().keyspace("later").isPresent(), "change made while down");
     assertTrue(restarted.schema.current().table("ks", "t").isPresent());
-    await(() -> restarted.localGroups() == 8, "tablet groups reopened on node 2");
+    awaitGroups(restarted, 8, "tablet groups reopened on node 2");
     assertEquals(3, restarted.node.state().nodes().size(), "no duplicate member after a restart");
   }
 
@@ -247,6 +247,15 @@ class ClusterNodeTest {
       }
     }
     return n;
+  }
+
+  private static void awaitGroups(Member member, int expected, String what) {
+    try {
+      await(() -> member.localGroups() == expected, what);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + " on " + member.address() + ": " + member.localGroups()
+          + " groups open, " + expected + " expected", e);
+    }
   }
 
   private static void await(BooleanSupplier condition, String what) {
