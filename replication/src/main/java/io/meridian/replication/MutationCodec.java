@@ -225,6 +225,15 @@ public final class MutationCodec {
 
   // ------------------------------------------------------------------ sizes
 
+  /** Bytes {@code mutations} add to an entry's payload (what batching entries together budgets on). */
+  static long payloadBytes(List<Mutation> mutations) {
+    long bytes = 0;
+    for (Mutation m : mutations) {
+      bytes += sizeOf(m);
+    }
+    return bytes;
+  }
+
   private static long sizeOf(Mutation m) {
     long n = UUID_BYTES + 8 + bytesSize(m.key().serialized()) + DELETION_BYTES + 4 + 4;
     for (RangeTombstone rt : m.rangeTombstones()) {

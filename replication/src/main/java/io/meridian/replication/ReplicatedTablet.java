@@ -38,6 +38,7 @@ public final class ReplicatedTablet implements Tablet {
   private final RaftClient client;
   private final RaftPeerId localReplica;
   private final ConditionalRetry conditionalRetry;
+  private final WriteBatcher batcher = new WriteBatcher(this::sendBlindEntry);
 
   public ReplicatedTablet(UUID tableId, TokenRange range, RaftClient client) {
     this(tableId, range, client, null, ConditionalRetry.DEFAULT);
@@ -99,14 +100,36 @@ public final class ReplicatedTablet implements Tablet {
   public CompletableFuture<Void> applyAtomically(List<Mutation> mutations) {
     ReplicatedWriteException.WriteType type =
         mutations.size() > 1 ? ReplicatedWriteException.WriteType.BATCH : ReplicatedWriteException.WriteType.SIMPLE;
-    byte[] entry;
     try {
       checkMutations(mutations);
+      if (MutationCodec.payloadBytes(mutations) > MutationCodec.ENTRY_BYTES_MAX) {
+        MutationCodec.encode(mutations); // refuses with the entry limit in its message
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    // Shares a log entry with writes submitted meanwhile; a failure is reported as this write's own.
+    return batcher.submit(mutations).handle((ok, error) -> {
+      if (error != null) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof ReplicatedWriteException e && e.writeType() != type) {
+          throw new ReplicatedWriteException(type, e.getMessage(), e.getCause());
+        }
+        throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+      }
+      return null;
+    });
+  }
+
+  /** One entry of blind writes, possibly several writers' (see {@link WriteBatcher}). */
+  private CompletableFuture<Void> sendBlindEntry(List<Mutation> mutations) {
+    byte[] entry;
+    try {
       entry = MutationCodec.encode(mutations);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return send(entry, type).thenApply(reply -> null);
+    return send(entry, ReplicatedWriteException.WriteType.SIMPLE).thenApply(reply -> null);
   }
 
   /**

@@ -49,7 +49,7 @@ class ReplicatedTabletTest {
       try (RaftClient client = cluster.newClient()) {
         ReplicatedTablet tablet = new ReplicatedTablet(cluster.tableId, cluster.range, client);
 
-        // 200 writes, in flight together: each future completes once committed and applied on the leader.
+        // 200 writes, one after the other: each future completes once committed and applied on the leader.
         writeRows(tablet, cluster, 0, 200);
         for (LocalRaftCluster.Peer p : cluster.peers()) {
           awaitRows(p, cluster, 0, 200);
@@ -141,6 +141,32 @@ class ReplicatedTabletTest {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void writesInFlightTogetherShareLogEntriesAndAllLandOnEveryReplica() throws Exception {
+    try (LocalRaftCluster cluster = new LocalRaftCluster(3)) {
+      cluster.startAll();
+      try (RaftClient client = cluster.newClient()) {
+        ReplicatedTablet tablet = new ReplicatedTablet(cluster.tableId, cluster.range, client);
+        LocalRaftCluster.Peer leader = awaitLeader(cluster);
+        tablet.apply(mutation(cluster, 0)).get(WAIT_MS, TimeUnit.MILLISECONDS);
+        long entriesBefore = leader.stateMachine.entriesApplied();
+        int writes = 500;
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (int i = 1; i <= writes; i++) {
+          acks.add(tablet.apply(mutation(cluster, i)));
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(WAIT_MS, TimeUnit.MILLISECONDS);
+        for (LocalRaftCluster.Peer p : cluster.peers()) {
+          awaitRows(p, cluster, 0, writes + 1);
+        }
+        long entries = leader.stateMachine.entriesApplied() - entriesBefore;
+        assertTrue(entries >= 1 && entries < writes / 2,
+            writes + " concurrent writes took " + entries + " log entries: queued writes share entries");
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aReplicaWhoseRecordedIndexLagsReappliesEntriesWithoutRollingBack() throws Exception {
     try (LocalRaftCluster cluster = new LocalRaftCluster(3)) {
       cluster.startAll();
@@ -178,12 +204,14 @@ class ReplicatedTabletTest {
     return cluster.peers().stream().filter(p -> p != leader).findFirst().orElseThrow();
   }
 
+  /**
+   * Rows {@code from..to-1}, one log entry each: every write waits for the one before, so none
+   * share an entry (see {@link WriteBatcher}) and the tests can count entries.
+   */
   static void writeRows(ReplicatedTablet tablet, LocalRaftCluster cluster, int from, int to) throws Exception {
-    List<CompletableFuture<Void>> acks = new ArrayList<>();
     for (int i = from; i < to; i++) {
-      acks.add(tablet.apply(mutation(cluster, i)));
+      tablet.apply(mutation(cluster, i)).get(WAIT_MS, TimeUnit.MILLISECONDS);
     }
-    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(WAIT_MS, TimeUnit.MILLISECONDS);
   }
 
   static Mutation mutation(LocalRaftCluster cluster, int i) {
