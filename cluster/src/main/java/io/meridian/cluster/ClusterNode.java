@@ -549,6 +549,23 @@ public final class ClusterNode implements AutoCloseable {
 
   // --- moving tablets ------------------------------------------------------------------------------
 
+  /**
+   * True when this node's replica leads the tablet's group and has applied the first entry of its
+   * term, so its state holds every write acknowledged before it became leader.
+   */
+  boolean leadsTablet(UUID tableId, int index) {
+    RaftServer s = server;
+    if (closed || s == null) {
+      return false;
+    }
+    try {
+      org.apache.ratis.server.DivisionInfo info = s.getDivision(TabletGroups.groupId(tableId, index)).getInfo();
+      return info.isLeader() && info.isLeaderReady();
+    } catch (IOException e) {
+      return false; // not a replica here
+    }
+  }
+
   boolean isMetadataLeader() {
     try {
       return !closed && server.getDivision(metadataGroupId).getInfo().isLeader();

@@ -141,6 +141,64 @@ class ClusterNodeTest {
   }
 
   @Test
+  void oneReadsOnTheLeadingNodeComeFromItsOwnReplicaAndSeeEveryAcknowledgedWrite() throws IOException {
+    List<Member> m = startCluster(3);
+    m.get(0).schema.createKeyspace("ks", Map.of("replication",
+        Map.of("class", "SimpleStrategy", "replication_factor", "3")), false);
+    m.get(0).schema.createTable("ks", "t", List.of(
+        ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
+    UUID tableId = m.get(0).schema.current().table("ks", "t").orElseThrow().id();
+    for (Member member : m) {
+      awaitGroups(member, 8, "tablet groups opened");
+    }
+    List<ClusterStorageEngine> routed = new ArrayList<>();
+    for (Member member : m) {
+      routed.add(new ClusterStorageEngine(member.node, member.engine));
+    }
+    try {
+      int rows = 60;
+      List<io.meridian.storage.PartitionKey> keys = new ArrayList<>();
+      for (int i = 0; i < rows; i++) {
+        io.meridian.storage.PartitionKey key = new io.meridian.storage.PartitionKey(
+            Long.MIN_VALUE + 1 + (Long.MAX_VALUE / rows) * 2 * i, new byte[] {(byte) i});
+        keys.add(key);
+        // Written through node i mod 3, read back at ONE through every node right after the acknowledgement.
+        routed.get(i % 3).apply(rowMutation(tableId, key, i)).join();
+        for (ClusterStorageEngine r : routed) {
+          var read = r.readPartition(tableId, key, io.meridian.storage.ReadRange.all(),
+              (int) (System.currentTimeMillis() / 1000), io.meridian.storage.ReadConsistency.ANY_REPLICA);
+          assertTrue(read.isPresent(), "row " + i + " read at ONE right after its write");
+          assertEquals(1, read.get().rows().size(), "row " + i + ": " + read.get());
+          assertEquals(i, read.get().rows().get(0).cells().get(0).value()[0]);
+        }
+      }
+      for (ClusterStorageEngine r : routed) {
+        int seen = 0;
+        try (var it = r.scan(tableId, io.meridian.storage.TokenRange.FULL, null, io.meridian.storage.ReadRange.all(),
+            (int) (System.currentTimeMillis() / 1000), io.meridian.storage.ReadConsistency.ANY_REPLICA)) {
+          while (it.hasNext()) {
+            assertEquals(keys.get(seen), it.next().key(), "scan at ONE in token order");
+            seen++;
+          }
+        }
+        assertEquals(rows, seen);
+      }
+      // Tablets are led by different nodes, so every node led some reads and served them itself.
+      for (int i = 0; i < 3; i++) {
+        assertTrue(routed.get(i).localLeaderReads() > 0, "node " + i + " served leader reads from its replica");
+      }
+    } finally {
+      routed.forEach(ClusterStorageEngine::close);
+    }
+  }
+
+  private static io.meridian.storage.Mutation rowMutation(UUID tableId, io.meridian.storage.PartitionKey key, int i) {
+    return new io.meridian.storage.Mutation(tableId, key, io.meridian.storage.DeletionTime.LIVE, List.of(),
+        List.of(new io.meridian.storage.RowUpdate(new byte[] {7}, io.meridian.storage.DeletionTime.LIVE, 10L, 0,
+            io.meridian.storage.Cell.NO_DELETION_TIME, List.of(io.meridian.storage.Cell.live("v", new byte[] {(byte) i}, 10L)))));
+  }
+
+  @Test
   void aSchemaComputedFromAnOldVersionIsRefused() throws IOException {
     List<Member> m = startCluster(2);
     m.get(0).schema.createKeyspace("a", Map.of(), false);
