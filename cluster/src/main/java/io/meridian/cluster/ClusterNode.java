@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -108,6 +109,8 @@ public final class ClusterNode implements AutoCloseable {
   private final Map<String, RaftClient> adminClients = new ConcurrentHashMap<>();
   private volatile Rebalancer rebalancer;
   private volatile boolean closed;
+  private final AtomicBoolean decommissionStarted = new AtomicBoolean();
+  private final CompletableFuture<Void> decommissioned = new CompletableFuture<>();
 
   private ClusterNode(ClusterSettings settings, StorageEngine engine, SchemaManager schema, Listener listener) {
     this.settings = settings;
@@ -139,6 +142,9 @@ public final class ClusterNode implements AutoCloseable {
       node.liveness = new MemberLiveness(node::state, node.peerId(), listener::nodeStatus);
       node.rebalancer = new Rebalancer(node);
       node.rebalancer.request();
+      if (node.state().leaving().contains(node.peerId())) {
+        node.finishDecommission(); // stopped while leaving: carry on
+      }
       return node;
     } catch (RuntimeException e) {
       node.close();
@@ -418,8 +424,11 @@ public final class ClusterNode implements AutoCloseable {
     if (command instanceof MetadataCommand.Join join) {
       listener.nodeJoined(join.node());
       requestRebalance();
-    } else if (command instanceof MetadataCommand.Decommission) {
+    } else if (command instanceof MetadataCommand.Decommission d) {
       requestRebalance();
+      if (d.peerId().equals(peerId()) && after.leaving().contains(peerId())) {
+        finishDecommission();
+      }
     } else if (command instanceof MetadataCommand.RemoveNode r) {
       before.node(r.hostId()).ifPresent(listener::nodeRemoved);
     } else if (command instanceof MetadataCommand.CommitSchema c) {
@@ -614,24 +623,66 @@ public final class ClusterNode implements AutoCloseable {
       throw MeridianException.invalid("Cannot decommission the last member of the cluster");
     }
     if (!state.leaving().contains(peerId())) {
-      submitMetadata(new MetadataCommand.Decommission(peerId()));
+      submitMetadata(new MetadataCommand.Decommission(peerId())); // applying it starts the finishing thread
     }
-    long deadline = System.currentTimeMillis() + timeoutMs;
+    finishDecommission();
+    try {
+      decommissioned.get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw MeridianException.server("Timed out moving this node's replicas away for its decommission", null);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : MeridianException.server(e.getCause().getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw MeridianException.server("Interrupted during decommission", e);
+    }
+  }
+
+  /**
+   * Completes a decommission once the metadata says this node is leaving, whoever asked for it (this
+   * node, or {@code bin/meridian decommission} through {@link ClusterAdmin}): waits until the
+   * rebalancer has moved every replica away, removes the node from the member list and leaves the
+   * metadata group. Runs once, on its own thread; a restart while leaving starts it again.
+   */
+  private void finishDecommission() {
+    if (!decommissionStarted.compareAndSet(false, true)) {
+      return;
+    }
+    Thread t = new Thread(() -> {
+      try {
+        awaitNoReplicasHere();
+        leaveCluster();
+        decommissioned.complete(null);
+      } catch (RuntimeException e) {
+        if (!closed) {
+          LOG.error("Decommission of this node failed", e);
+        }
+        decommissioned.completeExceptionally(e);
+      }
+    }, "meridian-decommission");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void awaitNoReplicasHere() {
     synchronized (stateChanged) {
       while (holdsReplicas(metadata.state())) {
-        long left = deadline - System.currentTimeMillis();
-        if (left <= 0 || closed) {
-          throw MeridianException.server("Timed out moving this node's replicas away for its decommission", null);
+        if (closed) {
+          throw MeridianException.server("The node closed during its decommission", null);
         }
         try {
-          stateChanged.wait(Math.min(left, 200));
+          stateChanged.wait(200);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw MeridianException.server("Interrupted during decommission", e);
         }
       }
     }
-    if (!MetadataStateMachine.APPLIED.equals(submitMetadata(new MetadataCommand.RemoveNode(settings.hostId())))) {
+  }
+
+  private void leaveCluster() {
+    if (metadata.state().node(settings.hostId()).isPresent()
+        && !MetadataStateMachine.APPLIED.equals(submitMetadata(new MetadataCommand.RemoveNode(settings.hostId())))) {
       throw MeridianException.server("The cluster refused to remove this node", null);
     }
     try {
@@ -646,8 +697,13 @@ public final class ClusterNode implements AutoCloseable {
     } catch (IOException e) {
       throw MeridianException.server("Leaving the metadata group failed: " + e.getMessage(), e);
     }
-    LOG.info("Decommissioned: this node holds no replicas and is no longer a member of cluster '{}'",
-        settings.clusterName());
+    LOG.info("Decommissioned: this node holds no replicas and is no longer a member of cluster '{}'; "
+        + "it can be stopped", settings.clusterName());
+  }
+
+  /** Completes when this node has left the cluster after a decommission. */
+  public CompletableFuture<Void> decommissioned() {
+    return decommissioned;
   }
 
   private boolean holdsReplicas(ClusterState state) {

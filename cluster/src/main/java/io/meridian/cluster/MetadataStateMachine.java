@@ -100,6 +100,19 @@ final class MetadataStateMachine extends BaseStateMachine {
     return CompletableFuture.completedFuture(reply(verdict));
   }
 
+  /**
+   * Answers read-only requests (any content) with the whole state, encoded as
+   * {@link MetadataCodec#encode(ClusterState, long)}: what a tool outside the cluster reads (see
+   * {@link ClusterAdmin}). The index is a lower bound of the state's.
+   */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    TermIndex applied = getLastAppliedTermIndex();
+    ClusterState current = state;
+    return CompletableFuture.completedFuture(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString
+        .copyFrom(MetadataCodec.encode(current, applied == null ? -1 : applied.getIndex()))));
+  }
+
   /** The state after a move or a decommission step, or null when the command no longer fits the state. */
   static ClusterState applyMembershipOrMove(ClusterState before, MetadataCommand command) {
     if (command instanceof MetadataCommand.SetReplicas m) {

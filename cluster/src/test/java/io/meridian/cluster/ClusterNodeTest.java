@@ -272,7 +272,16 @@ class ClusterNodeTest {
     assertEquals(rows, countAll(routed, tableId), "every row once through the router");
     assertTrue(m.get(0).node.tabletMovesDone() >= 2, "moves made by the metadata leader");
 
-    joining.node.decommission(60_000);
+    // Decommissioned from outside, as bin/meridian decommission does: through a seed's Raft address.
+    java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+    try (ClusterAdmin admin = new ClusterAdmin("test", List.of(m.get(0).address()))) {
+      var unknown = org.junit.jupiter.api.Assertions.assertThrows(io.meridian.common.MeridianException.class,
+          () -> admin.decommission("127.0.0.1:1", false, 1_000, System.out));
+      assertTrue(unknown.getMessage().contains("No member has Raft address 127.0.0.1:1"), unknown.getMessage());
+      admin.decommission(joining.address(), false, 60_000, new java.io.PrintStream(progress, true));
+    }
+    assertTrue(progress.toString().contains("has left the cluster"), progress.toString());
+    joining.node.decommissioned().join(); // the leaving node finished its own removal
     ClusterState after = m.get(0).node.state();
     assertEquals(List.of(m.get(0).hostId), after.nodes().stream().map(NodeRecord::hostId).toList());
     assertTrue(after.placements().get(tableId).replicas().stream().allMatch(r -> r.equals(List.of(m.get(0).node.peerId()))));
