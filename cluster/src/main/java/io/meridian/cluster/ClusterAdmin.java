@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -20,7 +19,8 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
 
 /**
- * Operations on a running cluster from outside it ({@code bin/meridian decommission}): a Raft
+ * Operations on a running cluster from outside it ({@code bin/meridian decommission} and
+ * {@code removenode}): a Raft
  * client of the metadata group, reached through any of the seed addresses. It reads the cluster
  * state with a linearizable read-only request and changes it with the same metadata commands the
  * nodes use, so it needs no port beyond the Raft ones.
@@ -28,6 +28,8 @@ import org.apache.ratis.util.TimeDuration;
 public final class ClusterAdmin implements AutoCloseable {
   private static final long POLL_MS = 1_000;
   private final RaftClient client;
+  private final List<RaftPeer> seeds;
+  private final org.apache.ratis.protocol.RaftGroupId metadataGroupId;
 
   /**
    * @param clusterName the cluster's name ({@code server.cluster-name}): it names the metadata group
@@ -41,9 +43,11 @@ public final class ClusterAdmin implements AutoCloseable {
     for (String seed : seeds) {
       peers.add(RaftPeer.newBuilder().setId(NodeRecord.peerIdFor(seed)).setAddress(seed).build());
     }
+    this.seeds = List.copyOf(peers);
+    this.metadataGroupId = TabletGroups.metadataGroupId(clusterName);
     RaftProperties props = new RaftProperties();
     this.client = RaftClient.newBuilder().setProperties(props)
-        .setRaftGroup(RaftGroup.valueOf(TabletGroups.metadataGroupId(clusterName), peers))
+        .setRaftGroup(RaftGroup.valueOf(metadataGroupId, peers))
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(50,
             TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
         .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), props))
@@ -73,12 +77,8 @@ public final class ClusterAdmin implements AutoCloseable {
    */
   public void decommission(String nodeRaftAddress, boolean force, long timeoutMs, PrintStream out) {
     ClusterState state = state();
-    Optional<NodeRecord> node = state.nodes().stream().filter(n -> n.raftAddress().equals(nodeRaftAddress)).findFirst();
-    if (node.isEmpty()) {
-      throw MeridianException.invalid("No member has Raft address " + nodeRaftAddress + "; members: "
-          + state.nodes().stream().map(NodeRecord::raftAddress).toList());
-    }
-    String peer = node.get().peerId();
+    NodeRecord node = member(state, nodeRaftAddress);
+    String peer = node.peerId();
     if (!state.leaving().contains(peer)) {
       checkRoomLeft(state, peer, force);
       String verdict = submit(new MetadataCommand.Decommission(peer));
@@ -93,7 +93,7 @@ public final class ClusterAdmin implements AutoCloseable {
     int lastReported = -1;
     while (true) {
       ClusterState now = state();
-      if (now.node(node.get().hostId()).isEmpty()) {
+      if (now.node(node.hostId()).isEmpty()) {
         out.println(nodeRaftAddress + " holds no replicas and has left the cluster; its process can be stopped");
         return;
       }
@@ -108,6 +108,112 @@ public final class ClusterAdmin implements AutoCloseable {
       }
       sleep();
     }
+  }
+
+  /**
+   * Removes a member that is gone for good (Cassandra's {@code nodetool removenode}): its replicas
+   * are rebuilt on the other members from the surviving replicas of each tablet (a tablet needs a
+   * live majority for that), then it is taken out of the member list and the metadata group.
+   * Refused while the node answers on its Raft port: a running node is decommissioned instead.
+   */
+  public void removeDeadNode(String nodeRaftAddress, boolean force, long timeoutMs, PrintStream out) {
+    ClusterState state = state();
+    NodeRecord node = member(state, nodeRaftAddress);
+    if (answers(node)) {
+      throw MeridianException.invalid(nodeRaftAddress + " is running (it answers on its Raft port): "
+          + "remove it with bin/meridian decommission instead");
+    }
+    String peer = node.peerId();
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    if (!state.leaving().contains(peer)) {
+      checkRoomLeft(state, peer, force);
+      String verdict = submit(new MetadataCommand.Decommission(peer));
+      if (!MetadataStateMachine.APPLIED.equals(verdict)) {
+        throw MeridianException.invalid("The cluster refused to remove " + nodeRaftAddress + " (" + verdict + ")");
+      }
+      out.println("removing " + nodeRaftAddress + ": rebuilding its replicas on the other members");
+    }
+    int lastReported = -1;
+    while (true) {
+      ClusterState now = state();
+      if (now.node(node.hostId()).isEmpty()) {
+        break;
+      }
+      int left = replicasOn(now, peer);
+      if (left == 0) {
+        String verdict = submit(new MetadataCommand.RemoveNode(node.hostId()));
+        if (!MetadataStateMachine.APPLIED.equals(verdict)) {
+          throw MeridianException.server("The cluster refused to remove " + nodeRaftAddress + " (" + verdict + ")", null);
+        }
+        break;
+      }
+      if (left != lastReported) {
+        out.println(left + " tablet replicas of " + nodeRaftAddress + " left to rebuild elsewhere");
+        lastReported = left;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw MeridianException.server("Timed out: " + left + " tablet replicas of " + nodeRaftAddress
+            + " not rebuilt yet (a tablet without a live majority of its replicas cannot be rebuilt; "
+            + "run the command again to keep watching)", null);
+      }
+      sleep();
+    }
+    leaveMetadataGroup(peer);
+    out.println(nodeRaftAddress + " has been removed from the cluster");
+  }
+
+  private static NodeRecord member(ClusterState state, String raftAddress) {
+    return state.nodes().stream().filter(n -> n.raftAddress().equals(raftAddress)).findFirst()
+        .orElseThrow(() -> MeridianException.invalid("No member has Raft address " + raftAddress + "; members: "
+            + state.nodes().stream().map(NodeRecord::raftAddress).toList()));
+  }
+
+  /** Whether the node's Raft server answers a group-info request (no retries). */
+  private boolean answers(NodeRecord node) {
+    RaftPeer peer = RaftPeer.newBuilder().setId(node.peerId()).setAddress(node.raftAddress()).build();
+    RaftProperties props = new RaftProperties();
+    org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+    try (RaftClient probe = RaftClient.newBuilder().setProperties(props)
+        .setRaftGroup(RaftGroup.valueOf(metadataGroupId, peer)).setRetryPolicy(RetryPolicies.noRetry())
+        .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), props)).build()) {
+      probe.getGroupManagementApi(peer.getId()).info(metadataGroupId);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Takes a peer out of the metadata group's Raft configuration (the leader commits the change). */
+  private void leaveMetadataGroup(String peer) {
+    try {
+      RaftClientReply reply = client.admin().setConfiguration(
+          org.apache.ratis.protocol.SetConfigurationRequest.Arguments.newBuilder()
+              .setServersInNewConf(metadataPeers().stream().filter(p -> !p.getId().toString().equals(peer)).toList())
+              .setMode(org.apache.ratis.protocol.SetConfigurationRequest.Mode.SET_UNCONDITIONALLY).build());
+      if (!reply.isSuccess()) {
+        throw MeridianException.server("Taking the node out of the metadata group failed: " + reply.getException(),
+            reply.getException());
+      }
+    } catch (IOException e) {
+      throw MeridianException.server("Taking the node out of the metadata group failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The metadata group's current members, as a reachable seed reports them. */
+  private List<RaftPeer> metadataPeers() {
+    IOException last = null;
+    for (RaftPeer seed : seeds) {
+      try {
+        org.apache.ratis.protocol.GroupInfoReply info = client.getGroupManagementApi(seed.getId()).info(metadataGroupId);
+        if (info.isSuccess()) {
+          return List.copyOf(info.getGroup().getPeers());
+        }
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw MeridianException.server("No seed answered with the metadata group's members"
+        + (last == null ? "" : ": " + last.getMessage()), last);
   }
 
   /**

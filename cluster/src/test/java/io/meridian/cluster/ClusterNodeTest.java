@@ -290,6 +290,58 @@ class ClusterNodeTest {
     routed.close();
   }
 
+  @Test
+  void aDeadMemberIsRemovedAndItsReplicasRebuiltFromTheSurvivors() throws IOException {
+    List<Member> m = startCluster(4);
+    for (Member member : m) {
+      await(() -> member.node.state().nodes().size() == 4, "four members seen by " + member.address());
+    }
+    m.get(0).schema.createKeyspace("ks", Map.of("replication",
+        Map.of("class", "SimpleStrategy", "replication_factor", "3")), false);
+    m.get(0).schema.createTable("ks", "t", List.of(
+        ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
+    UUID tableId = m.get(0).schema.current().table("ks", "t").orElseThrow().id();
+    ClusterStorageEngine routed = new ClusterStorageEngine(m.get(0).node, m.get(0).engine);
+    int rows = 100;
+    for (int i = 0; i < rows; i++) {
+      routed.apply(rowMutation(tableId, new io.meridian.storage.PartitionKey(
+          Long.MIN_VALUE + 1 + (Long.MAX_VALUE / rows) * 2 * i, new byte[] {(byte) i}), i)).join();
+    }
+    Member dead = m.get(3);
+    String deadPeer = dead.node.peerId();
+    try (ClusterAdmin admin = new ClusterAdmin("test", List.of(m.get(0).address()))) {
+      var running = org.junit.jupiter.api.Assertions.assertThrows(io.meridian.common.MeridianException.class,
+          () -> admin.removeDeadNode(dead.address(), false, 5_000, System.out));
+      assertTrue(running.getMessage().contains("is running"), running.getMessage());
+
+      dead.stop();
+      members.remove(dead);
+      java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+      admin.removeDeadNode(dead.address(), false, 90_000, new java.io.PrintStream(progress, true));
+      assertTrue(progress.toString().contains("has been removed"), progress.toString());
+    }
+    ClusterState after = m.get(0).node.state();
+    assertEquals(3, after.nodes().size());
+    assertTrue(after.nodes().stream().noneMatch(n -> n.peerId().equals(deadPeer)));
+    for (TablePlacement p : after.placements().values()) {
+      for (List<String> replicas : p.replicas()) {
+        assertTrue(!replicas.contains(deadPeer), "no tablet names the removed node: " + replicas);
+      }
+    }
+    for (List<String> replicas : after.placements().get(tableId).replicas()) {
+      assertEquals(3, replicas.size(), "every tablet back to 3 replicas on the survivors: " + replicas);
+    }
+    var metadataPeers = m.get(0).node.server().getDivision(TabletGroups.metadataGroupId("test")).getGroup().getPeers();
+    assertTrue(metadataPeers.stream().noneMatch(p -> p.getId().toString().equals(deadPeer)),
+        "out of the metadata group: " + metadataPeers);
+    assertEquals(rows, countAll(routed, tableId), "every row survives the loss and the rebuild");
+    for (int i = 0; i < 3; i++) {
+      Member survivor = m.get(i);
+      await(() -> localRows(survivor, tableId) == rows, "every survivor holds all rows (RF 3 on 3 members)");
+    }
+    routed.close();
+  }
+
   private static int localRows(Member member, UUID tableId) {
     int n = 0;
     try (var it = member.engine.scan(tableId, io.meridian.storage.TokenRange.FULL, null,

@@ -28,13 +28,16 @@ public final class Main {
       "                   without it the node runs alone, unreplicated",
       "  --raft-port N    inter-node Raft port on the listen address (cluster.raft-port, default 7000)",
       "  --set KEY=VALUE  any other setting, e.g. --set storage.commit-policy=periodic",
-      "       meridian decommission --seeds HOST:PORT[,...] --node HOST:PORT [...]   (see: decommission --help)");
+      "       meridian decommission --seeds HOST:PORT[,...] --node HOST:PORT [...]   (see: decommission --help)",
+      "       meridian removenode --seeds HOST:PORT[,...] --node HOST:PORT [...]     (see: removenode --help)");
 
   static final String DECOMMISSION_USAGE = String.join("\n",
-      "usage: meridian decommission --seeds HOST:PORT[,HOST:PORT...] --node HOST:PORT",
+      "usage: meridian decommission|removenode --seeds HOST:PORT[,HOST:PORT...] --node HOST:PORT",
       "                             [--config FILE] [--cluster-name NAME] [--timeout-s N] [--force]",
-      "  Moves every tablet replica off a running member and removes it from the cluster; the",
-      "  member must be running. Waits until it has left (then its process can be stopped).",
+      "  decommission: moves every tablet replica off a running member and removes it from the",
+      "    cluster; waits until it has left (then its process can be stopped).",
+      "  removenode: removes a member that is gone for good (refused while it answers): its",
+      "    replicas are rebuilt on the other members from each tablet's surviving replicas.",
       "  --seeds LIST        Raft addresses of members to reach the cluster through",
       "  --node HOST:PORT    Raft address of the member to remove",
       "  --cluster-name NAME server.cluster-name of the cluster (default: from the config file)",
@@ -46,8 +49,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("decommission")) {
-      System.exit(decommission(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    if (args.length > 0 && (args[0].equals("decommission") || args[0].equals("removenode"))) {
+      System.exit(removeMember(args[0], java.util.Arrays.copyOfRange(args, 1, args.length)));
       return;
     }
     Path configFile = null;
@@ -107,8 +110,11 @@ public final class Main {
     stopped.await();
   }
 
-  /** Runs {@code meridian decommission}; returns the exit status (0 done, 1 failed, 2 bad arguments). */
-  static int decommission(String[] args) {
+  /**
+   * Runs {@code meridian decommission} or {@code meridian removenode}; returns the exit status
+   * (0 done, 1 failed, 2 bad arguments).
+   */
+  static int removeMember(String command, String[] args) {
     String seeds = null;
     String node = null;
     String clusterName = null;
@@ -147,7 +153,7 @@ public final class Main {
       }
     }
     if (seeds == null || node == null) {
-      return usageError("decommission needs --seeds and --node");
+      return usageError(command + " needs --seeds and --node");
     }
     if (clusterName == null) {
       if (configFile == null && Files.exists(Path.of("conf/meridian.yaml"))) {
@@ -161,16 +167,20 @@ public final class Main {
     }
     List<String> seedList = java.util.Arrays.stream(seeds.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     try (io.meridian.cluster.ClusterAdmin admin = new io.meridian.cluster.ClusterAdmin(clusterName, seedList)) {
-      admin.decommission(node, force, timeoutS * 1000, System.out);
+      if (command.equals("removenode")) {
+        admin.removeDeadNode(node, force, timeoutS * 1000, System.out);
+      } else {
+        admin.decommission(node, force, timeoutS * 1000, System.out);
+      }
       return 0;
     } catch (RuntimeException e) {
-      System.err.println("meridian decommission: " + e.getMessage());
+      System.err.println("meridian " + command + ": " + e.getMessage());
       return 1;
     }
   }
 
   private static int usageError(String message) {
-    System.err.println("meridian decommission: " + message);
+    System.err.println("meridian: " + message);
     System.err.println(DECOMMISSION_USAGE);
     return 2;
   }

@@ -8,18 +8,19 @@ import org.junit.jupiter.api.Test;
 class DecommissionCommandTest {
   @Test
   void missingOrBadArgumentsAreUsageErrors() {
-    assertEquals(2, Main.decommission(new String[] {"--seeds", "127.0.0.1:7000"}), "--node missing");
-    assertEquals(2, Main.decommission(new String[] {"--node", "127.0.0.1:7000"}), "--seeds missing");
-    assertEquals(2, Main.decommission(new String[] {"--seeds", "127.0.0.1:7000", "--node"}), "value missing");
-    assertEquals(2, Main.decommission(new String[] {"--seeds", "a:1", "--node", "b:1", "--timeout-s", "soon"}));
-    assertEquals(2, Main.decommission(new String[] {"--bogus", "x"}));
-    assertEquals(0, Main.decommission(new String[] {"--help"}));
+    assertEquals(2, Main.removeMember("decommission", new String[] {"--seeds", "127.0.0.1:7000"}), "--node missing");
+    assertEquals(2, Main.removeMember("decommission", new String[] {"--node", "127.0.0.1:7000"}), "--seeds missing");
+    assertEquals(2, Main.removeMember("decommission", new String[] {"--seeds", "127.0.0.1:7000", "--node"}), "value missing");
+    assertEquals(2, Main.removeMember("decommission", new String[] {"--seeds", "a:1", "--node", "b:1", "--timeout-s", "soon"}));
+    assertEquals(2, Main.removeMember("decommission", new String[] {"--bogus", "x"}));
+    assertEquals(0, Main.removeMember("decommission", new String[] {"--help"}));
+    assertEquals(2, Main.removeMember("removenode", new String[] {"--seeds", "127.0.0.1:7000"}), "--node missing");
   }
 
   @Test
   void aClusterThatCannotBeReachedFailsWithStatusOne() {
     // Nothing listens on port 1: the metadata read fails after the client's retries (about 10 s).
-    assertEquals(1, Main.decommission(new String[] {"--seeds", "127.0.0.1:1", "--node", "127.0.0.1:1",
+    assertEquals(1, Main.removeMember("decommission", new String[] {"--seeds", "127.0.0.1:1", "--node", "127.0.0.1:1",
         "--cluster-name", "nowhere", "--timeout-s", "1"}));
   }
 }
