@@ -80,11 +80,7 @@ public final class ClusterAdmin implements AutoCloseable {
     NodeRecord node = member(state, nodeRaftAddress);
     String peer = node.peerId();
     if (!state.leaving().contains(peer)) {
-      checkRoomLeft(state, peer, force);
-      String verdict = submit(new MetadataCommand.Decommission(peer));
-      if (!MetadataStateMachine.APPLIED.equals(verdict)) {
-        throw MeridianException.invalid("The cluster refused to decommission " + nodeRaftAddress + " (" + verdict + ")");
-      }
+      markLeaving(state, node, force);
       out.println("decommissioning " + nodeRaftAddress + ": moving its replicas to the other members");
     } else {
       out.println(nodeRaftAddress + " is already being decommissioned; waiting for it to finish");
@@ -126,11 +122,7 @@ public final class ClusterAdmin implements AutoCloseable {
     String peer = node.peerId();
     long deadline = System.currentTimeMillis() + timeoutMs;
     if (!state.leaving().contains(peer)) {
-      checkRoomLeft(state, peer, force);
-      String verdict = submit(new MetadataCommand.Decommission(peer));
-      if (!MetadataStateMachine.APPLIED.equals(verdict)) {
-        throw MeridianException.invalid("The cluster refused to remove " + nodeRaftAddress + " (" + verdict + ")");
-      }
+      markLeaving(state, node, force);
       out.println("removing " + nodeRaftAddress + ": rebuilding its replicas on the other members");
     }
     int lastReported = -1;
@@ -160,6 +152,15 @@ public final class ClusterAdmin implements AutoCloseable {
     }
     leaveMetadataGroup(peer);
     out.println(nodeRaftAddress + " has been removed from the cluster");
+  }
+
+  /** Commits {@code Decommission} for the node after the checks: the rebalancer then moves its replicas away. */
+  private void markLeaving(ClusterState state, NodeRecord node, boolean force) {
+    checkRoomLeft(state, node.peerId(), force);
+    String verdict = submit(new MetadataCommand.Decommission(node.peerId()));
+    if (!MetadataStateMachine.APPLIED.equals(verdict)) {
+      throw MeridianException.invalid("The cluster refused to remove " + node.raftAddress() + " (" + verdict + ")");
+    }
   }
 
   private static NodeRecord member(ClusterState state, String raftAddress) {

@@ -118,8 +118,7 @@ class ClusterNodeTest {
     List<Member> m = startCluster(3);
     m.get(1).schema.createKeyspace("ks", Map.of("replication",
         Map.of("class", "SimpleStrategy", "replication_factor", "3")), false);
-    m.get(2).schema.createTable("ks", "t", List.of(
-        ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
+    createTable(m.get(2), 0);
     UUID version = m.get(2).schema.current().version();
     for (Member member : m) {
       await(() -> version.equals(member.schema.current().version()), "schema installed on " + member.address());
@@ -143,11 +142,7 @@ class ClusterNodeTest {
   @Test
   void oneReadsOnTheLeadingNodeComeFromItsOwnReplicaAndSeeEveryAcknowledgedWrite() throws IOException {
     List<Member> m = startCluster(3);
-    m.get(0).schema.createKeyspace("ks", Map.of("replication",
-        Map.of("class", "SimpleStrategy", "replication_factor", "3")), false);
-    m.get(0).schema.createTable("ks", "t", List.of(
-        ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
-    UUID tableId = m.get(0).schema.current().table("ks", "t").orElseThrow().id();
+    UUID tableId = createTable(m.get(0), 3);
     for (Member member : m) {
       awaitGroups(member, 8, "tablet groups opened");
     }
@@ -215,10 +210,7 @@ class ClusterNodeTest {
   @Test
   void restartedNodeRejoinsFromDiskWithSchemaAndTablets() throws IOException {
     List<Member> m = startCluster(3);
-    m.get(0).schema.createKeyspace("ks", Map.of("replication",
-        Map.of("class", "SimpleStrategy", "replication_factor", "3")), false);
-    m.get(0).schema.createTable("ks", "t", List.of(
-        ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
+    createTable(m.get(0), 3);
     Member restarted = m.get(2);
     awaitGroups(restarted, 8, "tablets (and batch log tablets) on node 2");
     restarted.stop();
@@ -234,11 +226,7 @@ class ClusterNodeTest {
   @Test
   void tabletsMoveToAJoiningNodeAndBackOnDecommissionWithTheirRowsAndOnlyThere() throws IOException {
     List<Member> m = startCluster(1);
-    m.get(0).schema.createKeyspace("ks", Map.of("replication",
-        Map.of("class", "SimpleStrategy", "replication_factor", "1")), false);
-    m.get(0).schema.createTable("ks", "t", List.of(
-        ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
-    UUID tableId = m.get(0).schema.current().table("ks", "t").orElseThrow().id();
+    UUID tableId = createTable(m.get(0), 1);
     ClusterStorageEngine routed = new ClusterStorageEngine(m.get(0).node, m.get(0).engine);
     int rows = 200;
     int inFirstHalf = 0; // rows of tablets 0 and 1, the ones the plan moves
@@ -296,11 +284,7 @@ class ClusterNodeTest {
     for (Member member : m) {
       await(() -> member.node.state().nodes().size() == 4, "four members seen by " + member.address());
     }
-    m.get(0).schema.createKeyspace("ks", Map.of("replication",
-        Map.of("class", "SimpleStrategy", "replication_factor", "3")), false);
-    m.get(0).schema.createTable("ks", "t", List.of(
-        ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
-    UUID tableId = m.get(0).schema.current().table("ks", "t").orElseThrow().id();
+    UUID tableId = createTable(m.get(0), 3);
     ClusterStorageEngine routed = new ClusterStorageEngine(m.get(0).node, m.get(0).engine);
     int rows = 100;
     for (int i = 0; i < rows; i++) {
@@ -340,6 +324,20 @@ class ClusterNodeTest {
       await(() -> localRows(survivor, tableId) == rows, "every survivor holds all rows (RF 3 on 3 members)");
     }
     routed.close();
+  }
+
+  /**
+   * Table ks.t (k int primary key, v text) created through {@code via}; its keyspace too, with
+   * SimpleStrategy and {@code rf} replicas, unless {@code rf} is 0 (the keyspace exists).
+   */
+  private static UUID createTable(Member via, int rf) {
+    if (rf > 0) {
+      via.schema.createKeyspace("ks", Map.of("replication",
+          Map.of("class", "SimpleStrategy", "replication_factor", String.valueOf(rf))), false);
+    }
+    via.schema.createTable("ks", "t", List.of(
+        ColumnMetadata.partitionKey("k", CqlTypes.INT, 0), ColumnMetadata.regular("v", CqlTypes.TEXT)), Map.of(), false);
+    return via.schema.current().table("ks", "t").orElseThrow().id();
   }
 
   private static int localRows(Member member, UUID tableId) {
