@@ -100,16 +100,18 @@ public final class ReplicatedTablet implements Tablet {
   public CompletableFuture<Void> applyAtomically(List<Mutation> mutations) {
     ReplicatedWriteException.WriteType type =
         mutations.size() > 1 ? ReplicatedWriteException.WriteType.BATCH : ReplicatedWriteException.WriteType.SIMPLE;
+    long payloadBytes;
     try {
       checkMutations(mutations);
-      if (MutationCodec.payloadBytes(mutations) > MutationCodec.ENTRY_BYTES_MAX) {
+      payloadBytes = MutationCodec.payloadBytes(mutations);
+      if (payloadBytes > MutationCodec.ENTRY_BYTES_MAX) {
         MutationCodec.encode(mutations); // refuses with the entry limit in its message
       }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
     // Shares a log entry with writes submitted meanwhile; a failure is reported as this write's own.
-    return batcher.submit(mutations).handle((ok, error) -> {
+    return batcher.submit(mutations, payloadBytes).handle((ok, error) -> {
       if (error != null) {
         Throwable cause = unwrap(error);
         if (cause instanceof ReplicatedWriteException e && e.writeType() != type) {

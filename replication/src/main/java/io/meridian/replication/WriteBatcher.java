@@ -45,9 +45,14 @@ final class WriteBatcher {
 
   /** Completes when the entry holding {@code mutations} is committed and applied. */
   CompletableFuture<Void> submit(List<Mutation> mutations) {
+    return submit(mutations, MutationCodec.payloadBytes(mutations));
+  }
+
+  /** As {@link #submit(List)}, with the payload size the caller already has. */
+  CompletableFuture<Void> submit(List<Mutation> mutations, long payloadBytes) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     synchronized (this) {
-      queue.add(new Pending(mutations, MutationCodec.payloadBytes(mutations), done));
+      queue.add(new Pending(mutations, payloadBytes, done));
     }
     sendWhileRoom();
     return done;
