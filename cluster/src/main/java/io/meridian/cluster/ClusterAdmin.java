@@ -186,17 +186,26 @@ public final class ClusterAdmin implements AutoCloseable {
 
   /** Takes a peer out of the metadata group's Raft configuration (the leader commits the change). */
   private void leaveMetadataGroup(String peer) {
+    removeFromMetadataGroup(client, metadataPeers(), peer);
+  }
+
+  /**
+   * Commits the metadata group's configuration {@code members} without {@code peer}, through
+   * {@code metadataClient}: how a decommissioned node leaves (it asks itself) and how a dead one is
+   * taken out (the command asks).
+   */
+  static void removeFromMetadataGroup(RaftClient metadataClient, java.util.Collection<RaftPeer> members, String peer) {
     try {
-      RaftClientReply reply = client.admin().setConfiguration(
+      RaftClientReply reply = metadataClient.admin().setConfiguration(
           org.apache.ratis.protocol.SetConfigurationRequest.Arguments.newBuilder()
-              .setServersInNewConf(metadataPeers().stream().filter(p -> !p.getId().toString().equals(peer)).toList())
+              .setServersInNewConf(members.stream().filter(p -> !p.getId().toString().equals(peer)).toList())
               .setMode(org.apache.ratis.protocol.SetConfigurationRequest.Mode.SET_UNCONDITIONALLY).build());
       if (!reply.isSuccess()) {
-        throw MeridianException.server("Taking the node out of the metadata group failed: " + reply.getException(),
+        throw MeridianException.server("Taking " + peer + " out of the metadata group failed: " + reply.getException(),
             reply.getException());
       }
     } catch (IOException e) {
-      throw MeridianException.server("Taking the node out of the metadata group failed: " + e.getMessage(), e);
+      throw MeridianException.server("Taking " + peer + " out of the metadata group failed: " + e.getMessage(), e);
     }
   }
 

@@ -686,14 +686,8 @@ public final class ClusterNode implements AutoCloseable {
       throw MeridianException.server("The cluster refused to remove this node", null);
     }
     try {
-      RaftGroup group = server.getDivision(metadataGroupId).getGroup();
-      List<RaftPeer> others = group.getPeers().stream().filter(p -> !p.getId().equals(self.getId())).toList();
-      RaftClientReply reply = metadataClient().admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
-          .setServersInNewConf(others).setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY).build());
-      if (!reply.isSuccess()) {
-        throw MeridianException.server("Leaving the metadata group failed: " + reply.getException(),
-            reply.getException());
-      }
+      ClusterAdmin.removeFromMetadataGroup(metadataClient(), server.getDivision(metadataGroupId).getGroup().getPeers(),
+          peerId());
     } catch (IOException e) {
       throw MeridianException.server("Leaving the metadata group failed: " + e.getMessage(), e);
     }
