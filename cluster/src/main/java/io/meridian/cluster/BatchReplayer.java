@@ -4,7 +4,6 @@ import io.meridian.storage.Mutation;
 import io.meridian.storage.PartitionData;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.StorageEngine.PartitionIterator;
-import io.meridian.storage.TabletRanges;
 import io.meridian.storage.TokenRange;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -74,13 +73,11 @@ final class BatchReplayer implements AutoCloseable {
     if (!engine.hasPlacement(BatchLog.TABLE_ID)) {
       return 0;
     }
-    int count = engine.tabletCount(BatchLog.TABLE_ID);
-    List<TokenRange> ranges = TabletRanges.split(count);
     int replayed = 0;
-    for (int i = 0; i < count; i++) {
-      if (leads(i)) {
-        for (BatchLog.Entry entry : dueEntries(ranges.get(i))) {
-          replay(entry, i);
+    for (int tabletId : engine.tabletIds(BatchLog.TABLE_ID)) {
+      if (leads(tabletId)) {
+        for (BatchLog.Entry entry : dueEntries(engine.rangeOf(BatchLog.TABLE_ID, tabletId))) {
+          replay(entry, tabletId);
           replayed++;
         }
       }
@@ -88,9 +85,9 @@ final class BatchReplayer implements AutoCloseable {
     return replayed;
   }
 
-  private boolean leads(int tabletIndex) {
+  private boolean leads(int tabletId) {
     try {
-      return node.server().getDivision(TabletGroups.groupId(BatchLog.TABLE_ID, tabletIndex)).getInfo().isLeader();
+      return node.server().getDivision(TabletGroups.groupId(BatchLog.TABLE_ID, tabletId)).getInfo().isLeader();
     } catch (IOException e) {
       return false; // not a replica of this tablet
     }
@@ -138,7 +135,7 @@ final class BatchReplayer implements AutoCloseable {
     }
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     for (LoggedBatches.Part part : LoggedBatches.partsOf(live, engine)) {
-      sent.add(engine.tablet(part.tableId(), part.tabletIndex()).applyAtomically(part.mutations()));
+      sent.add(engine.tablet(part.tableId(), part.tabletId()).applyAtomically(part.mutations()));
     }
     CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])).join();
     int nowSeconds = (int) (System.currentTimeMillis() / 1000);

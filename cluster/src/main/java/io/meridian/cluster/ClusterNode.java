@@ -219,7 +219,7 @@ public final class ClusterNode implements AutoCloseable {
       // A tablet moved away while this node was stopped: opened to be closed and emptied by reconcile.
       localTablets.put(groupId, spec);
     }
-    engine.createTable(spec.tableId(), spec.tabletCount());
+    engine.createTable(spec.tableId(), spec.baseTabletCount());
     return new TabletStateMachine(engine, spec.tableId(), spec.range(),
         TabletStateMachine.APPLIED_INDEX_PERSIST_EVERY_ENTRIES_DEFAULT, TABLET_APPLIES_IN_FLIGHT_MAX);
   }
@@ -448,10 +448,10 @@ public final class ClusterNode implements AutoCloseable {
 
   private void rememberLocalTablets(ClusterState state) {
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
-      List<List<String>> replicas = e.getValue().replicas();
-      for (int i = 0; i < replicas.size(); i++) {
-        if (replicas.get(i).contains(peerId())) {
-          localTablets.putIfAbsent(TabletGroups.groupId(e.getKey(), i), new TabletSpec(e.getKey(), i, replicas.size()));
+      TablePlacement p = e.getValue();
+      for (int i = 0; i < p.tabletCount(); i++) {
+        if (p.tablet(i).replicas().contains(peerId())) {
+          localTablets.putIfAbsent(TabletGroups.groupId(e.getKey(), p.tablet(i).id()), TabletSpec.of(e.getKey(), p, i));
         }
       }
     }
@@ -461,8 +461,8 @@ public final class ClusterNode implements AutoCloseable {
   private static TabletSpec anyTablet(ClusterState state, RaftGroupId groupId) {
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
       for (int i = 0; i < e.getValue().tabletCount(); i++) {
-        if (TabletGroups.groupId(e.getKey(), i).equals(groupId)) {
-          return new TabletSpec(e.getKey(), i, e.getValue().tabletCount());
+        if (TabletGroups.groupId(e.getKey(), e.getValue().tablet(i).id()).equals(groupId)) {
+          return TabletSpec.of(e.getKey(), e.getValue(), i);
         }
       }
     }
@@ -502,15 +502,14 @@ public final class ClusterNode implements AutoCloseable {
     }
     Set<RaftGroupId> wanted = new HashSet<>();
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
-      List<List<String>> replicas = e.getValue().replicas();
-      for (int i = 0; i < replicas.size(); i++) {
-        if (!replicas.get(i).contains(peerId())) {
+      for (TablePlacement.Tablet t : e.getValue().tablets()) {
+        if (!t.replicas().contains(peerId())) {
           continue;
         }
-        RaftGroupId id = TabletGroups.groupId(e.getKey(), i);
+        RaftGroupId id = TabletGroups.groupId(e.getKey(), t.id());
         wanted.add(id);
         if (!hasLocalGroup(id)) {
-          addLocalGroup(tabletGroup(state, e.getKey(), i));
+          addLocalGroup(tabletGroup(state, e.getKey(), t.id()));
         }
       }
     }
@@ -543,7 +542,7 @@ public final class ClusterNode implements AutoCloseable {
   private void deleteMovedRows(TabletSpec spec) {
     if (!(engine instanceof io.meridian.storage.TabletSnapshots snapshots)) {
       LOG.warn("The store cannot delete a range; rows of moved tablet {} of table {} stay on disk",
-          spec.index(), spec.tableId());
+          spec.tabletId(), spec.tableId());
       return;
     }
     Path empty = settings.raftDir().resolve("empty-range");
@@ -553,7 +552,7 @@ public final class ClusterNode implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     snapshots.replaceRange(spec.tableId(), spec.range(), empty);
-    LOG.info("Tablet {} of table {} moved away; its rows were deleted from this node", spec.index(), spec.tableId());
+    LOG.info("Tablet {} of table {} moved away; its rows were deleted from this node", spec.tabletId(), spec.tableId());
   }
 
   // --- moving tablets ------------------------------------------------------------------------------
@@ -562,13 +561,13 @@ public final class ClusterNode implements AutoCloseable {
    * True when this node's replica leads the tablet's group and has applied the first entry of its
    * term, so its state holds every write acknowledged before it became leader.
    */
-  boolean leadsTablet(UUID tableId, int index) {
+  boolean leadsTablet(UUID tableId, int tabletId) {
     RaftServer s = server;
     if (closed || s == null) {
       return false;
     }
     try {
-      org.apache.ratis.server.DivisionInfo info = s.getDivision(TabletGroups.groupId(tableId, index)).getInfo();
+      org.apache.ratis.server.DivisionInfo info = s.getDivision(TabletGroups.groupId(tableId, tabletId)).getInfo();
       return info.isLeader() && info.isLeaderReady();
     } catch (IOException e) {
       return false; // not a replica here
@@ -591,9 +590,9 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** Commits a tablet's new replicas if they are still {@code expected}; false when refused. */
-  boolean setReplicas(UUID tableId, int index, List<String> expected, List<String> replicas) {
+  boolean setReplicas(UUID tableId, int tabletId, List<String> expected, List<String> replicas) {
     return MetadataStateMachine.APPLIED.equals(
-        submitMetadata(new MetadataCommand.SetReplicas(tableId, index, expected, replicas)));
+        submitMetadata(new MetadataCommand.SetReplicas(tableId, tabletId, expected, replicas)));
   }
 
   /**
@@ -711,13 +710,16 @@ public final class ClusterNode implements AutoCloseable {
     return false;
   }
 
-  /** The Raft group of tablet {@code index} of {@code tableId}; its first replica is the preferred leader. */
-  RaftGroup tabletGroup(ClusterState state, UUID tableId, int index) {
-    return tabletGroup(state, tableId, index, state.placements().get(tableId).replicas().get(index));
+  /** The Raft group of tablet {@code tabletId} of {@code tableId}; its first replica is the preferred leader. */
+  RaftGroup tabletGroup(ClusterState state, UUID tableId, int tabletId) {
+    TablePlacement p = state.placements().get(tableId);
+    int at = p.positionOfId(tabletId).orElseThrow(
+        () -> new IllegalStateException("table " + tableId + " has no tablet " + tabletId));
+    return tabletGroup(state, tableId, tabletId, p.tablet(at).replicas());
   }
 
   /** The tablet's Raft group with {@code replicas} as its peers (the first preferred as leader). */
-  RaftGroup tabletGroup(ClusterState state, UUID tableId, int index, List<String> replicas) {
+  RaftGroup tabletGroup(ClusterState state, UUID tableId, int tabletId, List<String> replicas) {
     List<RaftPeer> peers = new ArrayList<>();
     for (int r = 0; r < replicas.size(); r++) {
       String peer = replicas.get(r);
@@ -725,7 +727,7 @@ public final class ClusterNode implements AutoCloseable {
           () -> new IllegalStateException("tablet replica " + peer + " is not a known node"));
       peers.add(RaftPeer.newBuilder().setId(peer).setAddress(node.raftAddress()).setPriority(r == 0 ? 1 : 0).build());
     }
-    return RaftGroup.valueOf(TabletGroups.groupId(tableId, index), peers);
+    return RaftGroup.valueOf(TabletGroups.groupId(tableId, tabletId), peers);
   }
 
   // --- local copy of the state ---------------------------------------------------------------------

@@ -108,7 +108,7 @@ final class ClusterSchemaLog implements SchemaLog {
     ClusterState state = node.state();
     for (Map.Entry<UUID, TablePlacement> e : added.entrySet()) {
       for (int i = 0; i < e.getValue().tabletCount(); i++) {
-        RaftGroup group = node.tabletGroup(state, e.getKey(), i);
+        RaftGroup group = node.tabletGroup(state, e.getKey(), e.getValue().tablet(i).id());
         for (RaftPeer peer : group.getPeers()) {
           while (node.isUp(peer.getId().toString()) && !node.hasGroup(peer, group.getGroupId())) {
             if (System.currentTimeMillis() > deadline) {

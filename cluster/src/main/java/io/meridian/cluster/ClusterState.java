@@ -39,10 +39,10 @@ public record ClusterState(List<NodeRecord> nodes, byte[] schema, UUID schemaVer
     return nodes.stream().filter(n -> !leaving.contains(n.peerId())).toList();
   }
 
-  /** Tablet {@code index} of {@code tableId} now lives on {@code replicas} (first: preferred leader). */
-  public ClusterState withReplicas(UUID tableId, int index, List<String> replicas) {
+  /** Tablet {@code tabletId} of {@code tableId} now lives on {@code replicas} (first: preferred leader). */
+  public ClusterState withReplicas(UUID tableId, int tabletId, List<String> replicas) {
     Map<UUID, TablePlacement> next = new LinkedHashMap<>(placements);
-    next.put(tableId, placements.get(tableId).withReplicas(index, replicas));
+    next.put(tableId, placements.get(tableId).withReplicas(tabletId, replicas));
     return new ClusterState(nodes, schema, schemaVersion, next, leaving);
   }
 

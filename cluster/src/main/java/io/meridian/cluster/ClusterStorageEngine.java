@@ -13,7 +13,6 @@ import io.meridian.storage.ReadConsistency;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.StorageEngine;
 import io.meridian.storage.Tablet;
-import io.meridian.storage.TabletRanges;
 import io.meridian.storage.TokenRange;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -90,8 +89,20 @@ public final class ClusterStorageEngine implements StorageEngine {
     return node.state().placements().containsKey(tableId);
   }
 
-  int tabletCount(UUID tableId) {
-    return placement(tableId).tabletCount();
+  /** The ids of the table's tablets, in token order. */
+  List<Integer> tabletIds(UUID tableId) {
+    return placement(tableId).tablets().stream().map(TablePlacement.Tablet::id).toList();
+  }
+
+  /** The tokens tablet {@code tabletId} owns. */
+  TokenRange rangeOf(UUID tableId, int tabletId) {
+    TablePlacement p = placement(tableId);
+    return p.range(position(tableId, p, tabletId));
+  }
+
+  private static int position(UUID tableId, TablePlacement p, int tabletId) {
+    return p.positionOfId(tabletId).orElseThrow(() -> MeridianException.server(
+        "Tablet " + tabletId + " of table " + tableId + " no longer exists (it split or the table was recreated)", null));
   }
 
   private TablePlacement placement(UUID tableId) {
@@ -108,14 +119,15 @@ public final class ClusterStorageEngine implements StorageEngine {
    * using it (Ratis follows the group's leader even to a peer it was not built with) and is closed
    * a minute later.
    */
-  ReplicatedTablet tablet(UUID tableId, int index) {
+  ReplicatedTablet tablet(UUID tableId, int tabletId) {
     ClusterState state = node.state();
     TablePlacement p = state.placements().get(tableId);
     if (p == null) {
       placement(tableId); // throws the usual error
     }
-    List<String> replicas = p.replicas().get(index);
-    CachedTablet cached = tablets.compute(tableId + "/" + index, (k, old) -> {
+    int at = position(tableId, p, tabletId);
+    List<String> replicas = p.tablet(at).replicas();
+    CachedTablet cached = tablets.compute(tableId + "/" + tabletId, (k, old) -> {
       if (old != null && old.replicas().equals(replicas)) {
         return old;
       }
@@ -124,12 +136,12 @@ public final class ClusterStorageEngine implements StorageEngine {
         retired.add(new RetiredClient(old.client(), System.currentTimeMillis()));
       }
       // Bounded: with no leader for ~10 s the request's outcome is reported unknown (a timeout).
-      RaftClient client = node.newClient(node.tabletGroup(state, tableId, index, replicas),
+      RaftClient client = node.newClient(node.tabletGroup(state, tableId, tabletId, replicas),
           RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
       clients.add(client);
       // ONE reads ask this node's replica when it has one (no network hop), else the preferred leader.
       String asked = replicas.contains(node.peerId()) ? node.peerId() : replicas.get(0);
-      return new CachedTablet(replicas, new ReplicatedTablet(tableId, TabletRanges.split(p.tabletCount()).get(index),
+      return new CachedTablet(replicas, new ReplicatedTablet(tableId, p.range(at),
           client, org.apache.ratis.protocol.RaftPeerId.valueOf(asked), io.meridian.replication.ConditionalRetry.DEFAULT),
           client);
     });
@@ -158,8 +170,8 @@ public final class ClusterStorageEngine implements StorageEngine {
    * Fails fast, as Cassandra's coordinator does, when fewer replicas of the tablet are up than the
    * request needs: a majority for anything that goes through the leader, one for a ONE read.
    */
-  void checkAlive(UUID tableId, int index, boolean anyReplica) {
-    List<String> replicas = placement(tableId).replicas().get(index);
+  void checkAlive(UUID tableId, int tabletId, boolean anyReplica) {
+    List<String> replicas = replicasOf(tableId, tabletId);
     int alive = liveReplicas(replicas);
     int required = anyReplica ? 1 : majority(replicas);
     if (alive < required) {
@@ -170,13 +182,19 @@ public final class ClusterStorageEngine implements StorageEngine {
 
   /** The tablet of {@code token}, after checking enough of its replicas are up. */
   private ReplicatedTablet live(UUID tableId, long token, boolean anyReplica) {
-    int index = indexOf(tableId, token);
-    checkAlive(tableId, index, anyReplica);
-    return tablet(tableId, index);
+    int tabletId = tabletIdFor(tableId, token);
+    checkAlive(tableId, tabletId, anyReplica);
+    return tablet(tableId, tabletId);
   }
 
-  int indexOf(UUID tableId, long token) {
-    return TabletRanges.indexOf(token, placement(tableId).tabletCount());
+  /** The id of the tablet owning {@code token} now. */
+  int tabletIdFor(UUID tableId, long token) {
+    return placement(tableId).tabletFor(token).id();
+  }
+
+  private List<String> replicasOf(UUID tableId, int tabletId) {
+    TablePlacement p = placement(tableId);
+    return p.tablet(position(tableId, p, tabletId)).replicas();
   }
 
   @Override
@@ -201,23 +219,22 @@ public final class ClusterStorageEngine implements StorageEngine {
   /** One truncation entry per tablet, in parallel: each removes the rows its tablet held before it. */
   @Override
   public CompletableFuture<Void> truncate(UUID tableId) {
-    int n = placement(tableId).tabletCount();
-    for (int i = 0; i < n; i++) {
-      checkAlive(tableId, i, false);
+    List<Integer> ids = tabletIds(tableId);
+    for (int id : ids) {
+      checkAlive(tableId, id, false);
     }
-    List<CompletableFuture<Void>> parts = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      parts.add(tablet(tableId, i).truncate());
+    List<CompletableFuture<Void>> parts = new ArrayList<>(ids.size());
+    for (int id : ids) {
+      parts.add(tablet(tableId, id).truncate());
     }
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0]));
   }
 
   @Override
   public List<Tablet> tablets(UUID tableId) {
-    int n = placement(tableId).tabletCount();
-    List<Tablet> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(tablet(tableId, i));
+    List<Tablet> out = new ArrayList<>();
+    for (int id : tabletIds(tableId)) {
+      out.add(tablet(tableId, id));
     }
     return out;
   }
@@ -239,7 +256,7 @@ public final class ClusterStorageEngine implements StorageEngine {
     try {
       parts = LoggedBatches.partsOf(mutations, this);
       for (LoggedBatches.Part p : parts) {
-        checkAlive(p.tableId(), p.tabletIndex(), false);
+        checkAlive(p.tableId(), p.tabletId(), false);
       }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -248,14 +265,14 @@ public final class ClusterStorageEngine implements StorageEngine {
       return CompletableFuture.completedFuture(null);
     }
     if (parts.size() == 1) {
-      return tablet(parts.get(0).tableId(), parts.get(0).tabletIndex()).applyAtomically(parts.get(0).mutations());
+      return tablet(parts.get(0).tableId(), parts.get(0).tabletId()).applyAtomically(parts.get(0).mutations());
     }
     if (!hasPlacement(BatchLog.TABLE_ID)) {
       // A cluster formed before the batch log existed gets it with its next schema change.
       LOG.warn("No batch log placed yet: a batch across {} tablets is applied part by part", parts.size());
       List<CompletableFuture<Void>> sent = new ArrayList<>();
       for (LoggedBatches.Part p : parts) {
-        sent.add(tablet(p.tableId(), p.tabletIndex()).applyAtomically(p.mutations()));
+        sent.add(tablet(p.tableId(), p.tabletId()).applyAtomically(p.mutations()));
       }
       return CompletableFuture.allOf(sent.toArray(new CompletableFuture[0]));
     }
@@ -270,14 +287,14 @@ public final class ClusterStorageEngine implements StorageEngine {
   @Override
   public Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds,
                                                ReadConsistency consistency) {
-    int index = indexOf(tableId, key.token());
-    ReadMode mode = mode(tableId, index, consistency);
-    checkAlive(tableId, index, mode == ReadMode.ANY_REPLICA);
-    if (mode == ReadMode.LEADER && node.leadsTablet(tableId, index)) {
+    int tabletId = tabletIdFor(tableId, key.token());
+    ReadMode mode = mode(tableId, tabletId, consistency);
+    checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
+    if (mode == ReadMode.LEADER && node.leadsTablet(tableId, tabletId)) {
       localLeaderReads.incrementAndGet();
       return local.readPartition(tableId, key, range, nowSeconds);
     }
-    return join(tablet(tableId, index).readPartition(key, range, nowSeconds, mode));
+    return join(tablet(tableId, tabletId).readPartition(key, range, nowSeconds, mode));
   }
 
   @Override
@@ -299,11 +316,11 @@ public final class ClusterStorageEngine implements StorageEngine {
    * linearizable. When this node's replica leads the tablet, a leader read is served from the local
    * engine directly: the same state the Raft request would read, without the request.
    */
-  private ReadMode mode(UUID tableId, int index, ReadConsistency consistency) {
+  private ReadMode mode(UUID tableId, int tabletId, ReadConsistency consistency) {
     if (consistency != ReadConsistency.ANY_REPLICA) {
       return ReadMode.LINEARIZABLE;
     }
-    List<String> replicas = placement(tableId).replicas().get(index);
+    List<String> replicas = replicasOf(tableId, tabletId);
     return liveReplicas(replicas) >= majority(replicas) ? ReadMode.LEADER : ReadMode.ANY_REPLICA;
   }
 
@@ -315,16 +332,19 @@ public final class ClusterStorageEngine implements StorageEngine {
     return replicas.size() / 2 + 1;
   }
 
-  /** Walks the tablets overlapping the range in token order, one remote page at a time. */
+  /**
+   * Walks the tablets overlapping the range in token order, one remote page at a time. Progress is
+   * kept as tokens and keys, not tablet positions, so a tablet split during the scan is followed:
+   * each page asks the current placement which tablet owns the next token.
+   */
   private final class ClusterScan implements PartitionIterator {
     private final UUID tableId;
     private final ReadRange perPartition;
     private final int nowSeconds;
-    private final List<TokenRange> ranges;
-    private final int tabletCount;
-    private int tabletIndex;
+    /** Every token up to here (inclusive) has been read. */
+    private long doneUpTo;
+    /** Beyond {@link #doneUpTo}, every partition up to this key has been read (null: none yet). */
     private PartitionKey after;
-    private boolean tabletDone;
     private final Deque<PartitionData> buffer = new ArrayDeque<>();
     private final TokenRange tokens;
     private final ReadConsistency consistency;
@@ -336,40 +356,40 @@ public final class ClusterStorageEngine implements StorageEngine {
       this.tokens = tokens;
       this.perPartition = perPartition;
       this.nowSeconds = nowSeconds;
-      this.tabletCount = placement(tableId).tabletCount();
-      this.ranges = TabletRanges.split(tabletCount);
+      this.doneUpTo = tokens.start();
       this.after = after;
-      long startToken = after != null ? after.token() : tokens.start() == Long.MAX_VALUE ? Long.MAX_VALUE
-          : tokens.start() + 1;
-      this.tabletIndex = startToken == Long.MIN_VALUE ? 0 : TabletRanges.indexOf(startToken, tabletCount);
+      placement(tableId); // an unknown table fails here, as on a single node
     }
 
     @Override
     public boolean hasNext() {
       while (buffer.isEmpty()) {
-        if (tabletIndex >= tabletCount) {
+        if (doneUpTo >= tokens.end()) {
           return false;
         }
-        TokenRange tabletRange = ranges.get(tabletIndex);
-        long start = Math.max(tabletRange.start(), tokens.start());
+        TablePlacement p = placement(tableId);
+        int at = p.positionOf(doneUpTo + 1);
+        TokenRange tabletRange = p.range(at);
         long end = Math.min(tabletRange.end(), tokens.end());
-        if (start >= end || tabletDone) {
-          tabletIndex++;
-          after = null;
-          tabletDone = false;
+        if (after != null && after.token() > end) {
+          doneUpTo = end; // read before this tablet split off the part after it
           continue;
         }
-        ReadMode mode = mode(tableId, tabletIndex, consistency);
-        checkAlive(tableId, tabletIndex, mode == ReadMode.ANY_REPLICA);
-        ScanPage page = mode == ReadMode.LEADER && node.leadsTablet(tableId, tabletIndex)
-            ? localPage(new TokenRange(start, end))
-            : join(tablet(tableId, tabletIndex).scanPage(new TokenRange(start, end), after, perPartition,
-                nowSeconds, SCAN_PAGE_PARTITIONS, mode));
+        TokenRange part = new TokenRange(Math.max(tabletRange.start(), doneUpTo), end);
+        int tabletId = p.tablet(at).id();
+        ReadMode mode = mode(tableId, tabletId, consistency);
+        checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
+        ScanPage page = mode == ReadMode.LEADER && node.leadsTablet(tableId, tabletId)
+            ? localPage(part)
+            : join(tablet(tableId, tabletId).scanPage(part, after, perPartition, nowSeconds, SCAN_PAGE_PARTITIONS,
+                mode));
         buffer.addAll(page.partitions());
-        if (!page.partitions().isEmpty()) {
+        if (page.more() && !page.partitions().isEmpty()) {
           after = page.partitions().get(page.partitions().size() - 1).key();
+        } else {
+          doneUpTo = end;
+          after = null;
         }
-        tabletDone = !page.more();
       }
       return true;
     }

@@ -4,7 +4,6 @@ import io.meridian.common.ReplicasUnavailable;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.MutationChecks;
 import io.meridian.storage.PartitionKey;
-import io.meridian.storage.TabletRanges;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -34,7 +33,7 @@ final class LoggedBatches {
   private static final Logger LOG = LoggerFactory.getLogger(LoggedBatches.class);
 
   /** One tablet's share of a batch. */
-  record Part(UUID tableId, int tabletIndex, List<Mutation> mutations) {}
+  record Part(UUID tableId, int tabletId, List<Mutation> mutations) {}
 
   private final ClusterStorageEngine engine;
   private final AtomicLong batchesLogged = new AtomicLong();
@@ -64,7 +63,7 @@ final class LoggedBatches {
       mutations.forEach(MutationChecks::validate);
       logTablet = liveLogTablet();
       UUID id = BatchLog.newId(System.currentTimeMillis() * 1000, ThreadLocalRandom.current().nextLong());
-      PartitionKey key = BatchLog.key(id, TabletRanges.split(engine.tabletCount(BatchLog.TABLE_ID)).get(logTablet));
+      PartitionKey key = BatchLog.key(id, engine.rangeOf(BatchLog.TABLE_ID, logTablet));
       logWrite = BatchLog.write(id, key, mutations);
       entry = new BatchLog.Entry(id, key, id.getMostSignificantBits(), mutations);
     } catch (RuntimeException e) {
@@ -96,14 +95,14 @@ final class LoggedBatches {
    * the log; fails as UNAVAILABLE when none has (Cassandra: no live batch log endpoints).
    */
   private int liveLogTablet() {
-    int count = engine.tabletCount(BatchLog.TABLE_ID);
-    int start = ThreadLocalRandom.current().nextInt(count);
+    List<Integer> ids = engine.tabletIds(BatchLog.TABLE_ID);
+    int start = ThreadLocalRandom.current().nextInt(ids.size());
     ReplicasUnavailable last = null;
-    for (int i = 0; i < count; i++) {
-      int index = (start + i) % count;
+    for (int i = 0; i < ids.size(); i++) {
+      int tabletId = ids.get((start + i) % ids.size());
       try {
-        engine.checkAlive(BatchLog.TABLE_ID, index, false);
-        return index;
+        engine.checkAlive(BatchLog.TABLE_ID, tabletId, false);
+        return tabletId;
       } catch (ReplicasUnavailable e) {
         last = e;
       }
@@ -118,7 +117,7 @@ final class LoggedBatches {
     }
     List<CompletableFuture<Void>> sent = new ArrayList<>(parts.size());
     for (Part p : parts) {
-      sent.add(engine.tablet(p.tableId(), p.tabletIndex()).applyAtomically(p.mutations()));
+      sent.add(engine.tablet(p.tableId(), p.tabletId()).applyAtomically(p.mutations()));
     }
     return CompletableFuture.allOf(sent.toArray(new CompletableFuture[0]));
   }
@@ -126,7 +125,7 @@ final class LoggedBatches {
   private CompletableFuture<Void> applyPartsThenStop(List<Part> parts, int stopAfter) {
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
     for (Part p : parts.subList(0, Math.min(stopAfter, parts.size()))) {
-      chain = chain.thenCompose(v -> engine.tablet(p.tableId(), p.tabletIndex()).applyAtomically(p.mutations()));
+      chain = chain.thenCompose(v -> engine.tablet(p.tableId(), p.tabletId()).applyAtomically(p.mutations()));
     }
     return chain.thenCompose(v -> CompletableFuture.failedFuture(
         new IllegalStateException("test hook: coordinator stopped after " + stopAfter + " parts")));
@@ -157,8 +156,8 @@ final class LoggedBatches {
   static List<Part> partsOf(List<Mutation> mutations, ClusterStorageEngine engine) {
     java.util.Map<String, Part> byTablet = new java.util.LinkedHashMap<>();
     for (Mutation m : mutations) {
-      int index = engine.indexOf(m.tableId(), m.key().token());
-      byTablet.computeIfAbsent(m.tableId() + "/" + index, k -> new Part(m.tableId(), index, new ArrayList<>()))
+      int tabletId = engine.tabletIdFor(m.tableId(), m.key().token());
+      byTablet.computeIfAbsent(m.tableId() + "/" + tabletId, k -> new Part(m.tableId(), tabletId, new ArrayList<>()))
           .mutations().add(m);
     }
     return List.copyOf(byTablet.values());

@@ -31,8 +31,11 @@ public final class MetadataCodec {
   private static final int COMMAND_MAGIC = 0x4D524D43; // "MRMC"
   private static final int STATE_MAGIC = 0x4D524353; // "MRCS"
   private static final byte FORMAT = 1;
-  /** State format 2 adds the leaving peers after the placements; format 1 states still decode. */
-  private static final byte STATE_FORMAT = 2;
+  /**
+   * State format 2 adds the leaving peers after the placements; format 3 writes each tablet's id
+   * and last token (tablets split). Older states still decode: their tablets are equal ranges.
+   */
+  private static final byte STATE_FORMAT = 3;
   private static final byte JOIN = 1;
   private static final byte COMMIT_SCHEMA = 2;
   private static final byte SET_REPLICAS = 3;
@@ -50,7 +53,7 @@ public final class MetadataCodec {
       } else if (command instanceof MetadataCommand.SetReplicas m) {
         out.writeByte(SET_REPLICAS);
         writeUuid(out, m.tableId());
-        out.writeInt(m.index());
+        out.writeInt(m.tabletId());
         writeStrings(out, m.expected());
         writeStrings(out, m.replicas());
       } else if (command instanceof MetadataCommand.Decommission d) {
@@ -74,7 +77,7 @@ public final class MetadataCodec {
             out.writeUTF(change.name());
             writeStrings(out, change.argumentTypes());
           }
-          writePlacements(out, c.added());
+          writeNewPlacements(out, c.added());
           out.writeUTF(c.originPeer());
         }
       }
@@ -96,7 +99,7 @@ public final class MetadataCodec {
             changes.add(new SchemaChange(SchemaChange.ChangeType.valueOf(in.readUTF()),
                 SchemaChange.Target.valueOf(in.readUTF()), in.readUTF(), in.readUTF(), readStrings(in)));
           }
-          Map<UUID, TablePlacement> added = readPlacements(in);
+          Map<UUID, TablePlacement> added = readNewPlacements(in);
           yield new MetadataCommand.CommitSchema(base, version, schema, changes, added, in.readUTF());
         }
         case SET_REPLICAS -> new MetadataCommand.SetReplicas(readUuid(in), in.readInt(), readStrings(in),
@@ -142,7 +145,7 @@ public final class MetadataCodec {
         schema = readBytes(in);
         version = readUuid(in);
       }
-      Map<UUID, TablePlacement> placements = readPlacements(in);
+      Map<UUID, TablePlacement> placements = format >= 3 ? readPlacements(in) : readNewPlacements(in);
       java.util.Set<String> leaving = format >= 2 ? new java.util.TreeSet<>(readStrings(in)) : java.util.Set.of();
       return new IndexedState(new ClusterState(nodes, schema, version, placements, leaving), appliedIndex);
     });
@@ -228,18 +231,27 @@ public final class MetadataCodec {
     return new NodeRecord(readUuid(in), in.readUTF(), in.readUTF(), in.readUTF(), in.readInt(), in.readUTF(), in.readUTF());
   }
 
-  private static void writePlacements(DataOutputStream out, Map<UUID, TablePlacement> placements) throws IOException {
+  /**
+   * Placements of new tables, in a schema change: only the replica lists, the tablets being equal
+   * ranges with ids 0..n-1. (Format 1 of the command, which every version decodes.)
+   */
+  private static void writeNewPlacements(DataOutputStream out, Map<UUID, TablePlacement> placements)
+      throws IOException {
     out.writeInt(placements.size());
     for (Map.Entry<UUID, TablePlacement> e : placements.entrySet()) {
+      TablePlacement p = e.getValue();
+      if (!p.equals(TablePlacement.equalRanges(p.replicas()))) {
+        throw new IllegalArgumentException("a new table's tablets are equal ranges; table " + e.getKey() + " has " + p);
+      }
       writeUuid(out, e.getKey());
-      out.writeInt(e.getValue().tabletCount());
-      for (List<String> replicas : e.getValue().replicas()) {
+      out.writeInt(p.tabletCount());
+      for (List<String> replicas : p.replicas()) {
         writeStrings(out, replicas);
       }
     }
   }
 
-  private static Map<UUID, TablePlacement> readPlacements(DataInputStream in) throws IOException {
+  private static Map<UUID, TablePlacement> readNewPlacements(DataInputStream in) throws IOException {
     int n = count(in);
     Map<UUID, TablePlacement> out = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
@@ -249,7 +261,41 @@ public final class MetadataCodec {
       for (int t = 0; t < tablets; t++) {
         replicas.add(readStrings(in));
       }
-      out.put(table, new TablePlacement(replicas));
+      out.put(table, TablePlacement.equalRanges(replicas));
+    }
+    return out;
+  }
+
+  /** Placements as they are now: every tablet's id, last token and replicas. */
+  private static void writePlacements(DataOutputStream out, Map<UUID, TablePlacement> placements) throws IOException {
+    out.writeInt(placements.size());
+    for (Map.Entry<UUID, TablePlacement> e : placements.entrySet()) {
+      TablePlacement p = e.getValue();
+      writeUuid(out, e.getKey());
+      out.writeInt(p.baseTabletCount());
+      out.writeInt(p.nextTabletId());
+      out.writeInt(p.tabletCount());
+      for (TablePlacement.Tablet t : p.tablets()) {
+        out.writeInt(t.id());
+        out.writeLong(t.lastToken());
+        writeStrings(out, t.replicas());
+      }
+    }
+  }
+
+  private static Map<UUID, TablePlacement> readPlacements(DataInputStream in) throws IOException {
+    int n = count(in);
+    Map<UUID, TablePlacement> out = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      UUID table = readUuid(in);
+      int base = in.readInt();
+      int nextId = in.readInt();
+      int count = count(in);
+      List<TablePlacement.Tablet> tablets = new ArrayList<>(count);
+      for (int t = 0; t < count; t++) {
+        tablets.add(new TablePlacement.Tablet(in.readInt(), in.readLong(), readStrings(in)));
+      }
+      out.put(table, new TablePlacement(tablets, base, nextId));
     }
     return out;
   }

@@ -22,11 +22,11 @@ public sealed interface MetadataCommand {
                       Map<UUID, TablePlacement> added, String originPeer) implements MetadataCommand {}
 
   /**
-   * Moves a tablet: its replicas become {@code replicas} (the first is the preferred leader), if
+   * Moves a tablet (named by its id): its replicas become {@code replicas} (the first is the preferred leader), if
    * they are still {@code expected}; otherwise refused, so two rebalancers, or a rebalancer and a
    * DROP TABLE, never undo each other's work.
    */
-  record SetReplicas(UUID tableId, int index, List<String> expected, List<String> replicas) implements MetadataCommand {
+  record SetReplicas(UUID tableId, int tabletId, List<String> expected, List<String> replicas) implements MetadataCommand {
     public SetReplicas {
       expected = List.copyOf(expected);
       replicas = List.copyOf(replicas);

@@ -117,13 +117,13 @@ final class MetadataStateMachine extends BaseStateMachine {
   static ClusterState applyMembershipOrMove(ClusterState before, MetadataCommand command) {
     if (command instanceof MetadataCommand.SetReplicas m) {
       TablePlacement p = before.placements().get(m.tableId());
-      if (p == null || m.index() < 0 || m.index() >= p.tabletCount()
-          || !p.replicas().get(m.index()).equals(m.expected())
+      java.util.Optional<Integer> at = p == null ? java.util.Optional.empty() : p.positionOfId(m.tabletId());
+      if (at.isEmpty() || !p.tablet(at.get()).replicas().equals(m.expected())
           || m.replicas().isEmpty() || new java.util.HashSet<>(m.replicas()).size() != m.replicas().size()
           || !m.replicas().stream().allMatch(peer -> before.nodeByPeer(peer).isPresent())) {
         return null;
       }
-      return before.withReplicas(m.tableId(), m.index(), m.replicas());
+      return before.withReplicas(m.tableId(), m.tabletId(), m.replicas());
     }
     if (command instanceof MetadataCommand.Decommission d) {
       return before.nodeByPeer(d.peerId()).isPresent() ? before.withLeaving(d.peerId()) : null;

@@ -28,8 +28,8 @@ import java.util.function.ToIntFunction;
  * one-replica-at-a-time plan can do for the same counts.
  */
 final class RebalancePlan {
-  /** Tablet {@code index} of {@code tableId} goes from {@code current} to {@code target} replicas. */
-  record Move(UUID tableId, int index, List<String> current, List<String> target) {
+  /** Tablet {@code tabletId} of {@code tableId} goes from {@code current} to {@code target} replicas. */
+  record Move(UUID tableId, int tabletId, List<String> current, List<String> target) {
     Move {
       current = List.copyOf(current);
       target = List.copyOf(target);
@@ -112,7 +112,7 @@ final class RebalancePlan {
           } else {
             continue;
           }
-          return Optional.of(new Move(table, i, current, target));
+          return Optional.of(new Move(table, p.tablet(i).id(), current, target));
         }
       }
       if (current.size() > rf) {
@@ -120,12 +120,12 @@ final class RebalancePlan {
             .thenComparingInt(global::get).thenComparingInt(current::indexOf)).orElseThrow();
         List<String> target = new ArrayList<>(current);
         target.remove(drop);
-        return Optional.of(new Move(table, i, current, target));
+        return Optional.of(new Move(table, p.tablet(i).id(), current, target));
       }
       if (current.size() < rf && candidate.isPresent()) {
         List<String> target = new ArrayList<>(current);
         target.add(candidate.get());
-        return Optional.of(new Move(table, i, current, target));
+        return Optional.of(new Move(table, p.tablet(i).id(), current, target));
       }
     }
     return Optional.empty();
@@ -168,11 +168,11 @@ final class RebalancePlan {
           if (current.get(0).equals(high) && at > 0) {
             target.set(0, low);
             target.set(at, high);
-            return Optional.of(new Move(table, i, current, target));
+            return Optional.of(new Move(table, p.tablet(i).id(), current, target));
           }
         } else if (current.contains(high) && !current.contains(low)) {
           target.set(current.indexOf(high), low);
-          return Optional.of(new Move(table, i, current, target));
+          return Optional.of(new Move(table, p.tablet(i).id(), current, target));
         }
       }
     }

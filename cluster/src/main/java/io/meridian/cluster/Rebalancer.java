@@ -120,18 +120,18 @@ final class Rebalancer implements AutoCloseable {
   }
 
   private void move(ClusterState state, RebalancePlan.Move move) {
-    LOG.info("Moving tablet {} of table {}: {} -> {}", move.index(), move.tableId(), move.current(), move.target());
+    LOG.info("Moving tablet {} of table {}: {} -> {}", move.tabletId(), move.tableId(), move.current(), move.target());
     List<String> current = move.current();
     List<String> added = move.added();
     if (!added.isEmpty()) {
       List<String> staging = new ArrayList<>(current);
       staging.addAll(added);
-      if (!node.setReplicas(move.tableId(), move.index(), current, staging)) {
+      if (!node.setReplicas(move.tableId(), move.tabletId(), current, staging)) {
         return; // the placement changed under us: plan again
       }
       current = staging;
       ClusterState now = node.state();
-      RaftGroup group = node.tabletGroup(now, move.tableId(), move.index(), staging);
+      RaftGroup group = node.tabletGroup(now, move.tableId(), move.tabletId(), staging);
       for (RaftPeer peer : group.getPeers()) {
         if (added.contains(peer.getId().toString())) {
           awaitOpen(peer, group);
@@ -142,10 +142,10 @@ final class Rebalancer implements AutoCloseable {
     ClusterState now = node.state();
     Set<String> union = new LinkedHashSet<>(current);
     union.addAll(move.target());
-    RaftGroup all = node.tabletGroup(now, move.tableId(), move.index(), List.copyOf(union));
-    configure(all, node.tabletGroup(now, move.tableId(), move.index(), move.target()));
-    if (!node.setReplicas(move.tableId(), move.index(), current, move.target())) {
-      LOG.info("Tablet {} of table {} changed during its move; planning again", move.index(), move.tableId());
+    RaftGroup all = node.tabletGroup(now, move.tableId(), move.tabletId(), List.copyOf(union));
+    configure(all, node.tabletGroup(now, move.tableId(), move.tabletId(), move.target()));
+    if (!node.setReplicas(move.tableId(), move.tabletId(), current, move.target())) {
+      LOG.info("Tablet {} of table {} changed during its move; planning again", move.tabletId(), move.tableId());
     }
   }
 

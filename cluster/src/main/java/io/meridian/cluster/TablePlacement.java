@@ -1,31 +1,155 @@
 package io.meridian.cluster;
 
+import io.meridian.storage.TabletRanges;
+import io.meridian.storage.TokenRange;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Where a table's tablets live: tablet i covers the i-th of {@code replicas.size()} equal token
- * ranges and is replicated on the peers listed for it (the first is the preferred leader).
+ * Where a table's tablets live. The tablets cover the token ring in order: each one owns the
+ * tokens after the previous tablet's last token up to its own {@link Tablet#lastToken} (the first
+ * starts at {@code Long.MIN_VALUE}, the last ends at {@code Long.MAX_VALUE}), and is replicated on
+ * the peers listed for it (the first is the preferred leader).
+ *
+ * <p>A tablet's {@link Tablet#id} names its Raft group and never changes while the tablet lives;
+ * its position in the list does change when a tablet before it splits. Commands that act on a
+ * tablet therefore name its id. A new table's tablets are ids {@code 0..n-1} over equal ranges;
+ * a split gives both halves fresh ids from {@code nextTabletId}.
+ *
+ * @param baseTabletCount the tablet count the table was created with: the local store keeps the
+ *     table in that many tablets of its own, and drivers see the token ring drawn from it
  */
-public record TablePlacement(List<List<String>> replicas) {
+public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int nextTabletId) {
+  /** One tablet: its group's id, the last token it owns, and its replicas (first: preferred leader). */
+  public record Tablet(int id, long lastToken, List<String> replicas) {
+    public Tablet {
+      replicas = List.copyOf(replicas);
+      if (id < 0) {
+        throw new IllegalArgumentException("a tablet id is not negative, got " + id);
+      }
+    }
+
+    Tablet withReplicas(List<String> peers) {
+      return new Tablet(id, lastToken, peers);
+    }
+  }
+
   public TablePlacement {
-    replicas = replicas.stream().map(List::copyOf).toList();
-    if (replicas.isEmpty()) {
+    tablets = List.copyOf(tablets);
+    if (tablets.isEmpty()) {
       throw new IllegalArgumentException("a table has at least one tablet");
     }
+    if (baseTabletCount < 1) {
+      throw new IllegalArgumentException("a table is created with at least one tablet, got " + baseTabletCount);
+    }
+    Set<Integer> ids = new HashSet<>();
+    long previous = Long.MIN_VALUE;
+    for (Tablet t : tablets) {
+      if (!ids.add(t.id()) || t.id() >= nextTabletId) {
+        throw new IllegalArgumentException("tablet id " + t.id() + " repeats or is not below " + nextTabletId);
+      }
+      if (t.lastToken() <= previous) {
+        throw new IllegalArgumentException("tablet ranges must ascend: " + t.lastToken() + " after " + previous);
+      }
+      previous = t.lastToken();
+    }
+    if (previous != Long.MAX_VALUE) {
+      throw new IllegalArgumentException("the last tablet must end at the top of the ring, not " + previous);
+    }
+  }
+
+  /** A new table: tablet i (id i) covers the i-th of {@code replicas.size()} equal token ranges. */
+  public static TablePlacement equalRanges(List<List<String>> replicas) {
+    List<TokenRange> ranges = TabletRanges.split(Math.max(1, replicas.size()));
+    List<Tablet> tablets = new ArrayList<>(replicas.size());
+    for (int i = 0; i < replicas.size(); i++) {
+      tablets.add(new Tablet(i, ranges.get(i).end(), replicas.get(i)));
+    }
+    return new TablePlacement(tablets, replicas.size(), replicas.size());
   }
 
   public int tabletCount() {
-    return replicas.size();
+    return tablets.size();
   }
 
-  /** The same placement with tablet {@code index} on {@code peers}. */
-  public TablePlacement withReplicas(int index, List<String> peers) {
-    if (peers.isEmpty() || new java.util.HashSet<>(peers).size() != peers.size()) {
+  /** The replicas of each tablet, in ring order. */
+  public List<List<String>> replicas() {
+    return tablets.stream().map(Tablet::replicas).toList();
+  }
+
+  public Tablet tablet(int position) {
+    return tablets.get(position);
+  }
+
+  /** The tokens tablet {@code position} owns. */
+  public TokenRange range(int position) {
+    long start = position == 0 ? Long.MIN_VALUE : tablets.get(position - 1).lastToken();
+    return new TokenRange(start, tablets.get(position).lastToken());
+  }
+
+  /** Position of the tablet owning {@code token} (a token is never {@code Long.MIN_VALUE}). */
+  public int positionOf(long token) {
+    int lo = 0;
+    int hi = tablets.size() - 1;
+    while (lo < hi) { // the first tablet whose last token is >= token
+      int mid = (lo + hi) >>> 1;
+      if (tablets.get(mid).lastToken() < token) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  public Tablet tabletFor(long token) {
+    return tablets.get(positionOf(token));
+  }
+
+  /** Position of the tablet with this id, if it still exists. */
+  public Optional<Integer> positionOfId(int tabletId) {
+    for (int i = 0; i < tablets.size(); i++) {
+      if (tablets.get(i).id() == tabletId) {
+        return Optional.of(i);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The same placement with tablet {@code tabletId} on {@code peers}. */
+  public TablePlacement withReplicas(int tabletId, List<String> peers) {
+    if (peers.isEmpty() || new HashSet<>(peers).size() != peers.size()) {
       throw new IllegalArgumentException("a tablet needs distinct replicas, got " + peers);
     }
-    List<List<String>> next = new java.util.ArrayList<>(replicas);
-    next.set(index, peers);
-    return new TablePlacement(next);
+    int at = positionOfId(tabletId).orElseThrow(
+        () -> new IllegalArgumentException("the table has no tablet " + tabletId));
+    List<Tablet> next = new ArrayList<>(tablets);
+    next.set(at, tablets.get(at).withReplicas(peers));
+    return new TablePlacement(next, baseTabletCount, nextTabletId);
+  }
+
+  /**
+   * The same placement with tablet {@code tabletId} split in two at {@code splitToken}: the lower
+   * half owns the tokens up to it, the upper half the rest. Both halves keep the tablet's replicas
+   * and get fresh ids ({@code nextTabletId} and the one after), so neither is mistaken for the old
+   * tablet's Raft group.
+   */
+  public TablePlacement split(int tabletId, long splitToken) {
+    int at = positionOfId(tabletId).orElseThrow(
+        () -> new IllegalArgumentException("the table has no tablet " + tabletId));
+    TokenRange range = range(at);
+    if (splitToken <= range.start() || splitToken >= range.end()) {
+      throw new IllegalArgumentException("split token " + splitToken + " is not inside tablet " + tabletId
+          + "'s range " + range);
+    }
+    Tablet old = tablets.get(at);
+    List<Tablet> next = new ArrayList<>(tablets);
+    next.set(at, new Tablet(nextTabletId, splitToken, old.replicas()));
+    next.add(at + 1, new Tablet(nextTabletId + 1, old.lastToken(), old.replicas()));
+    return new TablePlacement(next, baseTabletCount, nextTabletId + 2);
   }
 
   /**
@@ -42,9 +166,9 @@ public record TablePlacement(List<List<String>> replicas) {
     int n = nodes.size();
     int tablets = Math.max(tabletsPerTable, n);
     int rf = Math.max(1, Math.min(replicationFactor, n));
-    List<List<String>> replicas = new java.util.ArrayList<>(tablets);
+    List<List<String>> replicas = new ArrayList<>(tablets);
     for (int i = 0; i < tablets; i++) {
-      List<String> peers = new java.util.ArrayList<>(rf);
+      List<String> peers = new ArrayList<>(rf);
       for (int k = 0; peers.size() < rf; k++) {
         String peer = nodes.get(((i + k) % tablets) % n).peerId();
         if (!peers.contains(peer)) {
@@ -53,7 +177,7 @@ public record TablePlacement(List<List<String>> replicas) {
       }
       replicas.add(peers);
     }
-    return new TablePlacement(replicas);
+    return equalRanges(replicas);
   }
 
   /**
@@ -62,10 +186,10 @@ public record TablePlacement(List<List<String>> replicas) {
    * replicas follow on the ring) names the same replicas as the placement. With more nodes than
    * tablets the ring is drawn as if there were one tablet per node.
    */
-  public static java.util.List<String> tokensOf(int nodeIndex, int nodeCount, int tabletsPerTable) {
+  public static List<String> tokensOf(int nodeIndex, int nodeCount, int tabletsPerTable) {
     int ranges = Math.max(tabletsPerTable, nodeCount);
-    java.util.List<io.meridian.storage.TokenRange> split = io.meridian.storage.TabletRanges.split(ranges);
-    java.util.List<String> tokens = new java.util.ArrayList<>();
+    List<TokenRange> split = TabletRanges.split(ranges);
+    List<String> tokens = new ArrayList<>();
     for (int i = nodeIndex; i < ranges; i += nodeCount) {
       tokens.add(Long.toString(split.get(i).end()));
     }

@@ -23,7 +23,7 @@ class ClusterAdminTest {
       members.add(node(i));
     }
     List<String> replicas = members.stream().limit(replicasPerTablet).map(NodeRecord::peerId).toList();
-    TablePlacement placement = new TablePlacement(List.of(replicas, replicas));
+    TablePlacement placement = TablePlacement.equalRanges(List.of(replicas, replicas));
     return new ClusterState(members, new byte[0], UUID.randomUUID(), Map.of(UUID.randomUUID(), placement));
   }
 
@@ -41,7 +41,7 @@ class ClusterAdminTest {
     ClusterState s = state(3, 2);
     List<String> all = s.nodes().stream().map(NodeRecord::peerId).toList();
     Map<UUID, TablePlacement> placements = new java.util.HashMap<>(s.placements());
-    placements.put(BatchLog.TABLE_ID, new TablePlacement(List.of(all, all, all)));
+    placements.put(BatchLog.TABLE_ID, TablePlacement.equalRanges(List.of(all, all, all)));
     ClusterState withBatchLog = new ClusterState(s.nodes(), s.schema(), s.schemaVersion(), placements);
     ClusterAdmin.checkRoomLeft(withBatchLog, node(3).peerId(), false);
   }

@@ -44,7 +44,7 @@ class MetadataCodecProperties {
 
   @Property(tries = 100)
   void stateRoundTripsWithItsIndex(@ForAll("nodeLists") List<NodeRecord> nodes,
-                                   @ForAll("placements") Map<UUID, TablePlacement> placements,
+                                   @ForAll("splitPlacements") Map<UUID, TablePlacement> placements,
                                    @ForAll @IntRange(min = 0) int index) {
     ClusterState state = new ClusterState(nodes, new byte[] {1, 2, 3}, UUID.randomUUID(), placements);
     MetadataCodec.IndexedState d = MetadataCodec.decodeState(MetadataCodec.encode(state, index));
@@ -90,9 +90,30 @@ class MetadataCodecProperties {
         for (int i = 0; i < tablets; i++) {
           replicas.add(List.of("n" + i + "_7000", "n" + (i + 1) + "_7000"));
         }
-        out.put(UUID.randomUUID(), new TablePlacement(replicas));
+        out.put(UUID.randomUUID(), TablePlacement.equalRanges(replicas));
       }
       return out;
     }));
+  }
+
+  /** Placements after some splits: tablets of unequal ranges with ids that are not their positions. */
+  @Provide
+  Arbitrary<Map<UUID, TablePlacement>> splitPlacements() {
+    return Combinators.combine(placements(), Arbitraries.longs().list().ofMaxSize(8)).as((plain, picks) -> {
+      Map<UUID, TablePlacement> out = new LinkedHashMap<>();
+      for (Map.Entry<UUID, TablePlacement> e : plain.entrySet()) {
+        TablePlacement p = e.getValue();
+        for (long pick : picks) {
+          int at = (int) Math.floorMod(pick, (long) p.tabletCount());
+          io.meridian.storage.TokenRange r = p.range(at);
+          long mid = r.start() + (long) ((r.end() / 2.0) - (r.start() / 2.0));
+          if (mid > r.start() && mid < r.end()) {
+            p = p.split(p.tablet(at).id(), mid);
+          }
+        }
+        out.put(e.getKey(), p);
+      }
+      return out;
+    });
   }
 }

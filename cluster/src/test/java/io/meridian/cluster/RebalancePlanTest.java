@@ -45,7 +45,7 @@ class RebalancePlanTest {
       RebalancePlan.Move move = m.get();
       assertTrue(move.added().size() <= 1 && move.removed().size() <= 1, "one replica at a time: " + move);
       ClusterState next = MetadataStateMachine.applyMembershipOrMove(state[0],
-          new MetadataCommand.SetReplicas(move.tableId(), move.index(), move.current(), move.target()));
+          new MetadataCommand.SetReplicas(move.tableId(), move.tabletId(), move.current(), move.target()));
       assertNotNull(next, "the planned move applies: " + move);
       state[0] = next;
       assertTrue(++moves < 200, "the plan converges");
@@ -179,18 +179,56 @@ class RebalancePlanTest {
   }
 
   @Test
-  void aStateWrittenInFormatOneStillDecodes() {
-    ClusterState s = state(nodes(2), Map.of(T1, TablePlacement.spread(nodes(2), 2, 1)));
-    byte[] v2 = MetadataCodec.encode(s, 7);
-    // Format 1 is format 2 without the trailing (empty) leaving list: 4 bytes of count.
-    int payload = v2.length - 13 - 4;
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(13 + payload);
+  void statesWrittenInFormatsOneAndTwoStillDecodeAsEqualRanges() throws java.io.IOException {
+    ClusterState s = state(nodes(2), Map.of(T1, TablePlacement.spread(nodes(2), 2, 1))).withLeaving("n1");
+    for (byte format = 1; format <= 2; format++) {
+      MetadataCodec.IndexedState back = MetadataCodec.decodeState(oldFormatState(s, 7, format));
+      assertEquals(format == 1 ? Set.of() : Set.of("n1"), back.state().leaving());
+      assertEquals(s.nodes(), back.state().nodes());
+      assertEquals(s.placements(), back.state().placements());
+      assertEquals(7, back.appliedIndex());
+    }
+  }
+
+  /** A state as formats 1 and 2 wrote it: replica lists only; format 2 adds the leaving peers. */
+  private static byte[] oldFormatState(ClusterState s, long index, byte format) throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+    out.writeLong(index);
+    out.writeInt(s.nodes().size());
+    for (NodeRecord n : s.nodes()) {
+      out.writeLong(n.hostId().getMostSignificantBits());
+      out.writeLong(n.hostId().getLeastSignificantBits());
+      for (String f : List.of(n.peerId(), n.raftAddress(), n.cqlAddress())) {
+        out.writeUTF(f);
+      }
+      out.writeInt(n.cqlPort());
+      out.writeUTF(n.dataCenter());
+      out.writeUTF(n.rack());
+    }
+    out.writeBoolean(false);
+    out.writeInt(s.placements().size());
+    for (Map.Entry<UUID, TablePlacement> e : s.placements().entrySet()) {
+      out.writeLong(e.getKey().getMostSignificantBits());
+      out.writeLong(e.getKey().getLeastSignificantBits());
+      out.writeInt(e.getValue().tabletCount());
+      for (List<String> replicas : e.getValue().replicas()) {
+        out.writeInt(replicas.size());
+        for (String r : replicas) {
+          out.writeUTF(r);
+        }
+      }
+    }
+    if (format == 2) {
+      out.writeInt(s.leaving().size());
+      for (String peer : s.leaving()) {
+        out.writeUTF(peer);
+      }
+    }
+    byte[] payload = bytes.toByteArray();
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    crc.update(v2, 9, payload);
-    b.putInt(0x4D524353).put((byte) 1).putInt(payload).put(v2, 9, payload).putInt((int) crc.getValue());
-    MetadataCodec.IndexedState back = MetadataCodec.decodeState(b.array());
-    assertEquals(Set.of(), back.state().leaving());
-    assertEquals(s.nodes(), back.state().nodes());
-    assertEquals(7, back.appliedIndex());
+    crc.update(payload);
+    return java.nio.ByteBuffer.allocate(13 + payload.length).putInt(0x4D524353).put(format).putInt(payload.length)
+        .put(payload).putInt((int) crc.getValue()).array();
   }
 }

@@ -1,6 +1,7 @@
 package io.meridian.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.meridian.storage.TabletRanges;
 import java.util.ArrayList;
@@ -71,5 +72,64 @@ class TablePlacementTest {
         assertEquals(p.replicas().get(i), replicas, n + " nodes, tablet " + i);
       }
     }
+  }
+
+  @Test
+  void aSplitTabletBecomesTwoNewTabletsOnTheSameReplicasCoveringItsRange() {
+    TablePlacement p = TablePlacement.spread(nodes(3), 3, 2);
+    long mid = p.range(1).start() + (p.range(1).end() - p.range(1).start()) / 2;
+    TablePlacement s = p.split(1, mid);
+
+    assertEquals(4, s.tabletCount());
+    assertEquals(List.of(0, 3, 4, 2), s.tablets().stream().map(TablePlacement.Tablet::id).toList());
+    assertEquals(5, s.nextTabletId());
+    assertEquals(3, s.baseTabletCount(), "the local store and the drivers' ring keep the table's first split");
+    assertEquals(p.replicas().get(1), s.tablet(1).replicas());
+    assertEquals(p.replicas().get(1), s.tablet(2).replicas());
+    assertEquals(new io.meridian.storage.TokenRange(p.range(1).start(), mid), s.range(1));
+    assertEquals(new io.meridian.storage.TokenRange(mid, p.range(1).end()), s.range(2));
+    assertEquals(p.range(2), s.range(3));
+    // Tokens route to the half that owns them, the split token itself to the lower half.
+    assertEquals(3, s.tabletFor(mid).id());
+    assertEquals(4, s.tabletFor(mid + 1).id());
+    assertEquals(0, s.tabletFor(Long.MIN_VALUE + 1).id());
+    assertEquals(2, s.tabletFor(Long.MAX_VALUE).id());
+    // The old id is gone; moves name the new ones.
+    assertEquals(java.util.Optional.empty(), s.positionOfId(1));
+    assertEquals(List.of("n0", "n2"), s.withReplicas(4, List.of("n0", "n2")).tablet(2).replicas());
+    assertThrows(IllegalArgumentException.class, () -> s.withReplicas(1, List.of("n0")));
+  }
+
+  @Test
+  void aSplitTokenMustFallStrictlyInsideTheTablet() {
+    TablePlacement p = TablePlacement.spread(nodes(2), 2, 1);
+    assertThrows(IllegalArgumentException.class, () -> p.split(0, p.range(0).end()));
+    assertThrows(IllegalArgumentException.class, () -> p.split(1, p.range(1).start()));
+    assertThrows(IllegalArgumentException.class, () -> p.split(7, 0));
+  }
+
+  @Test
+  void routingMatchesTheEqualSplitForANewTable() {
+    TablePlacement p = TablePlacement.spread(nodes(3), 8, 3);
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 10_000; i++) {
+      long token = random.nextLong();
+      if (token != Long.MIN_VALUE) {
+        assertEquals(TabletRanges.indexOf(token, 8), p.positionOf(token), "token " + token);
+      }
+    }
+  }
+
+  @Test
+  void tabletsMustCoverTheRingInOrderWithDistinctIds() {
+    List<String> r = List.of("n0");
+    assertThrows(IllegalArgumentException.class, () -> new TablePlacement(List.of(
+        new TablePlacement.Tablet(0, 5, r), new TablePlacement.Tablet(1, 5, r)), 1, 2));
+    assertThrows(IllegalArgumentException.class, () -> new TablePlacement(List.of(
+        new TablePlacement.Tablet(0, 5, r), new TablePlacement.Tablet(0, Long.MAX_VALUE, r)), 1, 2));
+    assertThrows(IllegalArgumentException.class, () -> new TablePlacement(List.of(
+        new TablePlacement.Tablet(0, 5, r)), 1, 1));
+    assertThrows(IllegalArgumentException.class, () -> new TablePlacement(List.of(
+        new TablePlacement.Tablet(3, Long.MAX_VALUE, r)), 1, 3));
   }
 }
