@@ -11,7 +11,8 @@ import java.util.Locale;
 public record ChaosOptions(Path meridianHome, Path workDir, int nodes, int basePort, String javaOpts,
                            List<InetSocketAddress> contactPoints, int clients, int registers, int sets,
                            Duration duration, List<FaultKind> nemesis, Duration quiet, Duration hold,
-                           Duration settle, long seed, boolean plainWrites, Duration checkBudgetPerKey,
+                           Duration settle, long seed, boolean plainWrites, RegisterReads registerReads,
+                           Duration checkBudgetPerKey,
                            Duration requestTimeout, Duration startTimeout, Duration errorBackoff, Path checkOnly) {
 
     public static final String USAGE = """
@@ -33,6 +34,8 @@ public record ChaosOptions(Path meridianHome, Path workDir, int nodes, int baseP
           --settle-s S          wait after healing before the final reads (default 5)
           --seed N              seed for the workload and the nemesis (default: time)
           --plain-writes        register writes as plain UPDATEs instead of LWTs
+          --register-reads C    consistency of register reads: serial, quorum, or mixed (every
+                                other read of each client at QUORUM) (default serial)
           --request-timeout-s T driver request timeout (default 5)
           --start-timeout-s T   time a node may take to listen (default 60)
           --check-budget-s B    linearizability time budget per register (default 30)
@@ -57,6 +60,7 @@ public record ChaosOptions(Path meridianHome, Path workDir, int nodes, int baseP
         Duration settle = Duration.ofSeconds(5);
         long seed = System.currentTimeMillis();
         boolean plainWrites = false;
+        RegisterReads registerReads = RegisterReads.SERIAL;
         Duration budget = Duration.ofSeconds(30);
         Duration requestTimeout = Duration.ofSeconds(5);
         Duration startTimeout = Duration.ofSeconds(60);
@@ -88,6 +92,7 @@ public record ChaosOptions(Path meridianHome, Path workDir, int nodes, int baseP
                 case "--hold-s" -> hold = Duration.ofSeconds(nonNegative(a, v));
                 case "--settle-s" -> settle = Duration.ofSeconds(nonNegative(a, v));
                 case "--seed" -> seed = Long.parseLong(v);
+                case "--register-reads" -> registerReads = RegisterReads.parse(v);
                 case "--request-timeout-s" -> requestTimeout = Duration.ofSeconds(positive(a, v));
                 case "--start-timeout-s" -> startTimeout = Duration.ofSeconds(positive(a, v));
                 case "--check-budget-s" -> budget = Duration.ofSeconds(positive(a, v));
@@ -107,7 +112,7 @@ public record ChaosOptions(Path meridianHome, Path workDir, int nodes, int baseP
             work = Path.of("target", "chaos-" + System.currentTimeMillis());
         }
         return new ChaosOptions(home, work, nodes, basePort, javaOpts, contactPoints, clients, registers, sets,
-            duration, nemesis, quiet, hold, settle, seed, plainWrites, budget, requestTimeout, startTimeout,
+            duration, nemesis, quiet, hold, settle, seed, plainWrites, registerReads, budget, requestTimeout, startTimeout,
             errorBackoff, checkOnly);
     }
 

@@ -127,7 +127,7 @@ public final class ChaosRun {
         try (CqlSession session = openSession(cluster, options)) {
             String keyspace = "chaos_" + Long.toUnsignedString(options.seed(), 36).replace('-', '_');
             DriverRegisterClient.createSchema(session, keyspace, Math.min(3, cluster.size()));
-            try (RegisterClient client = new DriverRegisterClient(session, keyspace, options.plainWrites(),
+            try (RegisterClient client = new DriverRegisterClient(session, keyspace, options.plainWrites(), options.registerReads(),
                     false)) {
                 return new ChaosRun(cluster, client, options, System::nanoTime, System.out).execute().exitCode();
             }

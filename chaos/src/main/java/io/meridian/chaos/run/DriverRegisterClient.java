@@ -21,7 +21,8 @@ import java.util.List;
  * <p>Register writes are lightweight transactions too ({@code UPDATE ... IF EXISTS}): a plain write
  * carries the client's timestamp and an LWT the server's, and Cassandra does not promise
  * linearizability when the two are mixed. {@code plainWrites} switches to plain QUORUM writes for
- * runs that want to probe exactly that. No statement is idempotent, so the driver never retries one
+ * runs that want to probe exactly that. Register reads are SERIAL, QUORUM or both ({@link RegisterReads}):
+ * Meridian promises that both are linearizable. No statement is idempotent, so the driver never retries one
  * that may have been applied.
  */
 public final class DriverRegisterClient implements RegisterClient {
@@ -34,9 +35,14 @@ public final class DriverRegisterClient implements RegisterClient {
     private final PreparedStatement create;
     private final PreparedStatement insert;
     private final PreparedStatement readSet;
+    private final RegisterReads registerReads;
+    /** Reads so far, to alternate the level of mixed reads. */
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
-    public DriverRegisterClient(CqlSession session, String keyspace, boolean plainWrites, boolean ownsSession) {
+    public DriverRegisterClient(CqlSession session, String keyspace, boolean plainWrites, RegisterReads registerReads,
+                                boolean ownsSession) {
         this.session = session;
+        this.registerReads = registerReads;
         this.ownsSession = ownsSession;
         String ks = keyspace + ".";
         read = session.prepare("SELECT v FROM " + ks + "registers WHERE k = ?");
@@ -63,7 +69,8 @@ public final class DriverRegisterClient implements RegisterClient {
 
     @Override
     public Long read(String key) {
-        Row row = session.execute(read.bind(key).setConsistencyLevel(ConsistencyLevel.SERIAL).setIdempotent(true)).one();
+        ConsistencyLevel level = registerReads.levelOf(reads.getAndIncrement());
+        Row row = session.execute(read.bind(key).setConsistencyLevel(level).setIdempotent(true)).one();
         return row == null || row.isNull(0) ? null : row.getLong(0);
     }
 

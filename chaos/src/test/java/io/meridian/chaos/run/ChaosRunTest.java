@@ -22,7 +22,7 @@ class ChaosRunTest {
 
     private static ChaosOptions options(Path work, List<FaultKind> nemesis) {
         return new ChaosOptions(Path.of("."), work, 3, 19042, "", List.of(), 4, 2, 2, Duration.ofMillis(700),
-            nemesis, Duration.ofMillis(20), Duration.ofMillis(40), Duration.ZERO, 11, false, Duration.ofSeconds(10),
+            nemesis, Duration.ofMillis(20), Duration.ofMillis(40), Duration.ZERO, 11, false, RegisterReads.SERIAL, Duration.ofSeconds(10),
             Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(1), null);
     }
 
