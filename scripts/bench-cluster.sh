@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
-# Runs the benchmark workloads against a local Meridian cluster of N nodes (scripts/local-cluster.sh:
-# node i on 127.0.0.(i+1):9042), a fresh cluster with empty data for every workload, and prints a
-# markdown table. Compare with a single unreplicated node from scripts/bench-compare.sh
-# (BENCH_SYSTEMS=meridian) run with the same load settings.
+# Runs the benchmark workloads against a local cluster of N nodes on this machine, a fresh cluster
+# with empty data for every workload, and prints a markdown table. The cluster is either Meridian
+# (scripts/local-cluster.sh: node i on 127.0.0.(i+1):9042) or, for reference, Apache Cassandra 5
+# (scripts/cassandra5-cluster.sh: node i on 127.0.0.i:9142, heap C5_HEAP each). Compare with a
+# single unreplicated node from scripts/bench-compare.sh (BENCH_SYSTEMS=meridian or cassandra5) run
+# with the same load settings.
 #
-# Usage: scripts/bench-cluster.sh            (build first: mvn -q -DskipTests install)
+# Usage: scripts/bench-cluster.sh                          Meridian, 3 nodes, RF 3
+#        CLUSTER_SYSTEM=cassandra5 scripts/bench-cluster.sh  Cassandra 5, 3 nodes, RF 3
+#        (build first: mvn -q -DskipTests install; Cassandra's jars are fetched on its first start)
 #
 # Environment (all optional):
+#   CLUSTER_SYSTEM       meridian or cassandra5                  (default meridian)
 #   CLUSTER_NODES        nodes                                   (default 3)
 #   BENCH_RF             replication factor of the bench keyspace (default: the node count, max 3)
 #   BENCH_WORKLOADS      workloads                               (default "insert read mixed timeseries")
 #   BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONCURRENCY, BENCH_KEYS, BENCH_THREADS, BENCH_CONSISTENCY,
 #   BENCH_EXTRA_ARGS     as for scripts/bench-compare.sh (defaults 30, 10, 64, 100000, 2, LOCAL_ONE, none)
 #   BENCH_OUT_DIR        logs and results.md                     (default bench/target/cluster-<UTC timestamp>)
-#   MERIDIAN_JAVA_OPTS   JVM options of each node                (default -Xms1g -Xmx2g)
+#   MERIDIAN_JAVA_OPTS   JVM options of each Meridian node       (default -Xms1g -Xmx2g)
+#   C5_HEAP              heap of each Cassandra node             (default 2g; other C5_* as for cassandra5-cluster.sh)
 set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
 
+SYSTEM="${CLUSTER_SYSTEM:-meridian}"
 NODES="${CLUSTER_NODES:-3}"
 RF="${BENCH_RF:-$((NODES < 3 ? NODES : 3))}"
 WORKLOADS="${BENCH_WORKLOADS:-insert read mixed timeseries}"
@@ -25,27 +32,48 @@ OUT_DIR="${BENCH_OUT_DIR:-$REPO_DIR/bench/target/cluster-$(date -u +%Y%m%dT%H%M%
 BENCH_JAR="$REPO_DIR/bench/target/meridian-bench.jar"
 export MERIDIAN_JAVA_OPTS="${MERIDIAN_JAVA_OPTS:--Xms1g -Xmx2g}"
 export MERIDIAN_CLUSTER_DIR="$OUT_DIR/cluster"
+case "$SYSTEM" in
+  meridian)
+    CLUSTER="$SCRIPT_DIR/local-cluster.sh"
+    PORT=9042 ;;
+  cassandra5)
+    CLUSTER="$SCRIPT_DIR/cassandra5-cluster.sh"
+    PORT="${C5_NATIVE_PORT:-9142}"
+    # Same disk as the Meridian cluster's data; wiped after every workload like it.
+    export C5_CLUSTER_DIR="$OUT_DIR/cassandra5-cluster" ;;
+  *)
+    echo "bench-cluster: CLUSTER_SYSTEM must be meridian or cassandra5, got '$SYSTEM'" >&2
+    exit 64 ;;
+esac
 
 if [[ ! -f "$BENCH_JAR" ]]; then
   echo "bench-cluster: $BENCH_JAR not found; build first with: mvn -q -DskipTests install" >&2
   exit 1
 fi
 mkdir -p "$OUT_DIR"
-trap '"$SCRIPT_DIR/local-cluster.sh" stop >/dev/null 2>&1 || true' EXIT
+trap '"$CLUSTER" stop >/dev/null 2>&1 || true' EXIT
 
 results="$OUT_DIR/results.md"
 for workload in $WORKLOADS; do
-  "$SCRIPT_DIR/local-cluster.sh" wipe >/dev/null 2>&1 || true
-  "$SCRIPT_DIR/local-cluster.sh" start "$NODES"
+  "$CLUSTER" wipe >/dev/null 2>&1 || true
+  "$CLUSTER" start "$NODES"
   # shellcheck disable=SC2086
-  java -jar "$BENCH_JAR" --host 127.0.0.1 --port 9042 --workload "$workload" \
+  java -jar "$BENCH_JAR" --host 127.0.0.1 --port "$PORT" --workload "$workload" \
     --duration-s "${BENCH_DURATION_S:-30}" --warmup-s "${BENCH_WARMUP_S:-10}" \
     --concurrency "${BENCH_CONCURRENCY:-64}" --keys "${BENCH_KEYS:-100000}" --threads "${BENCH_THREADS:-2}" \
-    --consistency "${BENCH_CONSISTENCY:-LOCAL_ONE}" --rf "$RF" --label "meridian-${NODES}n-rf${RF}" \
+    --consistency "${BENCH_CONSISTENCY:-LOCAL_ONE}" --rf "$RF" --label "${SYSTEM}-${NODES}n-rf${RF}" \
     ${BENCH_EXTRA_ARGS:-} --report "$results" \
     | tee "$OUT_DIR/$workload.log" || echo "bench-cluster: $workload run reported errors (see $OUT_DIR/$workload.log)" >&2
-  "$SCRIPT_DIR/local-cluster.sh" stop
+  "$CLUSTER" stop
+  if [[ "$SYSTEM" == cassandra5 ]]; then
+    # The next wipe deletes the node directories; keep each node's log of this workload.
+    for node_log in "$C5_CLUSTER_DIR"/node*/logs/system.log; do
+      [[ -f "$node_log" ]] || continue
+      node_dir="${node_log%/logs/system.log}"
+      cp "$node_log" "$OUT_DIR/$workload-cassandra5-${node_dir##*/}.log"
+    done
+  fi
 done
-"$SCRIPT_DIR/local-cluster.sh" wipe >/dev/null 2>&1 || true
+"$CLUSTER" wipe >/dev/null 2>&1 || true
 echo
 cat "$results"

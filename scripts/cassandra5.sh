@@ -5,8 +5,14 @@
 #
 # Usage: scripts/cassandra5.sh start|stop|status|restart
 #
+# One node of a multi-node cluster is the same script with C5_ADDRESS and its own C5_WORK_DIR;
+# scripts/cassandra5-cluster.sh does that for N nodes on 127.0.0.1..N.
+#
 # Environment (all optional):
 #   C5_WORK_DIR        node directory: config, data, logs, pid   (default /tmp/meridian-cassandra5)
+#   C5_ADDRESS         loopback address the node binds            (default 127.0.0.1)
+#   C5_SEEDS           comma-separated seed addresses (loopback)  (default 127.0.0.1)
+#   C5_AUTO_BOOTSTRAP  auto_bootstrap of a non-seed node          (default: Cassandra's, true)
 #   C5_NATIVE_PORT     CQL native port                            (default 9142)
 #   C5_STORAGE_PORT    inter-node storage port                    (default 7142)
 #   C5_HEAP            -Xms/-Xmx value                            (default 2g)
@@ -15,7 +21,7 @@
 #   C5_KEEP_DATA=1     stop leaves the work dir in place
 #   JAVA               java binary                                (default: java on PATH)
 #
-# Only 127.0.0.1 is ever bound.
+# Only loopback addresses (127.0.0.0/8) are ever bound; anything else is refused.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,6 +31,9 @@ LIB_DIR="$RUNNER_DIR/target/lib"
 source "$SCRIPT_DIR/lib/cql.sh"
 
 WORK_DIR="${C5_WORK_DIR:-/tmp/meridian-cassandra5}"
+ADDRESS="${C5_ADDRESS:-127.0.0.1}"
+SEEDS="${C5_SEEDS:-127.0.0.1}"
+AUTO_BOOTSTRAP="${C5_AUTO_BOOTSTRAP:-}"
 NATIVE_PORT="${C5_NATIVE_PORT:-9142}"
 STORAGE_PORT="${C5_STORAGE_PORT:-7142}"
 HEAP="${C5_HEAP:-2g}"
@@ -37,22 +46,58 @@ MARKER_FILE="$WORK_DIR/.meridian-cassandra5"
 LOG_DIR="$WORK_DIR/logs"
 CONF_DIR="$WORK_DIR/conf"
 
-log() { printf '[cassandra5] %s\n' "$*" >&2; }
+log() { printf '[cassandra5 %s] %s\n' "$ADDRESS" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+is_loopback() {
+  [[ "$1" =~ ^127\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] \
+    && ((BASH_REMATCH[1] <= 255 && BASH_REMATCH[2] <= 255 && BASH_REMATCH[3] <= 255))
+}
+
+is_loopback "$ADDRESS" || die "C5_ADDRESS must be a 127.x.y.z address, got '$ADDRESS'"
+for seed in ${SEEDS//,/ }; do
+  is_loopback "$seed" || die "C5_SEEDS must hold 127.x.y.z addresses only, got '$seed'"
+done
+case "$AUTO_BOOTSTRAP" in
+  "" | true | false) ;;
+  *) die "C5_AUTO_BOOTSTRAP must be true or false, got '$AUTO_BOOTSTRAP'" ;;
+esac
 
 # --- process helpers ------------------------------------------------------------------------
 
-# Prints the pid from the pid file if that process is alive and is our CassandraDaemon.
-running_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
-  local pid
-  pid="$(cat "$PID_FILE" 2>/dev/null || true)"
+# True when PID is alive and is the CassandraDaemon started with this work dir's config file
+# (guards against pid reuse and against other nodes' daemons).
+is_our_daemon() {
+  local pid="$1" cmdline
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
-  # Guard against pid reuse: the command line must name the daemon and our config file.
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "CassandraDaemon" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$CONF_DIR/cassandra.yaml" || return 1
-  echo "$pid"
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *CassandraDaemon* && "$cmdline" == *"file://$CONF_DIR/cassandra.yaml "* ]]
+}
+
+# Prints the pid of this node's daemon: from the pid file, or, when the pid file is missing or
+# stale (start interrupted between launch and writing it), by looking for a process whose command
+# line names this node's config file.
+running_pid() {
+  local pid
+  if [[ -f "$PID_FILE" ]]; then
+    pid="$(cat "$PID_FILE" 2>/dev/null || true)"
+    if is_our_daemon "$pid"; then
+      echo "$pid"
+      return 0
+    fi
+  fi
+  [[ -d "$CONF_DIR" ]] || return 1
+  local cmdline_file
+  for cmdline_file in /proc/[0-9]*/cmdline; do
+    pid="${cmdline_file#/proc/}"
+    pid="${pid%/cmdline}"
+    if is_our_daemon "$pid"; then
+      echo "$pid"
+      return 0
+    fi
+  done
+  return 1
 }
 
 # --- configuration ---------------------------------------------------------------------------
@@ -71,6 +116,10 @@ write_config() {
   mkdir -p "$CONF_DIR" "$CONF_DIR/triggers" "$LOG_DIR" "$WORK_DIR/data" "$WORK_DIR/commitlog" \
            "$WORK_DIR/saved_caches" "$WORK_DIR/hints" "$WORK_DIR/cdc_raw"
   touch "$MARKER_FILE"
+  local seed_list="" seed
+  for seed in ${SEEDS//,/ }; do
+    seed_list+="${seed_list:+,}${seed}:${STORAGE_PORT}"
+  done
   # A deliberately short file: every key not listed keeps Cassandra's built-in default, so the
   # comparison runs against stock behaviour. commitlog_sync stays periodic (Cassandra's default):
   # writes are acknowledged before the commit log is fsynced, at most 10 s of acked writes can be
@@ -83,9 +132,9 @@ endpoint_snitch: SimpleSnitch
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:${STORAGE_PORT}"
-listen_address: 127.0.0.1
-rpc_address: 127.0.0.1
+      - seeds: "${seed_list}"
+listen_address: ${ADDRESS}
+rpc_address: ${ADDRESS}
 storage_port: ${STORAGE_PORT}
 ssl_storage_port: $((STORAGE_PORT + 1))
 native_transport_port: ${NATIVE_PORT}
@@ -101,6 +150,9 @@ commitlog_sync_period: 10000ms
 authenticator: AllowAllAuthenticator
 authorizer: AllowAllAuthorizer
 EOF
+  if [[ -n "$AUTO_BOOTSTRAP" ]]; then
+    echo "auto_bootstrap: ${AUTO_BOOTSTRAP}" >>"$CONF_DIR/cassandra.yaml"
+  fi
 
   cat >"$CONF_DIR/logback.xml" <<EOF
 <configuration scan="false">
@@ -136,7 +188,8 @@ jvm_args() {
     "-Dcassandra.logdir=$LOG_DIR"
     "-Dcassandra.storagedir=$WORK_DIR"
     -Dcassandra-foreground=yes
-    # A lone seed node has nobody to gossip with; do not wait for the ring to settle.
+    # A lone seed node has nobody to gossip with; do not wait for the ring to settle. In a
+    # cluster, cassandra5-cluster.sh starts nodes one at a time and checks membership itself.
     -Dcassandra.skip_wait_for_gossip_to_settle=0
     "-Dcassandra.triggers_dir=$CONF_DIR/triggers"
     -XX:+ExitOnOutOfMemoryError
@@ -161,18 +214,18 @@ jvm_args() {
 cmd_start() {
   local pid
   if pid="$(running_pid)"; then
-    if cql_ready "$NATIVE_PORT"; then
-      log "already running (pid $pid), CQL on 127.0.0.1:$NATIVE_PORT"
+    if cql_ready "$NATIVE_PORT" "$ADDRESS"; then
+      log "already running (pid $pid), CQL on $ADDRESS:$NATIVE_PORT"
       return 0
     fi
     log "process $pid exists but CQL is not answering yet; waiting"
   else
     rm -f "$PID_FILE"
-    if port_in_use "$NATIVE_PORT"; then
-      die "127.0.0.1:$NATIVE_PORT is taken by another process; set C5_NATIVE_PORT"
+    if port_in_use "$NATIVE_PORT" "$ADDRESS"; then
+      die "$ADDRESS:$NATIVE_PORT is taken by another process; set C5_NATIVE_PORT"
     fi
-    if port_in_use "$STORAGE_PORT"; then
-      die "127.0.0.1:$STORAGE_PORT is taken by another process; set C5_STORAGE_PORT"
+    if port_in_use "$STORAGE_PORT" "$ADDRESS"; then
+      die "$ADDRESS:$STORAGE_PORT is taken by another process; set C5_STORAGE_PORT"
     fi
     command -v "$JAVA" >/dev/null || die "java not found"
     ensure_jars
@@ -195,8 +248,8 @@ cmd_start() {
       rm -f "$PID_FILE"
       exit 1
     fi
-    if cql_ready "$NATIVE_PORT"; then
-      log "ready after ${SECONDS}s: pid $pid, CQL on 127.0.0.1:$NATIVE_PORT"
+    if cql_ready "$NATIVE_PORT" "$ADDRESS"; then
+      log "ready after ${SECONDS}s: pid $pid, CQL on $ADDRESS:$NATIVE_PORT"
       return 0
     fi
     sleep 1
@@ -239,10 +292,10 @@ cmd_stop() {
 cmd_status() {
   local pid
   if pid="$(running_pid)"; then
-    if cql_ready "$NATIVE_PORT"; then
-      echo "running: pid $pid, CQL ready on 127.0.0.1:$NATIVE_PORT, dir $WORK_DIR"
+    if cql_ready "$NATIVE_PORT" "$ADDRESS"; then
+      echo "running: pid $pid, CQL ready on $ADDRESS:$NATIVE_PORT, dir $WORK_DIR"
     else
-      echo "starting: pid $pid, CQL not answering on 127.0.0.1:$NATIVE_PORT yet"
+      echo "starting: pid $pid, CQL not answering on $ADDRESS:$NATIVE_PORT yet"
     fi
     return 0
   fi

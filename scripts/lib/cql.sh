@@ -15,7 +15,7 @@ cql_ready() {
   ' "$port" "$host" 2>/dev/null
 }
 
-# True when something accepts TCP connections on 127.0.0.1:PORT.
+# True when something accepts TCP connections on HOST:PORT (HOST defaults to 127.0.0.1).
 port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null
 }
