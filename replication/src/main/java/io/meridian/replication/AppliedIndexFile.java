@@ -64,9 +64,17 @@ final class AppliedIndexFile {
 
   /** Records {@code applied} and the bucket versions of exactly the entries up to it. */
   void write(TermIndex applied, long[] versions) throws IOException {
+    replaceDurably(file, tmp, encode(applied, versions));
+  }
+
+  /**
+   * Replaces {@code file} with {@code bytes} so that a crash leaves the old or the new content:
+   * writes {@code tmp}, fsyncs it, renames it over the file and fsyncs the directory.
+   */
+  static void replaceDurably(Path file, Path tmp, byte[] bytes) throws IOException {
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer out = ByteBuffer.wrap(encode(applied, versions));
+      ByteBuffer out = ByteBuffer.wrap(bytes);
       while (out.hasRemaining()) {
         ch.write(out);
       }

@@ -10,7 +10,9 @@ public enum ApplyVerdict {
   /** The entry's mutations were applied (blind writes always are). */
   APPLIED(0),
   /** A guarded entry whose bucket version had moved: nothing was written. */
-  CONFLICT(1);
+  CONFLICT(1),
+  /** The tablet was sealed for a split by an earlier entry: nothing was written; its halves take writes. */
+  SEALED(2);
 
   static final byte FORMAT_VERSION = 1;
   private final byte code;

@@ -104,6 +104,13 @@ final class ConditionalWriteLoop<T> {
   }
 
   private void retryOrGiveUp(Throwable cause) {
+    Throwable root = cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null
+        ? cause.getCause() : cause;
+    if (root instanceof TabletSealedException sealed) {
+      // Nothing was written, and this tablet will refuse every attempt: its halves must take it.
+      result.completeExceptionally(sealed);
+      return;
+    }
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     long backoffMs = retry.backoffMs(attempts, ThreadLocalRandom.current().nextDouble());
     if (attempts >= retry.attemptsMax() || elapsedMs + backoffMs >= retry.timeoutMs()) {

@@ -63,6 +63,11 @@ public final class MutationCodec {
   public static final byte FORMAT_GUARDED = 2;
   /** A truncation of the table's rows in the tablet. */
   public static final byte FORMAT_TRUNCATE = 3;
+  /** A control entry of the tablet itself (no rows): see {@link Control}. */
+  public static final byte FORMAT_CONTROL = 4;
+  private static final byte CONTROL_SEAL = 1;
+  private static final byte CONTROL_BARRIER = 2;
+  private static final int CONTROL_BYTES_MIN = 1 + 16; // kind, table id
   /** Upper bound on one entry; Ratis' own message limits are configured above it. */
   public static final int ENTRY_BYTES_MAX = 32 * 1024 * 1024;
 
@@ -87,10 +92,41 @@ public final class MutationCodec {
    * A decoded entry: its mutations and, for a guarded entry, its guard (null for a blind write); for
    * a truncation, the table truncated and no mutations.
    */
-  public record Entry(Guard guard, List<Mutation> mutations, UUID truncatedTable) {
+  public record Entry(Guard guard, List<Mutation> mutations, UUID truncatedTable, Control control) {
     public Entry(Guard guard, List<Mutation> mutations) {
-      this(guard, mutations, null);
+      this(guard, mutations, null, null);
     }
+  }
+
+  /** An entry about the tablet rather than its rows. */
+  public sealed interface Control {
+    UUID tableId();
+  }
+
+  /**
+   * The tablet stops taking writes and reads, ahead of a split at {@code splitToken}: every
+   * replica applies the entries before it, then refuses every data entry after it (see
+   * {@link TabletStateMachine}), so the halves can start from what each replica holds.
+   */
+  public record Seal(UUID tableId, long splitToken) implements Control {}
+
+  /** Changes nothing; moves the applied index (so a snapshot can be taken at a new index). */
+  public record Barrier(UUID tableId) implements Control {}
+
+  /** Encodes a control entry. */
+  public static byte[] encodeControl(Control control) {
+    boolean seal = control instanceof Seal;
+    int payload = CONTROL_BYTES_MIN + (seal ? 8 : 0);
+    ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + payload + CRC_BYTES).order(ByteOrder.BIG_ENDIAN);
+    out.putInt(MAGIC).put(FORMAT_CONTROL).putInt(payload).put(seal ? CONTROL_SEAL : CONTROL_BARRIER);
+    out.putLong(control.tableId().getMostSignificantBits()).putLong(control.tableId().getLeastSignificantBits());
+    if (control instanceof Seal s) {
+      out.putLong(s.splitToken());
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, out.position());
+    out.putInt((int) crc.getValue());
+    return out.array();
   }
 
   /** Encodes a truncation of {@code tableId}'s rows in the tablet that applies it. */
@@ -171,12 +207,13 @@ public final class MutationCodec {
           "bad magic 0x" + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC));
     }
     byte version = in.get();
-    if (version != FORMAT_VERSION && version != FORMAT_GUARDED && version != FORMAT_TRUNCATE) {
+    if (version < FORMAT_VERSION || version > FORMAT_CONTROL) {
       throw new LogEntryCorruptionException("unknown format version " + version + ", expected " + FORMAT_VERSION
-          + ", " + FORMAT_GUARDED + " or " + FORMAT_TRUNCATE);
+          + " to " + FORMAT_CONTROL);
     }
     int payloadBytes = in.getInt();
-    int payloadBytesMin = version == FORMAT_TRUNCATE ? UUID_BYTES : 4 + (version == FORMAT_GUARDED ? GUARD_BYTES : 0);
+    int payloadBytesMin = version == FORMAT_TRUNCATE ? UUID_BYTES : version == FORMAT_CONTROL ? CONTROL_BYTES_MIN
+        : 4 + (version == FORMAT_GUARDED ? GUARD_BYTES : 0);
     if (payloadBytes < payloadBytesMin || (long) HEADER_BYTES + payloadBytes + CRC_BYTES != size) {
       throw new LogEntryCorruptionException("payload length " + payloadBytes + " does not match entry size " + size);
     }
@@ -195,7 +232,20 @@ public final class MutationCodec {
         if (payloadBytes != UUID_BYTES) {
           throw new LogEntryCorruptionException("a truncation's payload is " + payloadBytes + " bytes, expected " + UUID_BYTES);
         }
-        return new Entry(null, List.of(), new UUID(in.getLong(), in.getLong()));
+        return new Entry(null, List.of(), new UUID(in.getLong(), in.getLong()), null);
+      }
+      if (version == FORMAT_CONTROL) {
+        byte kind = in.get();
+        UUID table = new UUID(in.getLong(), in.getLong());
+        Control control = switch (kind) {
+          case CONTROL_SEAL -> new Seal(table, in.getLong());
+          case CONTROL_BARRIER -> new Barrier(table);
+          default -> throw new LogEntryCorruptionException("unknown control entry kind " + kind);
+        };
+        if (in.hasRemaining()) {
+          throw new LogEntryCorruptionException(in.remaining() + " trailing bytes after a control entry");
+        }
+        return new Entry(null, List.of(), null, control);
       }
       Guard guard = null;
       if (version == FORMAT_GUARDED) {

@@ -37,6 +37,10 @@ public final class ReadCodec {
   private static final byte KIND_SCAN = 2;
   private static final byte KIND_PARTITION_RESULT = 3;
   private static final byte KIND_SCAN_PAGE = 4;
+  private static final byte KIND_STATUS_READ = 5;
+  private static final byte KIND_STATUS = 6;
+  /** The answer to a data read on a sealed tablet (see {@link MutationCodec.Seal}). */
+  private static final byte KIND_SEALED = 7;
   private static final int ROW_BYTES_MIN = 4 + 8 + 4 + 4 + 4;
   private static final int CELL_BYTES_MIN = 4 + 4 + 4 + 8 + 4 + 4;
   private static final int PARTITION_BYTES_MIN = 8 + 4 + 1 + 4;
@@ -44,7 +48,19 @@ public final class ReadCodec {
   private ReadCodec() {}
 
   /** A request the state machine answers from its local engine. */
-  public sealed interface Request permits PartitionRead, ScanRead {}
+  public sealed interface Request permits PartitionRead, ScanRead, StatusRead {}
+
+  /** The tablet's replica reports on itself: {@link TabletStatus}. Answered even when sealed. */
+  public record StatusRead() implements Request {}
+
+  /**
+   * What one replica says about its tablet.
+   *
+   * @param approximateBytes the store's estimate of the range's size (-1 when it cannot tell)
+   * @param appliedIndex the last log entry this replica applied (-1 before any)
+   * @param sealedSplitToken the split token of the seal this replica applied, or null when unsealed
+   */
+  public record TabletStatus(long approximateBytes, long appliedIndex, Long sealedSplitToken) {}
 
   /** One partition's slice; the answer also carries the visible conflict version of its bucket. */
   public record PartitionRead(PartitionKey key, ReadRange range, int nowSeconds) implements Request {}
@@ -62,6 +78,9 @@ public final class ReadCodec {
   // ------------------------------------------------------------------ requests
 
   public static byte[] encode(Request request) {
+    if (request instanceof StatusRead) {
+      return new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_STATUS_READ).finish();
+    }
     if (request instanceof PartitionRead r) {
       WireFrame.Out out = new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_PARTITION_READ);
       putKey(out, r.key());
@@ -83,6 +102,8 @@ public final class ReadCodec {
     Request request;
     if (in.kind() == KIND_PARTITION_READ) {
       request = new PartitionRead(getKey(in), getRange(in), in.getInt());
+    } else if (in.kind() == KIND_STATUS_READ) {
+      request = new StatusRead();
     } else if (in.kind() == KIND_SCAN) {
       TokenRange tokens = new TokenRange(in.getLong(), in.getLong());
       PartitionKey after = in.getBoolean() ? getKey(in) : null;
@@ -101,6 +122,34 @@ public final class ReadCodec {
   }
 
   // ------------------------------------------------------------------ results
+
+  public static byte[] encodeStatus(TabletStatus status) {
+    WireFrame.Out out = new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_STATUS);
+    out.putLong(status.approximateBytes()).putLong(status.appliedIndex()).putBoolean(status.sealedSplitToken() != null);
+    return out.putLong(status.sealedSplitToken() == null ? 0 : status.sealedSplitToken()).finish();
+  }
+
+  public static TabletStatus decodeStatus(ByteBuffer message) {
+    WireFrame.In in = WireFrame.open(message, MAGIC, FORMAT_VERSION, "tablet status");
+    expectKind(in, KIND_STATUS);
+    long bytes = in.getLong();
+    long applied = in.getLong();
+    boolean sealed = in.getBoolean();
+    long token = in.getLong();
+    in.end();
+    return new TabletStatus(bytes, applied, sealed ? token : null);
+  }
+
+  /** The answer of a sealed tablet to a data read: it holds no rows any more, its halves do. */
+  public static byte[] encodeSealed(long splitToken) {
+    return new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_SEALED).putLong(splitToken).finish();
+  }
+
+  /** True when {@code message} is a sealed tablet's answer rather than data. */
+  public static boolean isSealed(ByteBuffer message) {
+    WireFrame.In in = WireFrame.open(message, MAGIC, FORMAT_VERSION, "read result");
+    return in.kind() == KIND_SEALED;
+  }
 
   public static byte[] encodePartitionResult(PartitionResult result) {
     WireFrame.Out out = new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_PARTITION_RESULT);

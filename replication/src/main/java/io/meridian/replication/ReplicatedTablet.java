@@ -89,8 +89,92 @@ public final class ReplicatedTablet implements Tablet {
         throw new ReplicatedWriteException("truncation of tablet " + range + " of table " + tableId
             + " has an unknown outcome: " + cause, cause);
       }
+      checkNotSealed(reply);
       return null;
     });
+  }
+
+  /**
+   * Seals the tablet ahead of a split at {@code splitToken} (see {@link MutationCodec.Seal}).
+   * Completes with the seal's log index once the leader applied it; sealing again at the same
+   * token succeeds again (with the new entry's index, at or after the seal).
+   */
+  public CompletableFuture<Long> seal(long splitToken) {
+    if (splitToken <= range.start() || splitToken >= range.end()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "split token " + splitToken + " is not inside tablet " + range));
+    }
+    return send(MutationCodec.encodeControl(new MutationCodec.Seal(tableId, splitToken)),
+        ReplicatedWriteException.WriteType.SIMPLE).thenApply(reply -> {
+          checkNotSealed(reply);
+          return reply.getLogIndex();
+        });
+  }
+
+  /** An entry that changes nothing, so the applied index moves; completes with its log index. */
+  public CompletableFuture<Long> barrier() {
+    return send(MutationCodec.encodeControl(new MutationCodec.Barrier(tableId)), ReplicatedWriteException.WriteType.SIMPLE)
+        .thenApply(RaftClientReply::getLogIndex);
+  }
+
+  /** The leader's report on the tablet (no read index: sizes and seals need no linearizability). */
+  public CompletableFuture<ReadCodec.TabletStatus> status() {
+    return statusReply(read(new ReadCodec.StatusRead(), ReadMode.LEADER));
+  }
+
+  /**
+   * Replica {@code peer}'s report, once it has applied log entry {@code minIndex} (it answers with
+   * an error until then).
+   */
+  public CompletableFuture<ReadCodec.TabletStatus> status(RaftPeerId peer, long minIndex) {
+    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(ReadCodec.encode(new ReadCodec.StatusRead())));
+    return statusReply(staleRead(message, minIndex, peer).thenApply(reply -> {
+      if (!reply.isSuccess()) {
+        throw new ReplicatedReadException("replica " + peer + " of tablet " + range + " has not applied entry "
+            + minIndex + ": " + reply.getException(), reply.getException());
+      }
+      return reply;
+    }));
+  }
+
+  /**
+   * A read from one given replica, once it has applied {@code minIndex}. Sent with the blocking
+   * API on a thread of its own, outside the client's ordered stream: in that stream a request
+   * addressed to a follower holds up the client's later requests to the leader (seen with Ratis
+   * 3.1.3: a write after a stale read to a follower never completed).
+   */
+  private CompletableFuture<RaftClientReply> staleRead(Message message, long minIndex, RaftPeerId peer) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return client.io().sendStaleRead(message, minIndex, peer);
+      } catch (java.io.IOException e) {
+        throw new CompletionException(e);
+      }
+    }, STALE_READS);
+  }
+
+  /** Threads for {@link #staleRead}: rare requests (reads without a majority, split checks). */
+  private static final java.util.concurrent.ExecutorService STALE_READS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "meridian-stale-read");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private static CompletableFuture<ReadCodec.TabletStatus> statusReply(CompletableFuture<RaftClientReply> reply) {
+    return reply.thenApply(r -> ReadCodec.decodeStatus(r.getMessage().getContent().asReadOnlyByteBuffer()));
+  }
+
+  /** Fails with {@link TabletSealedException} when the tablet refused an entry because it was sealed. */
+  private RaftClientReply checkNotSealed(RaftClientReply reply) {
+    if (ApplyVerdict.decode(reply.getMessage().getContent().asReadOnlyByteBuffer()) == ApplyVerdict.SEALED) {
+      throw sealed();
+    }
+    return reply;
+  }
+
+  private TabletSealedException sealed() {
+    return new TabletSealedException("tablet " + range + " of table " + tableId
+        + " is being split; the request was not applied, retry it on the new tablets");
   }
 
   /**
@@ -131,7 +215,10 @@ public final class ReplicatedTablet implements Tablet {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return send(entry, ReplicatedWriteException.WriteType.SIMPLE).thenApply(reply -> null);
+    return send(entry, ReplicatedWriteException.WriteType.SIMPLE).thenApply(reply -> {
+      checkNotSealed(reply);
+      return null;
+    });
   }
 
   /**
@@ -149,7 +236,7 @@ public final class ReplicatedTablet implements Tablet {
       return CompletableFuture.failedFuture(e);
     }
     return send(entry, ReplicatedWriteException.WriteType.CAS)
-        .thenApply(reply -> ApplyVerdict.decode(reply.getMessage().getContent().asReadOnlyByteBuffer()));
+        .thenApply(reply -> ApplyVerdict.decode(checkNotSealed(reply).getMessage().getContent().asReadOnlyByteBuffer()));
   }
 
   private void checkMutations(List<Mutation> mutations) {
@@ -200,7 +287,7 @@ public final class ReplicatedTablet implements Tablet {
           "token " + key.token() + " read from tablet " + range + " of table " + tableId));
     }
     return read(new ReadCodec.PartitionRead(key, readRange, nowSeconds), mode)
-        .thenApply(reply -> ReadCodec.decodePartitionResult(reply.getMessage().getContent().asReadOnlyByteBuffer()));
+        .thenApply(reply -> ReadCodec.decodePartitionResult(dataOf(reply)));
   }
 
   /**
@@ -219,7 +306,16 @@ public final class ReplicatedTablet implements Tablet {
       return CompletableFuture.failedFuture(new IllegalArgumentException("partitionsMax must be >= 1"));
     }
     return read(new ReadCodec.ScanRead(tokens, after, perPartition, nowSeconds, partitionsMax), mode)
-        .thenApply(reply -> ReadCodec.decodeScanPage(reply.getMessage().getContent().asReadOnlyByteBuffer()));
+        .thenApply(reply -> ReadCodec.decodeScanPage(dataOf(reply)));
+  }
+
+  /** The reply's bytes, or {@link TabletSealedException} when a sealed tablet answered instead of data. */
+  private java.nio.ByteBuffer dataOf(RaftClientReply reply) {
+    java.nio.ByteBuffer content = reply.getMessage().getContent().asReadOnlyByteBuffer();
+    if (ReadCodec.isSealed(content)) {
+      throw sealed();
+    }
+    return content;
   }
 
   private CompletableFuture<RaftClientReply> read(ReadCodec.Request request, ReadMode mode) {
@@ -231,7 +327,7 @@ public final class ReplicatedTablet implements Tablet {
       } else if (mode == ReadMode.LEADER) {
         sent = client.async().sendReadOnlyNonLinearizable(message);
       } else if (localReplica != null) {
-        sent = client.async().sendStaleRead(message, 0, localReplica);
+        sent = staleRead(message, 0, localReplica);
       } else {
         sent = client.async().sendReadOnlyNonLinearizable(message);
       }

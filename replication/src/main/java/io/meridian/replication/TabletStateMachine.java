@@ -126,6 +126,14 @@ public final class TabletStateMachine extends BaseStateMachine {
   private final TabletSnapshotter snapshotter;
 
   private AppliedIndexFile appliedIndexFile;
+  /** Records a seal (its index and split token) so it survives restarts; see {@link #seal}. */
+  private SealFile sealFile;
+  /** The seal's log index once this replica applied it, in log order (apply thread only); -1: unsealed. */
+  private long sealIndex = -1;
+  /** The split token of that seal (apply thread only). */
+  private Long sealedSplitTokenInLog;
+  /** The seal's split token once the seal is applied and everything before it is durable; null: unsealed. */
+  private volatile Long sealedSplitToken;
   /** Highest index known durable in storage when this replica started; replayed entries up to it are skipped. */
   private volatile long durableIndexAtStart = -1;
   private volatile Throwable failure;
@@ -178,6 +186,14 @@ public final class TabletStateMachine extends BaseStateMachine {
     File dir = storage.getStorageDir().getStateMachineDir();
     Files.createDirectories(dir.toPath());
     appliedIndexFile = new AppliedIndexFile(dir.toPath());
+    sealFile = new SealFile(dir.toPath());
+    sealFile.read().ifPresent(seal -> {
+      sealIndex = seal.index();
+      sealedSplitTokenInLog = seal.splitToken();
+      sealedSplitToken = seal.splitToken();
+      log.info("tablet {} of table {}: sealed for a split at token {} by log entry {}", range, tableId,
+          seal.splitToken(), seal.index());
+    });
     // The applied index itself starts from nothing: Ratis replays the log from its start and the
     // replay advances it, entry by entry, through the ones storage already holds.
     appliedIndexFile.read().ifPresent(recorded -> {
@@ -215,6 +231,7 @@ public final class TabletStateMachine extends BaseStateMachine {
       checkInRange(entry.mutations());
       checkGuard(entry);
       checkTruncation(entry);
+      checkControl(entry);
       entry.mutations().forEach(MutationChecks::validate);
     } catch (RuntimeException e) {
       // Ratis' way to refuse: the client gets a StateMachineException and its ordered stream goes on.
@@ -241,6 +258,14 @@ public final class TabletStateMachine extends BaseStateMachine {
     try {
       MutationCodec.Entry decoded =
           MutationCodec.decodeEntry(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      if (decoded.control() != null) {
+        checkControl(decoded);
+        return applyControl(decoded.control(), termIndex);
+      }
+      if (sealIndex >= 0 && termIndex.getIndex() > sealIndex) {
+        // Sealed for a split: the halves took over the range; this entry changes nothing here.
+        return inLogOrder(CompletableFuture.completedFuture(null), termIndex, false, NO_BUCKETS, ApplyVerdict.SEALED);
+      }
       if (decoded.truncatedTable() != null) {
         return truncate(decoded, termIndex);
       }
@@ -312,6 +337,52 @@ public final class TabletStateMachine extends BaseStateMachine {
     return inLogOrder(CompletableFuture.completedFuture(null), termIndex, true, ALL_BUCKETS, ApplyVerdict.APPLIED);
   }
 
+  private void checkControl(MutationCodec.Entry entry) {
+    MutationCodec.Control c = entry.control();
+    if (c == null) {
+      return;
+    }
+    if (!c.tableId().equals(tableId)) {
+      throw new LogEntryCorruptionException("control entry of table " + c.tableId() + " sent to tablet " + range
+          + " of table " + tableId);
+    }
+    if (c instanceof MutationCodec.Seal s && (s.splitToken() <= range.start() || s.splitToken() >= range.end())) {
+      throw new LogEntryCorruptionException("split token " + s.splitToken() + " is not inside tablet " + range);
+    }
+  }
+
+  /**
+   * A barrier changes nothing. A seal, the first time, makes this replica refuse every later data
+   * entry (they get {@link ApplyVerdict#SEALED} and write nothing) and, once every entry before it
+   * is durable, every data read: from then on the range's rows here are exactly the log up to the
+   * seal, which is what the two tablets of the split start from. The seal is recorded in its own
+   * file before it is reported applied. A second seal changes nothing; it reports APPLIED if it
+   * names the same split token, else SEALED.
+   */
+  private CompletableFuture<Message> applyControl(MutationCodec.Control control, TermIndex termIndex) {
+    if (!(control instanceof MutationCodec.Seal seal)) {
+      return inLogOrder(CompletableFuture.completedFuture(null), termIndex, false, NO_BUCKETS, ApplyVerdict.APPLIED);
+    }
+    if (sealIndex >= 0 && termIndex.getIndex() != sealIndex) {
+      boolean same = Long.valueOf(seal.splitToken()).equals(sealedSplitTokenInLog);
+      return inLogOrder(CompletableFuture.completedFuture(null), termIndex, false, NO_BUCKETS,
+          same ? ApplyVerdict.APPLIED : ApplyVerdict.SEALED);
+    }
+    sealIndex = termIndex.getIndex();
+    sealedSplitTokenInLog = seal.splitToken();
+    return inLogOrder(CompletableFuture.completedFuture(null), termIndex, false, NO_BUCKETS, ApplyVerdict.APPLIED,
+        () -> {
+          try {
+            sealFile.write(new SealFile.Seal(termIndex.getIndex(), seal.splitToken()));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          sealedSplitToken = seal.splitToken();
+          log.info("tablet {} of table {}: sealed for a split at token {} by log entry {}", range, tableId,
+              seal.splitToken(), termIndex);
+        });
+  }
+
   private void checkTruncation(MutationCodec.Entry entry) {
     if (entry.truncatedTable() != null && !entry.truncatedTable().equals(tableId)) {
       throw new LogEntryCorruptionException("truncation of table " + entry.truncatedTable()
@@ -346,10 +417,24 @@ public final class TabletStateMachine extends BaseStateMachine {
    * at once. Every advance of the applied index is therefore chained behind the previous one, on
    * one thread, so it moves forwards only and never past an entry still being written.
    */
+  private CompletableFuture<Message> inLogOrder(CompletableFuture<Void> stored, TermIndex termIndex,
+                                                boolean applied, int[] buckets, ApplyVerdict verdict) {
+    return inLogOrder(stored, termIndex, applied, buckets, verdict, null);
+  }
+
+  /** As above; {@code whenDurable} runs once every entry up to this one is durable, before the index moves. */
   private synchronized CompletableFuture<Message> inLogOrder(CompletableFuture<Void> stored, TermIndex termIndex,
-                                                             boolean applied, int[] buckets, ApplyVerdict verdict) {
+                                                             boolean applied, int[] buckets, ApplyVerdict verdict,
+                                                             Runnable whenDurable) {
     CompletableFuture<Message> done = orderTail.thenCombine(stored, (a, b) -> b)
         .handleAsync((ok, error) -> {
+          if (error == null && whenDurable != null) {
+            try {
+              whenDurable.run();
+            } catch (RuntimeException e) {
+              error = e;
+            }
+          }
           if (error != null) {
             fail(termIndex, error);
             throw new IllegalStateException("storage did not apply log entry " + termIndex, error);
@@ -429,6 +514,15 @@ public final class TabletStateMachine extends BaseStateMachine {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    if (read instanceof ReadCodec.StatusRead) {
+      return CompletableFuture.completedFuture(Message.valueOf(
+          org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(ReadCodec.encodeStatus(status()))));
+    }
+    Long sealed = sealedSplitToken;
+    if (sealed != null) {
+      return CompletableFuture.completedFuture(Message.valueOf(
+          org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(ReadCodec.encodeSealed(sealed))));
+    }
     try {
       return CompletableFuture.supplyAsync(() -> Message.valueOf(
           org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(answer(read))), reads);
@@ -436,6 +530,18 @@ public final class TabletStateMachine extends BaseStateMachine {
       return CompletableFuture.failedFuture(new MeridianException(CqlErrorCode.OVERLOADED,
           "tablet " + range + " has " + READ_QUEUE_MAX + " reads waiting; try again later"));
     }
+  }
+
+  /** This replica's report on its tablet: size, applied index and seal. */
+  public ReadCodec.TabletStatus status() {
+    TermIndex applied = getLastAppliedTermIndex();
+    long bytes = engine instanceof TabletSnapshots ts ? ts.approximateBytes(tableId, range) : -1;
+    return new ReadCodec.TabletStatus(bytes, applied == null ? -1 : applied.getIndex(), sealedSplitToken);
+  }
+
+  /** True once this replica applied a seal and everything before it is durable. */
+  public boolean isSealed() {
+    return sealedSplitToken != null;
   }
 
   private byte[] answer(ReadCodec.Request request) {
@@ -540,6 +646,12 @@ public final class TabletStateMachine extends BaseStateMachine {
   public long takeSnapshot() throws IOException {
     if (snapshotter == null) {
       return super.takeSnapshot();
+    }
+    if (sealedSplitToken != null) {
+      // A sealed tablet's log must keep its seal: a replica catching up from a snapshot taken
+      // after it would miss it. Nothing is taken; the tablet is about to be replaced anyway.
+      SnapshotInfo latest = getLatestSnapshot();
+      return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
     }
     TermIndex applied = awaitAppliesDone();
     if (applied == null || failure != null) {

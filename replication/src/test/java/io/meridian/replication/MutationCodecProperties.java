@@ -56,10 +56,29 @@ class MutationCodecProperties {
   @Example
   void anUnknownFormatVersionIsRejectedByName() {
     byte[] encoded = MutationCodec.encode(List.of(sampleMutation()));
-    encoded[4] = 4;
+    encoded[4] = 5;
     LogEntryCorruptionException e =
         assertThrows(LogEntryCorruptionException.class, () -> MutationCodec.decode(encoded));
-    assertEquals("corrupt replicated log entry: unknown format version 4, expected 1, 2 or 3", e.getMessage());
+    assertEquals("corrupt replicated log entry: unknown format version 5, expected 1 to 4", e.getMessage());
+  }
+
+  @org.junit.jupiter.api.Test
+  void controlEntriesRoundTripAndNameTheirTable() {
+    java.util.UUID table = java.util.UUID.randomUUID();
+    for (MutationCodec.Control c : List.<MutationCodec.Control>of(new MutationCodec.Seal(table, -42L),
+        new MutationCodec.Seal(table, Long.MAX_VALUE - 1), new MutationCodec.Barrier(table))) {
+      MutationCodec.Entry decoded = MutationCodec.decodeEntry(java.nio.ByteBuffer.wrap(MutationCodec.encodeControl(c)));
+      assertEquals(c, decoded.control());
+      assertEquals(List.of(), decoded.mutations());
+      assertEquals(null, decoded.guard());
+    }
+    byte[] seal = MutationCodec.encodeControl(new MutationCodec.Seal(table, 7));
+    seal[9] = 9; // an unknown control kind, checksum mended
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(seal, 0, seal.length - 4);
+    java.nio.ByteBuffer.wrap(seal).putInt(seal.length - 4, (int) crc.getValue());
+    LogEntryCorruptionException e = assertThrows(LogEntryCorruptionException.class, () -> MutationCodec.decode(seal));
+    assertEquals("corrupt replicated log entry: unknown control entry kind 9", e.getMessage());
   }
 
   @org.junit.jupiter.api.Test

@@ -222,4 +222,16 @@ class ReadCodecProperties {
       assertEquals(ec.localDeletionTime(), ac.localDeletionTime());
     }
   }
+
+  @Property(tries = 100)
+  void tabletStatusRoundTripsAndASealedAnswerIsToldApartFromData(@ForAll long bytes, @ForAll long applied,
+                                                                 @ForAll boolean sealed, @ForAll long token) {
+    ReadCodec.TabletStatus status = new ReadCodec.TabletStatus(bytes, applied, sealed ? token : null);
+    assertEquals(status, ReadCodec.decodeStatus(java.nio.ByteBuffer.wrap(ReadCodec.encodeStatus(status))));
+    assertEquals(new ReadCodec.StatusRead(), ReadCodec.decodeRequest(
+        java.nio.ByteBuffer.wrap(ReadCodec.encode(new ReadCodec.StatusRead()))));
+    org.junit.jupiter.api.Assertions.assertTrue(ReadCodec.isSealed(java.nio.ByteBuffer.wrap(ReadCodec.encodeSealed(token))));
+    org.junit.jupiter.api.Assertions.assertFalse(ReadCodec.isSealed(java.nio.ByteBuffer.wrap(ReadCodec.encodePartitionResult(
+        new ReadCodec.PartitionResult(java.util.Optional.empty(), applied)))));
+  }
 }

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Three real Ratis peers in one JVM, each with its own RocksDB engine, behind one replicated tablet. */
 class ReplicatedTabletTest {
-  private static final long WAIT_MS = 15_000;
+  static final long WAIT_MS = 15_000;
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -30,4 +30,10 @@ public interface TabletSnapshots {
    * range partly replaced: the caller must remember that a replace is in progress and repeat it.
    */
   void replaceRange(UUID tableId, TokenRange range, Path dir);
+
+  /**
+   * About how many bytes the table's records in {@code range} take in the store (files and
+   * memtables, as the store estimates them): what decides when a tablet is large enough to split.
+   */
+  long approximateBytes(UUID tableId, TokenRange range);
 }

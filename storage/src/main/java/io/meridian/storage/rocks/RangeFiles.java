@@ -55,6 +55,24 @@ final class RangeFiles {
     this.cfOptions = cfOptions;
   }
 
+  /** The store's estimate of the bytes the range's records take, in files and memtables. */
+  long approximateBytes(UUID tableId, TokenRange range) {
+    byte[] lower = lowerBound(tableId, range);
+    byte[] upper = upperBound(tableId, range);
+    if (upper == null) {
+      upper = new byte[lower.length + 1]; // the last table: a key above all of its keys
+      java.util.Arrays.fill(upper, (byte) 0xFF);
+    }
+    long total = 0;
+    try (org.rocksdb.Slice from = new org.rocksdb.Slice(lower); org.rocksdb.Slice to = new org.rocksdb.Slice(upper)) {
+      for (ColumnFamilyHandle cf : List.of(dataCf, partitionsCf)) {
+        total += db.getApproximateSizes(cf, List.of(new org.rocksdb.Range(from, to)),
+            org.rocksdb.SizeApproximationFlag.INCLUDE_FILES, org.rocksdb.SizeApproximationFlag.INCLUDE_MEMTABLES)[0];
+      }
+    }
+    return total;
+  }
+
   static byte[] lowerBound(UUID tableId, TokenRange range) {
     checkRange(range);
     return KeyCodec.tokenPrefix(tableId, range.start() + 1);

@@ -518,6 +518,17 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
   }
 
   @Override
+  public long approximateBytes(UUID tableId, TokenRange range) {
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      return rangeFiles.approximateBytes(tableId, range);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
   public void replaceRange(UUID tableId, TokenRange range, Path dir) {
     Invariants.check(Thread.currentThread() != committer, "replaceRange called on the committer thread");
     RangeFiles.lowerBound(tableId, range); // INVALID before anything is queued

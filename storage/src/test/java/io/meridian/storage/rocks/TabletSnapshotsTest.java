@@ -140,6 +140,30 @@ class TabletSnapshotsTest {
   }
 
   @Test
+  void theApproximateSizeOfARangeCountsItsRecordsAndNotItsNeighbours() {
+    TokenRange low = new TokenRange(Long.MIN_VALUE, 0);
+    TokenRange high = new TokenRange(0, Long.MAX_VALUE);
+    assertEquals(0, source.approximateBytes(T, high), "nothing written yet");
+    java.util.Random random = new java.util.Random(1);
+    for (int i = 1; i <= 2000; i++) {
+      StringBuilder value = new StringBuilder(); // random, so compression cannot shrink it
+      for (int c = 0; c < 1000; c++) {
+        value.append((char) ('a' + random.nextInt(26)));
+      }
+      put(source, T, key(i * 1000L, "k" + i), value.toString(), 1);
+    }
+    long inMemtable = source.approximateBytes(T, high);
+    assertTrue(inMemtable > 500_000, "2000 random values of 1000 bytes counted from the memtable: " + inMemtable);
+    source.flush();
+    long inFiles = source.approximateBytes(T, high);
+    assertTrue(inFiles > 500_000, "and from the files once flushed: " + inFiles);
+    assertTrue(source.approximateBytes(T, low) < 50_000, "the other half holds none of them: "
+        + source.approximateBytes(T, low));
+    assertTrue(source.approximateBytes(NEXT, TokenRange.FULL) < 50_000, "nor does the next table");
+    assertEquals(0, source.approximateBytes(LAST, TokenRange.FULL));
+  }
+
+  @Test
   void anEmptyRangeExportsNoFileAndReplacingWithItEmptiesTheRange() {
     TokenRange range = new TokenRange(-1000, 1000);
     put(source, T, key(2000, "outside"), "x", 1);
