@@ -108,6 +108,7 @@ public final class ClusterNode implements AutoCloseable {
   private volatile MemberLiveness liveness;
   private final Map<String, RaftClient> adminClients = new ConcurrentHashMap<>();
   private volatile Rebalancer rebalancer;
+  private volatile TabletSplitter splitter;
   private volatile boolean closed;
   private final AtomicBoolean decommissionStarted = new AtomicBoolean();
   private final CompletableFuture<Void> decommissioned = new CompletableFuture<>();
@@ -142,6 +143,7 @@ public final class ClusterNode implements AutoCloseable {
       node.liveness = new MemberLiveness(node::state, node.peerId(), listener::nodeStatus);
       node.rebalancer = new Rebalancer(node);
       node.rebalancer.request();
+      node.splitter = new TabletSplitter(node);
       if (node.state().leaving().contains(node.peerId())) {
         node.finishDecommission(); // stopped while leaving: carry on
       }
@@ -528,18 +530,51 @@ public final class ClusterNode implements AutoCloseable {
         if (!state.placements().containsKey(spec.tableId())) {
           engine.dropTable(spec.tableId());
         } else {
-          deleteMovedRows(spec);
+          deleteMovedRows(spec, localRanges(state, spec.tableId()));
         }
       }
     }
   }
 
+  /** The token ranges of the table's tablets placed on this node, in ring order. */
+  private List<io.meridian.storage.TokenRange> localRanges(ClusterState state, UUID tableId) {
+    List<io.meridian.storage.TokenRange> out = new ArrayList<>();
+    TablePlacement p = state.placements().get(tableId);
+    for (int i = 0; p != null && i < p.tabletCount(); i++) {
+      if (p.tablet(i).replicas().contains(peerId())) {
+        out.add(p.range(i));
+      }
+    }
+    return out;
+  }
+
   /**
-   * The tablet moved to other nodes: its rows leave this node's store (the table's other tablets
-   * may still be here). A replace with nothing is a range delete, ordered after the group's last
-   * writes. If the tablet comes back later it arrives by snapshot or log replay, from empty.
+   * The tablet moved to other nodes, or split: its rows leave this node's store, except where a
+   * tablet still placed here owns them (the halves of a split start from those rows). A replace
+   * with nothing is a range delete, ordered after the group's last writes. If the tablet comes back
+   * later it arrives by snapshot or log replay, from empty.
    */
-  private void deleteMovedRows(TabletSpec spec) {
+  private void deleteMovedRows(TabletSpec spec, List<io.meridian.storage.TokenRange> kept) {
+    List<io.meridian.storage.TokenRange> gone = new ArrayList<>();
+    long from = spec.range().start();
+    for (io.meridian.storage.TokenRange k : kept) {
+      if (k.end() <= from || k.start() >= spec.range().end()) {
+        continue;
+      }
+      if (k.start() > from) {
+        gone.add(new io.meridian.storage.TokenRange(from, k.start()));
+      }
+      from = Math.max(from, k.end());
+    }
+    if (from < spec.range().end()) {
+      gone.add(new io.meridian.storage.TokenRange(from, spec.range().end()));
+    }
+    for (io.meridian.storage.TokenRange range : gone) {
+      deleteRows(spec, range);
+    }
+  }
+
+  private void deleteRows(TabletSpec spec, io.meridian.storage.TokenRange range) {
     if (!(engine instanceof io.meridian.storage.TabletSnapshots snapshots)) {
       LOG.warn("The store cannot delete a range; rows of moved tablet {} of table {} stay on disk",
           spec.tabletId(), spec.tableId());
@@ -551,8 +586,9 @@ public final class ClusterNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    snapshots.replaceRange(spec.tableId(), spec.range(), empty);
-    LOG.info("Tablet {} of table {} moved away; its rows were deleted from this node", spec.tabletId(), spec.tableId());
+    snapshots.replaceRange(spec.tableId(), range, empty);
+    LOG.info("Tablet {} of table {} moved away; its rows in {} were deleted from this node", spec.tabletId(),
+        spec.tableId(), range);
   }
 
   // --- moving tablets ------------------------------------------------------------------------------
@@ -567,11 +603,46 @@ public final class ClusterNode implements AutoCloseable {
       return false;
     }
     try {
-      org.apache.ratis.server.DivisionInfo info = s.getDivision(TabletGroups.groupId(tableId, tabletId)).getInfo();
-      return info.isLeader() && info.isLeaderReady();
+      org.apache.ratis.server.RaftServer.Division d = s.getDivision(TabletGroups.groupId(tableId, tabletId));
+      // A sealed tablet (being split) no longer answers for its rows: its halves do.
+      return d.getInfo().isLeader() && d.getInfo().isLeaderReady()
+          && !(d.getStateMachine() instanceof TabletStateMachine sm && sm.isSealed());
     } catch (IOException e) {
       return false; // not a replica here
     }
+  }
+
+  /** This node's replica of the tablet if it leads the tablet's group (and is ready), else null. */
+  TabletStateMachine ledTabletStateMachine(UUID tableId, int tabletId) {
+    RaftServer s = server;
+    if (closed || s == null) {
+      return null;
+    }
+    try {
+      org.apache.ratis.server.RaftServer.Division d = s.getDivision(TabletGroups.groupId(tableId, tabletId));
+      return d.getInfo().isLeader() && d.getInfo().isLeaderReady() && d.getStateMachine() instanceof TabletStateMachine sm
+          ? sm : null;
+    } catch (IOException e) {
+      return null; // not a replica here
+    }
+  }
+
+  /** Commits the split of a sealed tablet onto {@code replicas}; false when refused (the placement moved on). */
+  boolean splitTablet(UUID tableId, int tabletId, long splitToken, List<String> replicas) {
+    return MetadataStateMachine.APPLIED.equals(
+        submitMetadata(new MetadataCommand.SplitTablet(tableId, tabletId, splitToken, replicas)));
+  }
+
+  /** Tablet splits this node has made (for tests and monitoring). */
+  public long tabletSplitsDone() {
+    TabletSplitter s = splitter;
+    return s == null ? 0 : s.splitsDone();
+  }
+
+  /** Runs a split check now (tests): finishes a sealed tablet or splits one too large, if this node leads it. */
+  int splitTabletsNow() {
+    TabletSplitter s = splitter;
+    return s == null ? 0 : s.check();
   }
 
   boolean isMetadataLeader() {
@@ -808,6 +879,9 @@ public final class ClusterNode implements AutoCloseable {
     }
     if (rebalancer != null) {
       rebalancer.close();
+    }
+    if (splitter != null) {
+      splitter.close();
     }
     reconciler.shutdownNow();
     for (RaftClient c : adminClients.values()) {

@@ -14,15 +14,34 @@ import java.util.UUID;
  * @param raftDir where the node's Raft logs live (one directory per group)
  * @param tabletsPerTable token-range tablets of a new table, each its own Raft group
  * @param electionTimeoutMinMs lower bound of the randomized election timeout (upper: twice it)
+ * @param tabletSplitBytes a tablet whose range holds more than this (the store's estimate) splits in two
  */
 public record ClusterSettings(UUID hostId, String clusterName, String raftHost, int raftPort, List<String> seeds,
                               Path raftDir, String dataCenter, String rack, int tabletsPerTable,
-                              int electionTimeoutMinMs) {
+                              int electionTimeoutMinMs, long tabletSplitBytes) {
+  /** Tablets split past 1 GiB unless configured otherwise. */
+  public static final long TABLET_SPLIT_BYTES_DEFAULT = 1L << 30;
+
   public ClusterSettings {
     seeds = List.copyOf(seeds);
     if (seeds.isEmpty()) {
       throw new IllegalArgumentException("a cluster node needs at least one seed");
     }
+    if (tabletSplitBytes < 1) {
+      throw new IllegalArgumentException("tablet split size must be positive, got " + tabletSplitBytes);
+    }
+  }
+
+  public ClusterSettings(UUID hostId, String clusterName, String raftHost, int raftPort, List<String> seeds,
+                         Path raftDir, String dataCenter, String rack, int tabletsPerTable, int electionTimeoutMinMs) {
+    this(hostId, clusterName, raftHost, raftPort, seeds, raftDir, dataCenter, rack, tabletsPerTable,
+        electionTimeoutMinMs, TABLET_SPLIT_BYTES_DEFAULT);
+  }
+
+  /** The same settings with another split size. */
+  public ClusterSettings withTabletSplitBytes(long bytes) {
+    return new ClusterSettings(hostId, clusterName, raftHost, raftPort, seeds, raftDir, dataCenter, rack,
+        tabletsPerTable, electionTimeoutMinMs, bytes);
   }
 
   public String raftAddress() {

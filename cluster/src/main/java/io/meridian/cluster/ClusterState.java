@@ -46,6 +46,13 @@ public record ClusterState(List<NodeRecord> nodes, byte[] schema, UUID schemaVer
     return new ClusterState(nodes, schema, schemaVersion, next, leaving);
   }
 
+  /** The table's tablets are now as {@code placement} says (a split). */
+  public ClusterState withPlacement(UUID tableId, TablePlacement placement) {
+    Map<UUID, TablePlacement> next = new LinkedHashMap<>(placements);
+    next.put(tableId, placement);
+    return new ClusterState(nodes, schema, schemaVersion, next, leaving);
+  }
+
   /** The peer is being decommissioned. */
   public ClusterState withLeaving(String peerId) {
     Set<String> next = new TreeSet<>(leaving);

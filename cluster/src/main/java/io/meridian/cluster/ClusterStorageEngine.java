@@ -5,6 +5,8 @@ import io.meridian.common.ReplicasUnavailable;
 import io.meridian.replication.ReadMode;
 import io.meridian.replication.ReplicatedTablet;
 import io.meridian.replication.ScanPage;
+import io.meridian.replication.TabletSealedException;
+import java.util.function.IntFunction;
 import io.meridian.storage.ConditionalWrite;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.PartitionData;
@@ -42,6 +44,10 @@ import org.apache.ratis.util.TimeDuration;
 public final class ClusterStorageEngine implements StorageEngine {
   /** Partitions per remote scan page. */
   private static final int SCAN_PAGE_PARTITIONS = 128;
+  /** How long a request refused by a tablet being split waits for the split to reach the placement. */
+  private static final long SPLIT_WAIT_MS = 15_000;
+  private static final long SPLIT_POLL_MS = 20;
+  private static final long GROUP_OPEN_WAIT_MS = 5_000;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterStorageEngine.class);
 
   private final ClusterNode node;
@@ -127,6 +133,10 @@ public final class ClusterStorageEngine implements StorageEngine {
     }
     int at = position(tableId, p, tabletId);
     List<String> replicas = p.tablet(at).replicas();
+    CachedTablet known = tablets.get(tableId + "/" + tabletId);
+    if ((known == null || !known.replicas().equals(replicas)) && tabletId >= p.baseTabletCount()) {
+      awaitGroupOpen(state, tableId, tabletId, replicas);
+    }
     CachedTablet cached = tablets.compute(tableId + "/" + tabletId, (k, old) -> {
       if (old != null && old.replicas().equals(replicas)) {
         return old;
@@ -147,6 +157,22 @@ public final class ClusterStorageEngine implements StorageEngine {
     });
     closeRetiredClients(System.currentTimeMillis() - RETIRED_CLIENT_CLOSE_AFTER_MS);
     return cached.tablet();
+  }
+
+  /**
+   * Waits (bounded) until every live replica has opened the group of a tablet made by a split:
+   * each node opens the halves when it applies the split, and a Raft client that reaches a replica
+   * without the group is closed for good by Ratis ("group not found").
+   */
+  private void awaitGroupOpen(ClusterState state, UUID tableId, int tabletId, List<String> replicas) {
+    org.apache.ratis.protocol.RaftGroup group = node.tabletGroup(state, tableId, tabletId, replicas);
+    long deadline = System.currentTimeMillis() + GROUP_OPEN_WAIT_MS;
+    for (org.apache.ratis.protocol.RaftPeer peer : group.getPeers()) {
+      while (node.isUp(peer.getId().toString()) && !node.hasGroup(peer, group.getGroupId())
+          && System.currentTimeMillis() < deadline) {
+        ClusterNode.sleep(SPLIT_POLL_MS);
+      }
+    }
   }
 
   private void closeRetiredClients(long retiredBeforeMs) {
@@ -251,7 +277,27 @@ public final class ClusterStorageEngine implements StorageEngine {
    * UNAVAILABLE is reported before anything is written when a part's tablet has no live majority.
    */
   @Override
+  public CompletableFuture<Void> apply(Mutation mutation) {
+    return applyAtomically(List.of(mutation));
+  }
+
+  @Override
+  public <T> CompletableFuture<T> applyConditionally(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds,
+                                                     io.meridian.storage.ConditionalWrite<T> write) {
+    // Not idempotent: only a refusal by a sealed tablet (nothing done) is sent again.
+    return onOwner(tableId, key.token(), false, tabletId -> {
+      checkAlive(tableId, tabletId, false);
+      return tablet(tableId, tabletId).applyConditionally(key, range, nowSeconds, write);
+    });
+  }
+
+  @Override
   public CompletableFuture<Void> applyAtomically(List<Mutation> mutations) {
+    return applyAtomically(mutations, splitDeadline());
+  }
+
+  /** As {@link #applyAtomically(List)}; a write refused by a tablet being split is sent again after it. */
+  private CompletableFuture<Void> applyAtomically(List<Mutation> mutations, long splitDeadlineNanos) {
     List<LoggedBatches.Part> parts;
     try {
       parts = LoggedBatches.partsOf(mutations, this);
@@ -265,7 +311,13 @@ public final class ClusterStorageEngine implements StorageEngine {
       return CompletableFuture.completedFuture(null);
     }
     if (parts.size() == 1) {
-      return tablet(parts.get(0).tableId(), parts.get(0).tabletId()).applyAtomically(parts.get(0).mutations());
+      LoggedBatches.Part only = parts.get(0);
+      // Blind writes carry their own timestamps, so sending one again after its tablet split is harmless.
+      return tablet(only.tableId(), only.tabletId()).applyAtomically(only.mutations()).exceptionallyCompose(error ->
+          retriesAfterSplit(only.tableId(), only.tabletId(), unwrap(error), true)
+              ? afterSplit(only.tableId(), only.tabletId(), splitDeadlineNanos, unwrap(error))
+                  .thenCompose(v -> applyAtomically(mutations, splitDeadlineNanos))
+              : CompletableFuture.failedFuture(unwrap(error)));
     }
     if (!hasPlacement(BatchLog.TABLE_ID)) {
       // A cluster formed before the batch log existed gets it with its next schema change.
@@ -287,14 +339,15 @@ public final class ClusterStorageEngine implements StorageEngine {
   @Override
   public Optional<PartitionData> readPartition(UUID tableId, PartitionKey key, ReadRange range, int nowSeconds,
                                                ReadConsistency consistency) {
-    int tabletId = tabletIdFor(tableId, key.token());
-    ReadMode mode = mode(tableId, tabletId, consistency);
-    checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
-    if (mode == ReadMode.LEADER && node.leadsTablet(tableId, tabletId)) {
-      localLeaderReads.incrementAndGet();
-      return local.readPartition(tableId, key, range, nowSeconds);
-    }
-    return join(tablet(tableId, tabletId).readPartition(key, range, nowSeconds, mode));
+    return join(onOwner(tableId, key.token(), true, tabletId -> {
+      ReadMode mode = mode(tableId, tabletId, consistency);
+      checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
+      if (mode == ReadMode.LEADER && node.leadsTablet(tableId, tabletId)) {
+        localLeaderReads.incrementAndGet();
+        return CompletableFuture.completedFuture(local.readPartition(tableId, key, range, nowSeconds));
+      }
+      return tablet(tableId, tabletId).readPartition(key, range, nowSeconds, mode);
+    }));
   }
 
   @Override
@@ -322,6 +375,103 @@ public final class ClusterStorageEngine implements StorageEngine {
     }
     List<String> replicas = replicasOf(tableId, tabletId);
     return liveReplicas(replicas) >= majority(replicas) ? ReadMode.LEADER : ReadMode.ANY_REPLICA;
+  }
+
+  // --- tablets being split ---------------------------------------------------------------------
+
+  private static long splitDeadline() {
+    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SPLIT_WAIT_MS);
+  }
+
+  /**
+   * Runs {@code op} with the id of the tablet owning {@code token} now. A tablet being split
+   * refuses requests without acting on them ({@link TabletSealedException}); then this waits until
+   * the split is in the placement and runs {@code op} again, on the half that owns the token.
+   */
+  private <T> CompletableFuture<T> onOwner(UUID tableId, long token, boolean idempotent,
+                                           IntFunction<CompletableFuture<T>> op) {
+    return onOwner(tableId, token, idempotent, op, splitDeadline());
+  }
+
+  private <T> CompletableFuture<T> onOwner(UUID tableId, long token, boolean idempotent,
+                                           IntFunction<CompletableFuture<T>> op, long deadlineNanos) {
+    int tabletId;
+    CompletableFuture<T> attempt;
+    try {
+      tabletId = tabletIdFor(tableId, token);
+      attempt = op.apply(tabletId);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return attempt.exceptionallyCompose(error -> retriesAfterSplit(tableId, tabletId, unwrap(error), idempotent)
+        ? afterSplit(tableId, tabletId, deadlineNanos, unwrap(error))
+            .thenCompose(v -> onOwner(tableId, token, idempotent, op, deadlineNanos))
+        : CompletableFuture.failedFuture(unwrap(error)));
+  }
+
+  /**
+   * Whether a request that failed on a tablet is sent again once the tablet's split is in the
+   * placement: always when the sealed tablet refused it (nothing was done); for an idempotent
+   * request (a read, a blind write) also when any other error came from a tablet that has split
+   * meanwhile (its group was closed under the request: "group not found").
+   */
+  private boolean retriesAfterSplit(UUID tableId, int tabletId, Throwable error, boolean idempotent) {
+    if (groupNotOpen(error)) {
+      // The client is unusable now (Ratis closes its ordered stream); the next request builds a new one.
+      dropClient(tableId, tabletId);
+    }
+    if (error instanceof TabletSealedException) {
+      return true;
+    }
+    if (!idempotent || error instanceof io.meridian.common.ReplicasUnavailable) {
+      return false;
+    }
+    TablePlacement p = node.state().placements().get(tableId);
+    // Gone: it split under the request. Not open: a half whose replica has not opened its group yet.
+    return p != null && (p.positionOfId(tabletId).isEmpty() || groupNotOpen(error));
+  }
+
+  /** A replica answered that it has no such group (not opened yet, or closed), or the client closed after that. */
+  private static boolean groupNotOpen(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.ratis.protocol.exceptions.GroupMismatchException
+          || t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void dropClient(UUID tableId, int tabletId) {
+    CachedTablet old = tablets.remove(tableId + "/" + tabletId);
+    if (old != null) {
+      clients.remove(old.client());
+      retired.add(new RetiredClient(old.client(), System.currentTimeMillis()));
+    }
+  }
+
+  /**
+   * Completes once the placement no longer holds the tablet (its split, or its table's drop, is
+   * in); fails with {@code sealed} if that has not happened by the deadline.
+   */
+  private CompletableFuture<Void> afterSplit(UUID tableId, int tabletId, long deadlineNanos, Throwable sealed) {
+    TablePlacement p = node.state().placements().get(tableId);
+    if (p == null || p.positionOfId(tabletId).isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (System.nanoTime() > deadlineNanos) {
+      return CompletableFuture.failedFuture(sealed);
+    }
+    if (!(sealed instanceof TabletSealedException)) {
+      // The tablet is still placed: a group not open yet on the replica asked; try again shortly.
+      return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(SPLIT_POLL_MS, TimeUnit.MILLISECONDS));
+    }
+    return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(SPLIT_POLL_MS, TimeUnit.MILLISECONDS))
+        .thenCompose(v -> afterSplit(tableId, tabletId, deadlineNanos, sealed));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
   private int liveReplicas(List<String> replicas) {
@@ -379,10 +529,19 @@ public final class ClusterStorageEngine implements StorageEngine {
         int tabletId = p.tablet(at).id();
         ReadMode mode = mode(tableId, tabletId, consistency);
         checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
-        ScanPage page = mode == ReadMode.LEADER && node.leadsTablet(tableId, tabletId)
-            ? localPage(part)
-            : join(tablet(tableId, tabletId).scanPage(part, after, perPartition, nowSeconds, SCAN_PAGE_PARTITIONS,
-                mode));
+        ScanPage page;
+        try {
+          page = mode == ReadMode.LEADER && node.leadsTablet(tableId, tabletId)
+              ? localPage(part)
+              : join(tablet(tableId, tabletId).scanPage(part, after, perPartition, nowSeconds, SCAN_PAGE_PARTITIONS,
+                  mode));
+        } catch (RuntimeException e) {
+          if (!retriesAfterSplit(tableId, tabletId, e, true)) {
+            throw e;
+          }
+          join(afterSplit(tableId, tabletId, splitDeadline(), e)); // then read on from the half that owns the next token
+          continue;
+        }
         buffer.addAll(page.partitions());
         if (page.more() && !page.partitions().isEmpty()) {
           after = page.partitions().get(page.partitions().size() - 1).key();

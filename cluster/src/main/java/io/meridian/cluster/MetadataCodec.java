@@ -41,6 +41,7 @@ public final class MetadataCodec {
   private static final byte SET_REPLICAS = 3;
   private static final byte DECOMMISSION = 4;
   private static final byte REMOVE_NODE = 5;
+  private static final byte SPLIT_TABLET = 6;
   private static final int COUNT_MAX = 1 << 24;
 
   private MetadataCodec() {}
@@ -56,6 +57,12 @@ public final class MetadataCodec {
         out.writeInt(m.tabletId());
         writeStrings(out, m.expected());
         writeStrings(out, m.replicas());
+      } else if (command instanceof MetadataCommand.SplitTablet s) {
+        out.writeByte(SPLIT_TABLET);
+        writeUuid(out, s.tableId());
+        out.writeInt(s.tabletId());
+        out.writeLong(s.splitToken());
+        writeStrings(out, s.replicas());
       } else if (command instanceof MetadataCommand.Decommission d) {
         out.writeByte(DECOMMISSION);
         out.writeUTF(d.peerId());
@@ -105,6 +112,7 @@ public final class MetadataCodec {
         case SET_REPLICAS -> new MetadataCommand.SetReplicas(readUuid(in), in.readInt(), readStrings(in),
             readStrings(in));
         case DECOMMISSION -> new MetadataCommand.Decommission(in.readUTF());
+        case SPLIT_TABLET -> new MetadataCommand.SplitTablet(readUuid(in), in.readInt(), in.readLong(), readStrings(in));
         case REMOVE_NODE -> new MetadataCommand.RemoveNode(readUuid(in));
         default -> throw new IllegalArgumentException("unknown metadata command kind " + kind);
       };

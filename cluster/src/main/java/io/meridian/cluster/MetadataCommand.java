@@ -33,6 +33,18 @@ public sealed interface MetadataCommand {
     }
   }
 
+  /**
+   * Splits a tablet whose group is sealed ({@code io.meridian.replication.MutationCodec.Seal}) at
+   * {@code splitToken}: two new tablets replace it, each on {@code replicas} (the tablet's
+   * replicas that confirmed they applied the seal, in the tablet's order). Refused unless the
+   * tablet still exists and every one of {@code replicas} is one of its replicas.
+   */
+  record SplitTablet(UUID tableId, int tabletId, long splitToken, List<String> replicas) implements MetadataCommand {
+    public SplitTablet {
+      replicas = List.copyOf(replicas);
+    }
+  }
+
   /** The node starts leaving: the rebalancer moves its replicas away. */
   record Decommission(String peerId) implements MetadataCommand {}
 

@@ -125,6 +125,9 @@ final class MetadataStateMachine extends BaseStateMachine {
       }
       return before.withReplicas(m.tableId(), m.tabletId(), m.replicas());
     }
+    if (command instanceof MetadataCommand.SplitTablet s) {
+      return split(before, s);
+    }
     if (command instanceof MetadataCommand.Decommission d) {
       return before.nodeByPeer(d.peerId()).isPresent() ? before.withLeaving(d.peerId()) : null;
     }
@@ -141,6 +144,23 @@ final class MetadataStateMachine extends BaseStateMachine {
       }
     }
     return before.withoutNode(r.hostId());
+  }
+
+  private static ClusterState split(ClusterState before, MetadataCommand.SplitTablet s) {
+    TablePlacement p = before.placements().get(s.tableId());
+    java.util.Optional<Integer> at = p == null ? java.util.Optional.empty() : p.positionOfId(s.tabletId());
+    if (at.isEmpty() || s.replicas().isEmpty() || new java.util.HashSet<>(s.replicas()).size() != s.replicas().size()
+        || !p.tablet(at.get()).replicas().containsAll(s.replicas())) {
+      return null;
+    }
+    io.meridian.storage.TokenRange range = p.range(at.get());
+    if (s.splitToken() <= range.start() || s.splitToken() >= range.end()) {
+      return null;
+    }
+    TablePlacement next = p.split(s.tabletId(), s.splitToken());
+    int low = p.nextTabletId();
+    next = next.withReplicas(low, s.replicas()).withReplicas(low + 1, s.replicas());
+    return before.withPlacement(s.tableId(), next);
   }
 
   private static java.util.Set<java.util.UUID> liveTableIds(MetadataCommand.CommitSchema c) {

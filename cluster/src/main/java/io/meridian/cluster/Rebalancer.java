@@ -123,6 +123,9 @@ final class Rebalancer implements AutoCloseable {
     LOG.info("Moving tablet {} of table {}: {} -> {}", move.tabletId(), move.tableId(), move.current(), move.target());
     List<String> current = move.current();
     List<String> added = move.added();
+    if (!added.isEmpty() && bornFromSplit(state, move)) {
+      snapshotReplicas(state, move);
+    }
     if (!added.isEmpty()) {
       List<String> staging = new ArrayList<>(current);
       staging.addAll(added);
@@ -146,6 +149,49 @@ final class Rebalancer implements AutoCloseable {
     configure(all, node.tabletGroup(now, move.tableId(), move.tabletId(), move.target()));
     if (!node.setReplicas(move.tableId(), move.tabletId(), current, move.target())) {
       LOG.info("Tablet {} of table {} changed during its move; planning again", move.tabletId(), move.tableId());
+    }
+  }
+
+  /** A tablet made by a split (ids from the table's tablet count up) has no log from its beginning. */
+  private static boolean bornFromSplit(ClusterState state, RebalancePlan.Move move) {
+    TablePlacement p = state.placements().get(move.tableId());
+    return p != null && move.tabletId() >= p.baseTabletCount();
+  }
+
+  /**
+   * A tablet made by a split started from rows its replicas already held, not from its own log, so
+   * a new replica can only get them from a snapshot. Ratis sends a joining replica the leader's
+   * latest snapshot when the leader has one; so every live replica takes one first (a barrier
+   * entry makes sure each has something new to snapshot), whichever of them leads when the new
+   * replica joins.
+   */
+  private void snapshotReplicas(ClusterState state, RebalancePlan.Move move) {
+    TablePlacement p = state.placements().get(move.tableId());
+    io.meridian.storage.TokenRange range = p.range(p.positionOfId(move.tabletId()).orElseThrow());
+    RaftGroup group = node.tabletGroup(state, move.tableId(), move.tabletId(), move.current());
+    try (RaftClient client = node.newClient(group, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+        50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))) {
+      io.meridian.replication.ReplicatedTablet tablet =
+          new io.meridian.replication.ReplicatedTablet(move.tableId(), range, client);
+      long barrier = tablet.barrier().get(CONFIGURATION_WAIT_MS, TimeUnit.MILLISECONDS);
+      for (String peer : move.current()) {
+        if (!node.isUp(peer)) {
+          continue;
+        }
+        org.apache.ratis.protocol.RaftPeerId id = org.apache.ratis.protocol.RaftPeerId.valueOf(peer);
+        tablet.status(id, barrier).get(OPEN_WAIT_MS, TimeUnit.MILLISECONDS);
+        RaftClientReply reply = client.getSnapshotManagementApi(id).create(1, OPEN_WAIT_MS);
+        if (!reply.isSuccess()) {
+          throw new IllegalStateException("replica " + peer + " of tablet " + move.tabletId() + " took no snapshot: "
+              + reply.getException());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while snapshotting a tablet before its move", e);
+    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("tablet " + move.tabletId() + " of table " + move.tableId()
+          + " could not be snapshotted before its move: " + e, e);
     }
   }
 

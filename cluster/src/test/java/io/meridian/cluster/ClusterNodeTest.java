@@ -3,99 +3,36 @@ package io.meridian.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.meridian.common.Clock;
 import io.meridian.schema.ColumnMetadata;
-import io.meridian.schema.SchemaChange;
-import io.meridian.schema.SchemaManager;
-import io.meridian.schema.SchemaStore;
-import io.meridian.storage.StorageConfig;
-import io.meridian.storage.rocks.RocksStorageEngine;
 import io.meridian.types.CqlTypes;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.apache.ratis.protocol.RaftGroupId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Three real nodes (Ratis over gRPC on 127.0.0.1) forming a cluster and agreeing on the schema. */
 class ClusterNodeTest {
   private final Path root;
-  private final List<Member> members = new ArrayList<>();
+  private final List<LocalMember> members = new ArrayList<>();
 
   ClusterNodeTest() throws IOException {
     root = Files.createTempDirectory("meridian-cluster-");
   }
 
-  private final class Member implements ClusterNode.Listener {
-    final UUID hostId = UUID.randomUUID();
-    final int raftPort;
-    final Path dir;
-    final List<SchemaChange> remoteChanges = new CopyOnWriteArrayList<>();
-    final List<NodeRecord> joined = new CopyOnWriteArrayList<>();
-    RocksStorageEngine engine;
-    SchemaManager schema;
-    ClusterNode node;
-
-    Member(int index) throws IOException {
-      raftPort = freePort();
-      dir = root.resolve("node" + index);
-    }
-
-    void start(String seed) {
-      engine = RocksStorageEngine.open(StorageConfig.defaults(dir.resolve("rocksdb")), Clock.SYSTEM);
-      schema = new SchemaManager(List.of(), new SchemaStore(dir.resolve("schema")), Set.of("datacenter1"),
-          Clock.SYSTEM, UUID::randomUUID);
-      ClusterSettings settings = new ClusterSettings(hostId, "test", "127.0.0.1", raftPort, List.of(seed),
-          dir.resolve("raft"), "datacenter1", "rack1", 4, 300);
-      node = ClusterNode.start(settings, engine, schema, this, 9042);
-    }
-
-    void stop() {
-      node.close();
-      engine.close();
-      node = null;
-    }
-
-    String address() {
-      return "127.0.0.1:" + raftPort;
-    }
-
-    int localGroups() {
-      int n = 0;
-      for (RaftGroupId ignored : node.server().getGroupIds()) {
-        n++;
-      }
-      return n;
-    }
-
-    @Override
-    public void schemaChanged(List<SchemaChange> changes) {
-      remoteChanges.addAll(changes);
-    }
-
-    @Override
-    public void nodeJoined(NodeRecord record) {
-      joined.add(record);
-    }
-  }
-
-  private List<Member> startCluster(int size) throws IOException {
+  private List<LocalMember> startCluster(int size) throws IOException {
     for (int i = 0; i < size; i++) {
-      members.add(new Member(i));
+      members.add(new LocalMember(root, i, 4, settings -> settings));
     }
     String seed = members.get(0).address();
-    for (Member m : members) {
+    for (LocalMember m : members) {
       m.start(seed);
     }
     return members;
@@ -103,8 +40,8 @@ class ClusterNodeTest {
 
   @Test
   void nodesJoinThroughTheSeedAndAgreeOnMembers() throws IOException {
-    List<Member> m = startCluster(3);
-    for (Member member : m) {
+    List<LocalMember> m = startCluster(3);
+    for (LocalMember member : m) {
       await(() -> member.node.state().nodes().size() == 3, "three members seen by " + member.address());
       assertEquals(List.of(m.get(0).hostId, m.get(1).hostId, m.get(2).hostId),
           member.node.state().nodes().stream().map(NodeRecord::hostId).toList(), "members in join order");
@@ -115,12 +52,12 @@ class ClusterNodeTest {
 
   @Test
   void schemaChangeOnOneNodeIsInstalledEverywhereAndPlacesTablets() throws IOException {
-    List<Member> m = startCluster(3);
+    List<LocalMember> m = startCluster(3);
     m.get(1).schema.createKeyspace("ks", Map.of("replication",
         Map.of("class", "SimpleStrategy", "replication_factor", "3")), false);
     createTable(m.get(2), 0);
     UUID version = m.get(2).schema.current().version();
-    for (Member member : m) {
+    for (LocalMember member : m) {
       await(() -> version.equals(member.schema.current().version()), "schema installed on " + member.address());
       assertTrue(member.schema.current().table("ks", "t").isPresent());
       // RF 3 on 3 nodes: every node holds all 4 tablets, plus the metadata group and the batch
@@ -141,13 +78,13 @@ class ClusterNodeTest {
 
   @Test
   void oneReadsOnTheLeadingNodeComeFromItsOwnReplicaAndSeeEveryAcknowledgedWrite() throws IOException {
-    List<Member> m = startCluster(3);
+    List<LocalMember> m = startCluster(3);
     UUID tableId = createTable(m.get(0), 3);
-    for (Member member : m) {
+    for (LocalMember member : m) {
       awaitGroups(member, 8, "tablet groups opened");
     }
     List<ClusterStorageEngine> routed = new ArrayList<>();
-    for (Member member : m) {
+    for (LocalMember member : m) {
       routed.add(new ClusterStorageEngine(member.node, member.engine));
     }
     try {
@@ -195,7 +132,7 @@ class ClusterNodeTest {
 
   @Test
   void aSchemaComputedFromAnOldVersionIsRefused() throws IOException {
-    List<Member> m = startCluster(2);
+    List<LocalMember> m = startCluster(2);
     m.get(0).schema.createKeyspace("a", Map.of(), false);
     await(() -> m.get(1).schema.current().keyspace("a").isPresent(), "keyspace a on node 1");
     // Node 1 commits a change computed from the version before "a": it would drop "a".
@@ -209,9 +146,9 @@ class ClusterNodeTest {
 
   @Test
   void restartedNodeRejoinsFromDiskWithSchemaAndTablets() throws IOException {
-    List<Member> m = startCluster(3);
+    List<LocalMember> m = startCluster(3);
     createTable(m.get(0), 3);
-    Member restarted = m.get(2);
+    LocalMember restarted = m.get(2);
     awaitGroups(restarted, 8, "tablets (and batch log tablets) on node 2");
     restarted.stop();
     // A change while it is down reaches it after the restart, from the log.
@@ -225,7 +162,7 @@ class ClusterNodeTest {
 
   @Test
   void tabletsMoveToAJoiningNodeAndBackOnDecommissionWithTheirRowsAndOnlyThere() throws IOException {
-    List<Member> m = startCluster(1);
+    List<LocalMember> m = startCluster(1);
     UUID tableId = createTable(m.get(0), 1);
     ClusterStorageEngine routed = new ClusterStorageEngine(m.get(0).node, m.get(0).engine);
     int rows = 200;
@@ -241,7 +178,7 @@ class ClusterNodeTest {
     }
     assertEquals(rows, localRows(m.get(0), tableId));
 
-    Member joining = new Member(1);
+    LocalMember joining = new LocalMember(root, 1, 4, settings -> settings);
     members.add(joining);
     joining.start(m.get(0).address());
     String newPeer = joining.node.peerId();
@@ -280,8 +217,8 @@ class ClusterNodeTest {
 
   @Test
   void aDeadMemberIsRemovedAndItsReplicasRebuiltFromTheSurvivors() throws IOException {
-    List<Member> m = startCluster(4);
-    for (Member member : m) {
+    List<LocalMember> m = startCluster(4);
+    for (LocalMember member : m) {
       await(() -> member.node.state().nodes().size() == 4, "four members seen by " + member.address());
     }
     UUID tableId = createTable(m.get(0), 3);
@@ -291,7 +228,7 @@ class ClusterNodeTest {
       routed.apply(rowMutation(tableId, new io.meridian.storage.PartitionKey(
           Long.MIN_VALUE + 1 + (Long.MAX_VALUE / rows) * 2 * i, new byte[] {(byte) i}), i)).join();
     }
-    Member dead = m.get(3);
+    LocalMember dead = m.get(3);
     String deadPeer = dead.node.peerId();
     try (ClusterAdmin admin = new ClusterAdmin("test", List.of(m.get(0).address()))) {
       var running = org.junit.jupiter.api.Assertions.assertThrows(io.meridian.common.MeridianException.class,
@@ -320,7 +257,7 @@ class ClusterNodeTest {
         "out of the metadata group: " + metadataPeers);
     assertEquals(rows, countAll(routed, tableId), "every row survives the loss and the rebuild");
     for (int i = 0; i < 3; i++) {
-      Member survivor = m.get(i);
+      LocalMember survivor = m.get(i);
       await(() -> localRows(survivor, tableId) == rows, "every survivor holds all rows (RF 3 on 3 members)");
     }
     routed.close();
@@ -330,7 +267,7 @@ class ClusterNodeTest {
    * Table ks.t (k int primary key, v text) created through {@code via}; its keyspace too, with
    * SimpleStrategy and {@code rf} replicas, unless {@code rf} is 0 (the keyspace exists).
    */
-  private static UUID createTable(Member via, int rf) {
+  private static UUID createTable(LocalMember via, int rf) {
     if (rf > 0) {
       via.schema.createKeyspace("ks", Map.of("replication",
           Map.of("class", "SimpleStrategy", "replication_factor", String.valueOf(rf))), false);
@@ -340,18 +277,8 @@ class ClusterNodeTest {
     return via.schema.current().table("ks", "t").orElseThrow().id();
   }
 
-  private static int localRows(Member member, UUID tableId) {
-    int n = 0;
-    try (var it = member.engine.scan(tableId, io.meridian.storage.TokenRange.FULL, null,
-        io.meridian.storage.ReadRange.all(), (int) (System.currentTimeMillis() / 1000))) {
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
-    } catch (RuntimeException e) {
-      return -1; // the table is not open on this node yet
-    }
-    return n;
+  private static int localRows(LocalMember member, UUID tableId) {
+    return member.localRows(tableId);
   }
 
   private static int countAll(ClusterStorageEngine routed, UUID tableId) {
@@ -366,7 +293,7 @@ class ClusterNodeTest {
     return n;
   }
 
-  private static void awaitGroups(Member member, int expected, String what) {
+  private static void awaitGroups(LocalMember member, int expected, String what) {
     try {
       await(() -> member.localGroups() == expected, what);
     } catch (AssertionError e) {
@@ -389,15 +316,9 @@ class ClusterNodeTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   @AfterEach
   void tearDown() throws IOException {
-    for (Member m : members) {
+    for (LocalMember m : members) {
       if (m.node != null) {
         m.stop();
       }

@@ -153,6 +153,33 @@ class RebalancePlanTest {
   }
 
   @Test
+  void aSplitReplacesTheTabletByTwoOnTheConfirmedReplicasOrIsRefused() {
+    ClusterState s = state(nodes(3), Map.of(T1, TablePlacement.spread(nodes(3), 3, 3)));
+    TablePlacement before = s.placements().get(T1);
+    long mid = before.range(1).start() + (before.range(1).end() - before.range(1).start()) / 2;
+    List<String> replicas = before.tablet(1).replicas();
+
+    ClusterState after = MetadataStateMachine.applyMembershipOrMove(s,
+        new MetadataCommand.SplitTablet(T1, 1, mid, replicas.subList(0, 2)));
+    TablePlacement p = after.placements().get(T1);
+    assertEquals(List.of(0, 3, 4, 2), p.tablets().stream().map(TablePlacement.Tablet::id).toList());
+    assertEquals(replicas.subList(0, 2), p.tablet(1).replicas(), "the half is on the replicas that confirmed");
+    assertEquals(replicas.subList(0, 2), p.tablet(2).replicas());
+    assertEquals(mid, p.tablet(1).lastToken());
+
+    assertNull(MetadataStateMachine.applyMembershipOrMove(after,
+        new MetadataCommand.SplitTablet(T1, 1, mid, replicas)), "the tablet is gone: a second split of it");
+    assertNull(MetadataStateMachine.applyMembershipOrMove(s,
+        new MetadataCommand.SplitTablet(T1, 1, mid, List.of("n9"))), "a replica the tablet does not have");
+    assertNull(MetadataStateMachine.applyMembershipOrMove(s,
+        new MetadataCommand.SplitTablet(T1, 1, mid, List.of())), "no replica");
+    assertNull(MetadataStateMachine.applyMembershipOrMove(s,
+        new MetadataCommand.SplitTablet(T1, 1, before.range(1).end(), replicas)), "token outside the tablet");
+    assertNull(MetadataStateMachine.applyMembershipOrMove(s,
+        new MetadataCommand.SplitTablet(T2, 0, 0, replicas)), "no such table");
+  }
+
+  @Test
   void aStaleMoveIsRefused() {
     ClusterState s = state(nodes(3), Map.of(T1, TablePlacement.spread(nodes(3), 3, 1)));
     assertNull(MetadataStateMachine.applyMembershipOrMove(s,
@@ -168,7 +195,8 @@ class RebalancePlanTest {
   @Test
   void newCommandsAndLeavingPeersSurviveTheCodec() {
     for (MetadataCommand c : List.of(new MetadataCommand.SetReplicas(T1, 3, List.of("a", "b"), List.of("b", "c")),
-        new MetadataCommand.Decommission("n1"), new MetadataCommand.RemoveNode(new UUID(0, 1)))) {
+        new MetadataCommand.Decommission("n1"), new MetadataCommand.RemoveNode(new UUID(0, 1)),
+        new MetadataCommand.SplitTablet(T1, 7, -12345L, List.of("a", "c")))) {
       assertEquals(c, MetadataCodec.decodeCommand(MetadataCodec.encode(c)));
     }
     ClusterState s = state(nodes(2), Map.of(T1, TablePlacement.spread(nodes(2), 2, 1))).withLeaving("n1");

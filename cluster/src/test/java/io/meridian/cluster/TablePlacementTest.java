@@ -132,4 +132,12 @@ class TablePlacementTest {
     assertThrows(IllegalArgumentException.class, () -> new TablePlacement(List.of(
         new TablePlacement.Tablet(3, Long.MAX_VALUE, r)), 1, 3));
   }
+
+  @Test
+  void aTabletSplitsAtTheMiddleOfItsRangeUnlessTheRangeIsTooNarrow() {
+    assertEquals(Long.valueOf(-1), TabletSplitter.middle(io.meridian.storage.TokenRange.FULL));
+    assertEquals(Long.valueOf(100 + (1L << 20)),
+        TabletSplitter.middle(new io.meridian.storage.TokenRange(100, 100 + (1L << 21))));
+    assertEquals(null, TabletSplitter.middle(new io.meridian.storage.TokenRange(0, 1000)));
+  }
 }

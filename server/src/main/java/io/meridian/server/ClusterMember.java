@@ -51,7 +51,8 @@ final class ClusterMember implements AutoCloseable {
     ClusterSettings settings = new ClusterSettings(hostId, config.get(ServerConfigKeys.CLUSTER_NAME),
         config.get(ServerConfigKeys.LISTEN_ADDRESS), config.get(ServerConfigKeys.RAFT_PORT), seeds, dataDir.resolve("raft"),
         config.get(ServerConfigKeys.DATA_CENTER), config.get(ServerConfigKeys.RACK),
-        config.get(ServerConfigKeys.TABLETS_PER_TABLE), config.get(ServerConfigKeys.ELECTION_TIMEOUT_MS));
+        config.get(ServerConfigKeys.TABLETS_PER_TABLE), config.get(ServerConfigKeys.ELECTION_TIMEOUT_MS),
+        config.get(ServerConfigKeys.TABLET_SPLIT_BYTES));
     ClusterNode.Listener listener = new ClusterNode.Listener() {
       @Override
       public void schemaChanged(List<SchemaChange> changes) {

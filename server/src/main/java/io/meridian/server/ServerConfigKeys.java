@@ -79,6 +79,10 @@ public final class ServerConfigKeys {
       "cluster.election-timeout-ms", 1000, 50, 60_000,
       "a follower that hears nothing from its leader for between this and twice this starts an election");
 
+  public static final ConfigKey<Long> TABLET_SPLIT_BYTES = ConfigKey.longKey(
+      "cluster.tablet-split-bytes", 1L << 30, 1L << 16, 1L << 50,
+      "a tablet whose token range holds more than this many bytes (the store's estimate) splits in two");
+
   public static final ConfigKey<String> DATA_CENTER = ConfigKey.stringKey(
       "cluster.data-center", "datacenter1", "data center name shown to drivers");
 
@@ -89,5 +93,5 @@ public final class ServerConfigKeys {
       LISTEN_ADDRESS, PORT, CLUSTER_NAME, FRAME_BYTES_MAX, CONNECTION_IN_FLIGHT_MAX, DATA_DIR,
       COMMIT_POLICY, PERIODIC_SYNC_MS, TABLETS_PER_TABLE, BLOCK_CACHE_BYTES, QUERY_THREADS, QUERY_QUEUE_MAX,
       BATCH_WARN_BYTES, BATCH_FAIL_BYTES, UNLOGGED_BATCH_PARTITIONS_WARN, TRACE_SESSIONS_MAX,
-      SEEDS, RAFT_PORT, ELECTION_TIMEOUT_MS, DATA_CENTER, RACK);
+      SEEDS, RAFT_PORT, ELECTION_TIMEOUT_MS, TABLET_SPLIT_BYTES, DATA_CENTER, RACK);
 }
