@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.meridian.common.Clock;
 import io.meridian.schema.ColumnMetadata;
-import io.meridian.schema.SchemaChange;
 import io.meridian.schema.SchemaManager;
-import io.meridian.schema.SchemaStore;
 import io.meridian.storage.Cell;
 import io.meridian.storage.DeletionTime;
 import io.meridian.storage.Mutation;
@@ -16,14 +13,12 @@ import io.meridian.storage.PartitionData;
 import io.meridian.storage.PartitionKey;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.RowUpdate;
-import io.meridian.storage.StorageConfig;
 import io.meridian.storage.StorageEngine.PartitionIterator;
 import io.meridian.storage.TabletRanges;
 import io.meridian.storage.TokenRange;
 import io.meridian.storage.rocks.RocksStorageEngine;
 import io.meridian.types.CqlTypes;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +28,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
@@ -55,42 +49,35 @@ class LoggedBatchTest {
     root = Files.createTempDirectory("meridian-batchlog-");
   }
 
-  private final class Member implements ClusterNode.Listener {
-    final UUID hostId = UUID.randomUUID();
-    final int raftPort;
-    final Path dir;
+  /** A {@link LocalMember} with a router over it, as a node's query layer has. */
+  private final class Member {
+    final LocalMember local;
     RocksStorageEngine engine;
     SchemaManager schema;
     ClusterNode node;
     ClusterStorageEngine cluster;
 
     Member(int index) throws IOException {
-      try (ServerSocket s = new ServerSocket(0)) {
-        raftPort = s.getLocalPort();
-      }
-      dir = root.resolve("node" + index);
+      local = new LocalMember(root, index, TABLETS, settings -> settings);
     }
 
     void start(String seed, BatchSettings batchSettings) {
-      engine = RocksStorageEngine.open(StorageConfig.defaults(dir.resolve("rocksdb")), Clock.SYSTEM);
-      schema = new SchemaManager(List.of(), new SchemaStore(dir.resolve("schema")), Set.of("datacenter1"),
-          Clock.SYSTEM, UUID::randomUUID);
-      ClusterSettings settings = new ClusterSettings(hostId, "test", "127.0.0.1", raftPort, List.of(seed),
-          dir.resolve("raft"), "datacenter1", "rack1", TABLETS, 300);
-      node = ClusterNode.start(settings, engine, schema, this, 9042);
+      local.start(seed);
+      engine = local.engine;
+      schema = local.schema;
+      node = local.node;
       cluster = new ClusterStorageEngine(node, engine, batchSettings);
     }
 
     /** Stops the node as a crash would look to the others: its Raft server goes away. */
     void stop() {
       cluster.close();
-      node.close();
-      engine.close();
+      local.stop();
       node = null;
     }
 
     String address() {
-      return "127.0.0.1:" + raftPort;
+      return local.address();
     }
 
     Optional<String> value(UUID table, PartitionKey key) {
@@ -110,12 +97,6 @@ class LoggedBatchTest {
       }
       return n;
     }
-
-    @Override
-    public void schemaChanged(List<SchemaChange> changes) {}
-
-    @Override
-    public void nodeJoined(NodeRecord record) {}
   }
 
   private UUID startClusterWithTable(BatchSettings batchSettings) throws IOException {
