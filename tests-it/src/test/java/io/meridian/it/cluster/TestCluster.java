@@ -29,6 +29,8 @@ import java.util.stream.Stream;
 final class TestCluster implements AutoCloseable {
   private final Path root;
   private final List<Member> members = new ArrayList<>();
+  /** Settings every node gets on top of the defaults below. */
+  private final Map<String, String> extraSettings;
 
   final class Member {
     final int index;
@@ -54,6 +56,7 @@ final class TestCluster implements AutoCloseable {
       s.put(ServerConfigKeys.SEEDS.key(), members.get(0).raftAddress());
       s.put(ServerConfigKeys.RAFT_PORT.key(), String.valueOf(raftPort));
       s.put(ServerConfigKeys.ELECTION_TIMEOUT_MS.key(), "300");
+      s.putAll(extraSettings);
       node = MeridianNode.start(ServerConfig.load(null, Map.of(), s));
     }
 
@@ -76,6 +79,12 @@ final class TestCluster implements AutoCloseable {
   }
 
   TestCluster(int size) {
+    this(size, Map.of());
+  }
+
+  /** A cluster whose nodes also get {@code extraSettings} (server configuration keys). */
+  TestCluster(int size, Map<String, String> extraSettings) {
+    this.extraSettings = Map.copyOf(extraSettings);
     try {
       root = Files.createTempDirectory("meridian-cluster-it-");
       for (int i = 0; i < size; i++) {
