@@ -126,7 +126,7 @@ public final class TabletStateMachine extends BaseStateMachine {
   private final TabletSnapshotter snapshotter;
 
   private AppliedIndexFile appliedIndexFile;
-  /** Records a seal (its index and split token) so it survives restarts; see {@link #seal}. */
+  /** Records a seal (its index and split token) so it survives restarts; see {@link #applyControl}. */
   private SealFile sealFile;
   /** The seal's log index once this replica applied it, in log order (apply thread only); -1: unsealed. */
   private long sealIndex = -1;
@@ -647,15 +647,16 @@ public final class TabletStateMachine extends BaseStateMachine {
     if (snapshotter == null) {
       return super.takeSnapshot();
     }
-    if (sealedSplitToken != null) {
-      // A sealed tablet's log must keep its seal: a replica catching up from a snapshot taken
-      // after it would miss it. Nothing is taken; the tablet is about to be replaced anyway.
-      SnapshotInfo latest = getLatestSnapshot();
-      return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
-    }
     TermIndex applied = awaitAppliesDone();
     if (applied == null || failure != null) {
       return RaftLog.INVALID_LOG_INDEX;
+    }
+    if (sealedSplitToken != null) {
+      // A sealed tablet's log must keep its seal: a replica catching up from a snapshot taken
+      // after it would miss it. Nothing is taken; the tablet is about to be replaced anyway.
+      // (Checked after the applies are done, so a seal applied just now is seen.)
+      SnapshotInfo latest = getLatestSnapshot();
+      return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
     }
     snapshotter.take(applied, logOrderedState());
     return applied.getIndex();
