@@ -61,6 +61,8 @@ public final class ClusterStorageEngine implements StorageEngine {
   private record RetiredClient(RaftClient client, long retiredAtMs) {}
 
   private final Map<String, CachedTablet> tablets = new ConcurrentHashMap<>();
+  /** The cluster state whose gone tablets were last retired from {@link #tablets}. */
+  private volatile ClusterState sweptState;
   private final List<RaftClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final LoggedBatches loggedBatches = new LoggedBatches(this);
   private final BatchReplayer batchReplayer;
@@ -77,6 +79,11 @@ public final class ClusterStorageEngine implements StorageEngine {
     this.local = local;
     this.batchReplayer = new BatchReplayer(node, this, batchSettings);
     batchReplayer.start();
+  }
+
+  /** Tablets this engine holds a Raft client for (tests: the clients of split tablets are let go). */
+  int cachedTablets() {
+    return tablets.size();
   }
 
   long localLeaderReads() {
@@ -155,8 +162,27 @@ public final class ClusterStorageEngine implements StorageEngine {
           client, org.apache.ratis.protocol.RaftPeerId.valueOf(asked), io.meridian.replication.ConditionalRetry.DEFAULT),
           client);
     });
+    if (state != sweptState) {
+      sweptState = state;
+      retireGoneTablets(state);
+    }
     closeRetiredClients(System.currentTimeMillis() - RETIRED_CLIENT_CLOSE_AFTER_MS);
     return cached.tablet();
+  }
+
+  /** Retires the clients of tablets the placement no longer has (split, or their table dropped). */
+  private void retireGoneTablets(ClusterState state) {
+    for (Map.Entry<String, CachedTablet> e : tablets.entrySet()) {
+      String key = e.getKey();
+      int slash = key.indexOf('/');
+      TablePlacement p = state.placements().get(UUID.fromString(key.substring(0, slash)));
+      if (p == null || p.positionOfId(Integer.parseInt(key.substring(slash + 1))).isEmpty()) {
+        if (tablets.remove(key, e.getValue())) {
+          clients.remove(e.getValue().client());
+          retired.add(new RetiredClient(e.getValue().client(), System.currentTimeMillis()));
+        }
+      }
+    }
   }
 
   /**

@@ -119,6 +119,12 @@ class TabletSplitTest {
         assertTrue(java.util.Arrays.equals(e.getValue(), p.get().rows().get(0).cells().get(0).value()), "row " + e.getKey());
       }
     }
+    // The routers let go of the split tablets' Raft clients: at most one per tablet placed now
+    // (the test's table and the batch log's 3).
+    int placed = first.node.state().placements().get(tableId).tabletCount() + 3;
+    for (ClusterStorageEngine r : routed) {
+      assertTrue(r.cachedTablets() <= placed, "clients kept: " + r.cachedTablets() + ", tablets " + placed);
+    }
     // Each node's store holds the rows once (RF 3 on 3 nodes: all of them), and only the halves' groups are open.
     for (LocalMember m : members) {
       await(() -> m.localRows(tableId) == rows, "all rows in the store of " + m.address());
