@@ -595,24 +595,18 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * True when this node's replica leads the tablet's group and has applied the first entry of its
-   * term, so its state holds every write acknowledged before it became leader.
+   * term, so its state holds every write acknowledged before it became leader; and the tablet is
+   * not sealed (being split: its halves answer for its rows).
    */
   boolean leadsTablet(UUID tableId, int tabletId) {
-    RaftServer s = server;
-    if (closed || s == null) {
-      return false;
-    }
-    try {
-      org.apache.ratis.server.RaftServer.Division d = s.getDivision(TabletGroups.groupId(tableId, tabletId));
-      // A sealed tablet (being split) no longer answers for its rows: its halves do.
-      return d.getInfo().isLeader() && d.getInfo().isLeaderReady()
-          && !(d.getStateMachine() instanceof TabletStateMachine sm && sm.isSealed());
-    } catch (IOException e) {
-      return false; // not a replica here
-    }
+    TabletStateMachine led = ledTabletStateMachine(tableId, tabletId);
+    return led != null && !led.isSealed();
   }
 
-  /** This node's replica of the tablet if it leads the tablet's group (and is ready), else null. */
+  /**
+   * This node's replica of the tablet if it leads the tablet's group and has applied the first
+   * entry of its term, else null.
+   */
   TabletStateMachine ledTabletStateMachine(UUID tableId, int tabletId) {
     RaftServer s = server;
     if (closed || s == null) {

@@ -85,6 +85,38 @@ final class LocalMember implements ClusterNode.Listener {
     return n;
   }
 
+  /** Polls {@code condition} every 50 ms; fails the test after {@code timeoutMs}. */
+  static void await(java.util.function.BooleanSupplier condition, String what, long timeoutMs) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** Stops the members still running and deletes their folder. */
+  static void stopAll(List<LocalMember> members, Path root) throws IOException {
+    for (LocalMember m : members) {
+      if (m.node != null) {
+        m.stop();
+      }
+    }
+    deleteTree(root);
+  }
+
+  /** Deletes a test's folder of members (after they stopped). */
+  static void deleteTree(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(root)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
   @Override
   public void schemaChanged(List<SchemaChange> changes) {
     remoteChanges.addAll(changes);
