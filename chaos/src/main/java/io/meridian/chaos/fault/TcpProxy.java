@@ -135,6 +135,11 @@ public final class TcpProxy implements AutoCloseable {
             Socket upstream = new Socket();
             try {
                 upstream.connect(target, (int) CONNECT_TIMEOUT.toMillis());
+                if (upstream.getLocalSocketAddress().equals(upstream.getRemoteSocketAddress())) {
+                    // Linux can "connect" a socket to itself when the target port is free and in the
+                    // ephemeral range (TCP simultaneous open): the target is down, not answering.
+                    throw new java.net.ConnectException("connected to itself: " + target + " is not listening");
+                }
             } catch (IOException e) {
                 // The target is down: the client sees the same thing it would see without us.
                 abort(client);
