@@ -9,7 +9,9 @@
 #        scripts/local-cluster.sh wipe        (stop and delete the data)
 #
 # Environment: MERIDIAN_CLUSTER_DIR (default ./local-cluster) holds each node's data, log and pid;
-# MERIDIAN_JAVA_OPTS (default -Xms256m -Xmx1g per node).
+# MERIDIAN_JAVA_OPTS (default -Xms256m -Xmx1g per node). Any server setting reaches every node as
+# its environment variable, e.g. MERIDIAN_STORAGE_TABLETS_PER_TABLE=3 (docs/configuration.md).
+# Use the same MERIDIAN_CLUSTER_DIR for start and stop.
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=lib/cql.sh
