@@ -168,12 +168,12 @@ class TabletSplitTest {
         random.nextBytes(value); // incompressible, so the store's size estimate grows with the rows
         CompletableFuture<Void> f = via.apply(row(tableId, k, value));
         f.whenComplete((ok, error) -> {
-          inFlight.release();
           if (error != null) {
             failed.compareAndSet(null, error);
           } else {
             acknowledged.put(k, value);
           }
+          inFlight.release(); // last: the writer's final acquire waits until every outcome is recorded
         });
       }
       inFlight.acquire(32);
