@@ -302,9 +302,13 @@ public final class ClusterStorageEngine implements StorageEngine {
    * every part is eventually applied once any is (not isolated: readers may see some parts first).
    * UNAVAILABLE is reported before anything is written when a part's tablet has no live majority.
    */
+  /** A blind write: sent again on the half that owns it when its tablet splits under it. */
   @Override
   public CompletableFuture<Void> apply(Mutation mutation) {
-    return applyAtomically(List.of(mutation));
+    return onOwner(mutation.tableId(), mutation.key().token(), true, tabletId -> {
+      checkAlive(mutation.tableId(), tabletId, false);
+      return tablet(mutation.tableId(), tabletId).apply(mutation);
+    });
   }
 
   @Override
@@ -478,22 +482,23 @@ public final class ClusterStorageEngine implements StorageEngine {
 
   /**
    * Completes once the placement no longer holds the tablet (its split, or its table's drop, is
-   * in); fails with {@code sealed} if that has not happened by the deadline.
+   * in), or after a short pause when {@code cause} is not the sealed tablet's refusal (a half's
+   * group not open yet); fails with {@code cause} at the deadline.
    */
-  private CompletableFuture<Void> afterSplit(UUID tableId, int tabletId, long deadlineNanos, Throwable sealed) {
+  private CompletableFuture<Void> afterSplit(UUID tableId, int tabletId, long deadlineNanos, Throwable cause) {
     TablePlacement p = node.state().placements().get(tableId);
     if (p == null || p.positionOfId(tabletId).isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     if (System.nanoTime() > deadlineNanos) {
-      return CompletableFuture.failedFuture(sealed);
+      return CompletableFuture.failedFuture(cause);
     }
-    if (!(sealed instanceof TabletSealedException)) {
+    if (!(cause instanceof TabletSealedException)) {
       // The tablet is still placed: a group not open yet on the replica asked; try again shortly.
       return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(SPLIT_POLL_MS, TimeUnit.MILLISECONDS));
     }
     return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(SPLIT_POLL_MS, TimeUnit.MILLISECONDS))
-        .thenCompose(v -> afterSplit(tableId, tabletId, deadlineNanos, sealed));
+        .thenCompose(v -> afterSplit(tableId, tabletId, deadlineNanos, cause));
   }
 
   private static Throwable unwrap(Throwable t) {
