@@ -149,8 +149,7 @@ public final class ClusterStorageEngine implements StorageEngine {
         return old;
       }
       if (old != null) {
-        clients.remove(old.client());
-        retired.add(new RetiredClient(old.client(), System.currentTimeMillis()));
+        retire(old.client());
       }
       // Bounded: with no leader for ~10 s the request's outcome is reported unknown (a timeout).
       RaftClient client = node.newClient(node.tabletGroup(state, tableId, tabletId, replicas),
@@ -178,8 +177,7 @@ public final class ClusterStorageEngine implements StorageEngine {
       TablePlacement p = state.placements().get(UUID.fromString(key.substring(0, slash)));
       if (p == null || p.positionOfId(Integer.parseInt(key.substring(slash + 1))).isEmpty()) {
         if (tablets.remove(key, e.getValue())) {
-          clients.remove(e.getValue().client());
-          retired.add(new RetiredClient(e.getValue().client(), System.currentTimeMillis()));
+          retire(e.getValue().client());
         }
       }
     }
@@ -199,6 +197,12 @@ public final class ClusterStorageEngine implements StorageEngine {
         ClusterNode.sleep(SPLIT_POLL_MS);
       }
     }
+  }
+
+  /** Stops handing out {@code client}; it is closed a minute later, after the requests using it. */
+  private void retire(RaftClient client) {
+    clients.remove(client);
+    retired.add(new RetiredClient(client, System.currentTimeMillis()));
   }
 
   private void closeRetiredClients(long retiredBeforeMs) {
@@ -260,8 +264,7 @@ public final class ClusterStorageEngine implements StorageEngine {
     // Replicas close the table's groups and drop its rows when they apply the schema change.
     tablets.entrySet().removeIf(e -> {
       if (e.getKey().startsWith(tableId + "/")) {
-        clients.remove(e.getValue().client());
-        retired.add(new RetiredClient(e.getValue().client(), System.currentTimeMillis()));
+        retire(e.getValue().client());
         return true;
       }
       return false;
@@ -475,8 +478,7 @@ public final class ClusterStorageEngine implements StorageEngine {
   private void dropClient(UUID tableId, int tabletId) {
     CachedTablet old = tablets.remove(tableId + "/" + tabletId);
     if (old != null) {
-      clients.remove(old.client());
-      retired.add(new RetiredClient(old.client(), System.currentTimeMillis()));
+      retire(old.client());
     }
   }
 
