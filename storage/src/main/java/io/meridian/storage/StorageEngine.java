@@ -2,7 +2,9 @@ package io.meridian.storage;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -65,6 +67,45 @@ public interface StorageEngine extends AutoCloseable {
   PartitionIterator scan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition, int nowSeconds);
 
   interface PartitionIterator extends Iterator<PartitionData>, AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Sets how the table's cells are indexed, durably; returns once writes keep entries that way.
+   * Entries of columns no longer indexed (or indexed differently) are dropped; columns whose
+   * entries are not complete are built from the stored rows in the background, while reads and
+   * writes go on, and become {@link #readyIndexes ready} when done.
+   */
+  default void setIndexing(UUID tableId, TableIndexing indexing) {}
+
+  /** The indexed columns whose entries are complete, so {@link #indexScan} finds every match. */
+  default Set<String> readyIndexes(UUID tableId) {
+    return Set.of();
+  }
+
+  /** Columns whose entries are being built, each with the number of rows read so far. */
+  default Map<String, Long> indexBuildsInProgress(UUID tableId) {
+    return Map.of();
+  }
+
+  /**
+   * Index entries of the table with a term in {@code terms} and a token in {@code tokens}, in
+   * (term, token, partition key, clustering) order, starting after {@code after} if not null.
+   * Entries may be stale (the row changed since): the caller checks each row it reads. Lazily
+   * read; the iterator must be closed.
+   */
+  default IndexIterator indexScan(UUID tableId, TermRange terms, TokenRange tokens, IndexHit after) {
+    throw new UnsupportedOperationException("this store keeps no indexes");
+  }
+
+  /** {@link #indexScan} at a consistency; a single node's reads are always linearizable. */
+  default IndexIterator indexScan(UUID tableId, TermRange terms, TokenRange tokens, IndexHit after,
+                                  ReadConsistency consistency) {
+    return indexScan(tableId, terms, tokens, after);
+  }
+
+  interface IndexIterator extends Iterator<IndexHit>, AutoCloseable {
     @Override
     void close();
   }

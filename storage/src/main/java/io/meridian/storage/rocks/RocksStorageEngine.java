@@ -8,6 +8,7 @@ import io.meridian.common.MeridianException;
 import io.meridian.storage.CommitPolicy;
 import io.meridian.storage.ConditionalWrite;
 import io.meridian.storage.DeletionTime;
+import io.meridian.storage.IndexHit;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.MutationChecks;
 import io.meridian.storage.PartitionData;
@@ -18,8 +19,10 @@ import io.meridian.storage.RowUpdate;
 import io.meridian.storage.StorageConfig;
 import io.meridian.storage.StorageEngine;
 import io.meridian.storage.StoredRow;
+import io.meridian.storage.TableIndexing;
 import io.meridian.storage.Tablet;
 import io.meridian.storage.TabletSnapshots;
+import io.meridian.storage.TermRange;
 import io.meridian.storage.TokenRange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -86,6 +89,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
   static final byte[] TABLE_META_PREFIX = "meridian/table/".getBytes(StandardCharsets.UTF_8);
   static final String DATA_CF = "data";
   static final String PARTITIONS_CF = "partitions";
+  static final String INDEX_CF = "index";
   private static final int BLOOM_BITS_PER_KEY = 10;
   private static final long QUEUE_POLL_MS = 50;
 
@@ -101,6 +105,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
   private final ColumnFamilyHandle dataCf;
   private final ColumnFamilyHandle partitionsCf;
   private final RangeFiles rangeFiles;
+  private final RowIndexes indexes;
   private final WriteOptions commitWriteOptions;
   private final WriteOptions syncWriteOptions;
   private final Map<UUID, List<RocksTablet>> tables = new ConcurrentHashMap<>();
@@ -108,7 +113,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
   private final Thread committer;
   private final ScheduledExecutorService timer;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  private final Set<ScanIterator> openScans = ConcurrentHashMap.newKeySet();
+  private final Set<OpenScan> openScans = ConcurrentHashMap.newKeySet();
   /**
    * Tablets taken out of service because a corrupt record was found in their range, with the
    * finding. Reads and writes to them fail fast instead of serving or building on bad data; the
@@ -137,6 +142,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     this.dataCf = handles.get(1);
     this.partitionsCf = handles.get(2);
     this.rangeFiles = new RangeFiles(db, dataCf, partitionsCf, dataOptions);
+    this.indexes = new RowIndexes(db, metaCf, dataCf, handles.get(3));
     this.commitWriteOptions = new WriteOptions().setSync(config.commitPolicy() == CommitPolicy.SYNC);
     this.syncWriteOptions = new WriteOptions().setSync(true);
     this.queue = new ArrayBlockingQueue<>(config.commitQueueCapacity());
@@ -202,7 +208,8 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     List<ColumnFamilyDescriptor> descriptors = List.of(
         new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOptions),
         new ColumnFamilyDescriptor(DATA_CF.getBytes(StandardCharsets.UTF_8), dataOptions),
-        new ColumnFamilyDescriptor(PARTITIONS_CF.getBytes(StandardCharsets.UTF_8), dataOptions));
+        new ColumnFamilyDescriptor(PARTITIONS_CF.getBytes(StandardCharsets.UTF_8), dataOptions),
+        new ColumnFamilyDescriptor(INDEX_CF.getBytes(StandardCharsets.UTF_8), dataOptions));
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db;
     try {
@@ -248,6 +255,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         tables.put(id, newTablets(id, count));
       }
     }
+    indexes.load();
   }
 
   private void start() {
@@ -535,7 +543,14 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     tabletsOf(tableId);
     await(submitControl(ControlKind.REPLACE_RANGE, tableId, () -> {
       try {
+        // The rows arrive as files, not writes: their entries are made here, and the entries of
+        // the rows they replace removed first. A replace that fails part way is repeated by its
+        // caller, which redoes both.
+        byte[] lower = RangeFiles.lowerBound(tableId, range);
+        byte[] upper = RangeFiles.upperBound(tableId, range);
+        indexes.indexStoredRange(lower, upper, false, syncWriteOptions);
         rangeFiles.replace(tableId, range, dir, syncWriteOptions);
+        indexes.indexStoredRange(lower, upper, true, syncWriteOptions);
       } catch (RocksDBException e) {
         throw MeridianException.server("cannot replace " + range + " of table " + tableId + " from " + dir, e);
       }
@@ -543,6 +558,173 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
       outOfService.keySet().removeIf(t -> t.tableId().equals(tableId)
           && t.range().start() >= range.start() && t.range().end() <= range.end());
     }), "replace " + range + " of table " + tableId);
+  }
+
+  // ================================================================ indexes
+
+  @Override
+  public void setIndexing(UUID tableId, TableIndexing indexing) {
+    Invariants.check(Thread.currentThread() != committer, "setIndexing called on the committer thread");
+    tabletsOf(tableId);
+    await(submitControl(ControlKind.INDEXING, tableId, () -> {
+      try (WriteBatch batch = new WriteBatch()) {
+        indexes.setIndexing(batch, tableId, indexing);
+        db.write(syncWriteOptions, batch);
+      } catch (RocksDBException e) {
+        throw MeridianException.server("cannot record the indexing of table " + tableId, e);
+      }
+    }), "set the indexing of table " + tableId);
+  }
+
+  @Override
+  public Set<String> readyIndexes(UUID tableId) {
+    return indexes.ready(tableId);
+  }
+
+  @Override
+  public Map<String, Long> indexBuildsInProgress(UUID tableId) {
+    RowIndexes.BuildProgress p = indexes.progress().get(tableId);
+    if (p == null) {
+      return Map.of();
+    }
+    Map<String, Long> out = new TreeMap<>();
+    p.columns().forEach(c -> out.put(c, p.rowsScanned()));
+    return out;
+  }
+
+  private void runIndexBuildStep() {
+    try (WriteBatch batch = new WriteBatch()) {
+      indexes.buildStep(batch, tables::containsKey);
+      if (batch.count() > 0) {
+        db.write(commitWriteOptions, batch);
+      }
+    } catch (RocksDBException | RuntimeException e) {
+      fail(e);
+      log.error("index build step failed; the engine stopped accepting writes", e);
+    }
+  }
+
+  @Override
+  public IndexIterator indexScan(UUID tableId, TermRange terms, TokenRange tokens, IndexHit after) {
+    if (tokens == null || tokens.start() >= tokens.end()) {
+      throw MeridianException.invalid("index scan token range must have start < end");
+    }
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      for (RocksTablet t : tabletsOf(tableId)) {
+        if (Math.max(tokens.start(), t.range().start()) < Math.min(tokens.end(), t.range().end())) {
+          checkInService(t);
+        }
+      }
+      byte[] tablePrefix = KeyCodec.tablePrefix(tableId);
+      byte[][] bounds = IndexKeys.bounds(tablePrefix, terms, tokens.start(), tokens.end());
+      byte[] lower = bounds[0];
+      if (after != null) {
+        byte[] resume = successorKey(IndexKeys.entry(tablePrefix, after));
+        if (Arrays.compareUnsigned(resume, lower) > 0) {
+          lower = resume;
+        }
+      }
+      IndexScanIterator s = new IndexScanIterator(lower, bounds[1], tokens);
+      openScans.add(s);
+      return s;
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** A lazy walk over index entries of one snapshot; holds native resources until closed. */
+  private final class IndexScanIterator implements IndexIterator, OpenScan {
+    private final Snapshot snapshot;
+    private final Slice lowerSlice;
+    private final Slice upperSlice;
+    private final ReadOptions options;
+    private final RocksIterator it;
+    private final TokenRange tokens;
+    private IndexHit next;
+    private boolean released;
+
+    IndexScanIterator(byte[] lower, byte[] upper, TokenRange tokens) {
+      this.snapshot = db.getSnapshot();
+      this.lowerSlice = new Slice(lower);
+      this.upperSlice = upper == null ? null : new Slice(upper);
+      ReadOptions ro = new ReadOptions().setSnapshot(snapshot).setIterateLowerBound(lowerSlice);
+      if (upperSlice != null) {
+        ro.setIterateUpperBound(upperSlice);
+      }
+      this.options = ro;
+      this.it = db.newIterator(indexes.columnFamily(), ro);
+      this.tokens = tokens;
+      it.seekToFirst();
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next != null) {
+        return true;
+      }
+      lifecycle.readLock().lock();
+      try {
+        checkOpen();
+        if (released) {
+          return false;
+        }
+        for (; it.isValid(); it.next()) {
+          IndexHit hit = IndexKeys.decode(it.key());
+          if (hit == null) {
+            throw new StorageCorruptionException("malformed index key", it.key());
+          }
+          if (tokens.contains(hit.key().token())) {
+            next = hit;
+            it.next();
+            return true;
+          }
+        }
+        it.status();
+        return false;
+      } catch (RocksDBException e) {
+        throw new MeridianException(CqlErrorCode.READ_FAILURE, "index scan failed: " + e.getMessage(), e);
+      } finally {
+        lifecycle.readLock().unlock();
+      }
+    }
+
+    @Override
+    public IndexHit next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      IndexHit h = next;
+      next = null;
+      return h;
+    }
+
+    @Override
+    public void close() {
+      lifecycle.readLock().lock();
+      try {
+        release();
+      } finally {
+        lifecycle.readLock().unlock();
+      }
+    }
+
+    @Override
+    public synchronized void release() {
+      if (released) {
+        return;
+      }
+      released = true;
+      openScans.remove(this);
+      it.close();
+      options.close();
+      lowerSlice.close();
+      if (upperSlice != null) {
+        upperSlice.close();
+      }
+      db.releaseSnapshot(snapshot);
+    }
   }
 
   /** Starts a full purge pass (or joins the next one); completes when the pass is done. */
@@ -576,7 +758,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
   private record Conditional(RocksTablet tablet, PartitionKey key, ReadRange range, int nowSeconds,
                              ConditionalWrite<?> write, CompletableFuture<Object> future) implements Task {}
 
-  private enum ControlKind { TRUNCATE, DROP, PURGE, RUN, REPLACE_RANGE }
+  private enum ControlKind { TRUNCATE, DROP, PURGE, RUN, REPLACE_RANGE, INDEXING }
 
   private record Control(ControlKind kind, UUID tableId, CompletableFuture<Void> future, Runnable action)
       implements Task {}
@@ -596,7 +778,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
       }
       Task first;
       try {
-        first = activePurge != null ? queue.poll() : queue.poll(QUEUE_POLL_MS, TimeUnit.MILLISECONDS);
+        first = activePurge != null || indexes.building() ? queue.poll() : queue.poll(QUEUE_POLL_MS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -607,6 +789,9 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         }
         if (activePurge != null && failure == null) {
           runPurgeStep();
+        }
+        if (indexes.building() && failure == null) {
+          runIndexBuildStep();
         }
         continue;
       }
@@ -643,6 +828,9 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         commitGroup(group);
         if (activePurge != null && failure == null) {
           runPurgeStep();
+        }
+        if (indexes.building() && failure == null) {
+          runIndexBuildStep();
         }
       } catch (RuntimeException | Error e) {
         // A broken invariant or a bug: stop serving writes rather than continue from suspect state.
@@ -855,7 +1043,11 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         write(batch, partitionsCf, e.getKey(), e.getValue(), ValueCodec::encodeHeader, PartitionHeader::isEmpty);
       }
       for (var e : rows.entrySet()) {
-        write(batch, dataCf, e.getKey(), e.getValue(), ValueCodec::encodeRow, RowState::isEmpty);
+        Staged<RowState> row = e.getValue();
+        write(batch, dataCf, e.getKey(), row, ValueCodec::encodeRow, RowState::isEmpty);
+        if (row.dirty) {
+          indexes.rowChanged(batch, e.getKey(), row.original, row.state);
+        }
       }
       db.write(commitWriteOptions, batch);
     } catch (RocksDBException | RuntimeException e) {
@@ -873,12 +1065,19 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
   private static final class Staged<T> {
     final T state;
     final boolean onDisk;
+    /** What is stored now (null if nothing): the index entries to replace. Rows only. */
+    final T original;
     boolean dirty;
 
     Staged(T state, boolean onDisk, boolean dirty) {
+      this(state, onDisk, dirty, null);
+    }
+
+    Staged(T state, boolean onDisk, boolean dirty, T original) {
       this.state = state;
       this.onDisk = onDisk;
       this.dirty = dirty;
+      this.original = original;
     }
   }
 
@@ -921,10 +1120,11 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
       if (row == null) {
         Staged<RowState> groupRow = rows.get(key);
         if (groupRow != null) {
-          row = new Staged<>(groupRow.state.copy(), groupRow.onDisk, true);
+          row = new Staged<>(groupRow.state.copy(), groupRow.onDisk, true, groupRow.original);
         } else {
           byte[] v = db.get(dataCf, key);
-          row = new Staged<>(v == null ? new RowState() : ValueCodec.decodeRow(key, v), v != null, true);
+          RowState stored = v == null ? null : ValueCodec.decodeRow(key, v);
+          row = new Staged<>(v == null ? new RowState() : stored.copy(), v != null, true, stored);
         }
         local.put(key, row);
       }
@@ -957,14 +1157,14 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
             nextPurgeWaiters.add(c.future);
           }
         }
-        case RUN, REPLACE_RANGE -> {
+        case RUN, REPLACE_RANGE, INDEXING -> {
           c.action.run();
           c.future.complete(null);
         }
       }
     } catch (RocksDBException | RuntimeException e) {
       // A failed replace concerns one range, whose owner repeats it; the rest of the store is fine.
-      if (c.kind != ControlKind.RUN && c.kind != ControlKind.REPLACE_RANGE) {
+      if (c.kind != ControlKind.RUN && c.kind != ControlKind.REPLACE_RANGE && c.kind != ControlKind.INDEXING) {
         fail(e);
       }
       c.future.completeExceptionally(e instanceof MeridianException me ? me
@@ -986,6 +1186,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         batch.deleteRange(dataCf, from, to);
         batch.deleteRange(partitionsCf, from, to);
       }
+      indexes.deleteTable(batch, tableId, metaKeyToDelete != null);
       if (metaKeyToDelete != null) {
         batch.delete(metaCf, metaKeyToDelete);
       }
@@ -1042,7 +1243,9 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
               header = hv == null ? null : ValueCodec.decodeHeader(prefix, hv);
             }
             RowState row = ValueCodec.decodeRow(key, it.value());
+            RowState stored = row.copy();
             if (cleanRow(row, header, key, plen, p.nowSeconds, gc)) {
+              indexes.rowChanged(batch, key, stored, row);
               p.rowsRewritten++;
               if (row.isEmpty()) {
                 batch.delete(dataCf, key);
@@ -1140,7 +1343,9 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         visited++;
         byte[] key = it.key();
         RowState row = ValueCodec.decodeRow(key, it.value());
+        RowState stored = row.copy();
         if (cleanRow(row, h, key, prefix.length, p.nowSeconds, gc)) {
+          indexes.rowChanged(batch, key, stored, row);
           p.rowsRewritten++;
           if (row.isEmpty()) {
             batch.delete(dataCf, key);
@@ -1274,8 +1479,14 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     }
   }
 
+  /** A scan holding a snapshot and native resources, released when closed or when the engine closes. */
+  private interface OpenScan {
+    /** Frees native resources; idempotent. */
+    void release();
+  }
+
   /** A lazy partition scan over one snapshot; holds native resources until closed. */
-  private final class ScanIterator implements PartitionIterator {
+  private final class ScanIterator implements PartitionIterator, OpenScan {
     private final Snapshot snapshot;
     private final Slice lowerSlice;
     private final Slice upperSlice;
@@ -1358,8 +1569,8 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
       }
     }
 
-    /** Frees native resources; idempotent. Called by close() or by the engine's close. */
-    synchronized void release() {
+    @Override
+    public synchronized void release() {
       if (released) {
         return;
       }
@@ -1412,7 +1623,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         return;
       }
       closed = true;
-      for (ScanIterator s : List.copyOf(openScans)) {
+      for (OpenScan s : List.copyOf(openScans)) {
         s.release();
       }
     } finally {
@@ -1429,7 +1640,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     if (failure == null) {
       try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
         db.flushWal(true);
-        db.flush(fo, List.of(metaCf, dataCf, partitionsCf));
+        db.flush(fo, List.of(metaCf, dataCf, partitionsCf, indexes.columnFamily()));
       } catch (RocksDBException e) {
         log.error("flush on close failed at {}; the WAL still holds every write", config.dataDir(), e);
       }
@@ -1444,6 +1655,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     metaCf.close();
     dataCf.close();
     partitionsCf.close();
+    indexes.columnFamily().close();
     try {
       db.closeE();
     } catch (RocksDBException e) {

@@ -550,7 +550,8 @@ class RocksStorageEngineTest {
       List<org.rocksdb.ColumnFamilyDescriptor> ds = List.of(
           new org.rocksdb.ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOpts),
           new org.rocksdb.ColumnFamilyDescriptor(s("data"), cfOpts),
-          new org.rocksdb.ColumnFamilyDescriptor(s("partitions"), cfOpts));
+          new org.rocksdb.ColumnFamilyDescriptor(s("partitions"), cfOpts),
+          new org.rocksdb.ColumnFamilyDescriptor(s("index"), cfOpts));
       try (RocksDB raw = RocksDB.open(dbOpts, dir.toString(), ds, hs)) {
         byte[] v = raw.get(hs.get(1), key);
         v[ValueCodec.CELLS_OFFSET + 3] ^= 0x01;
