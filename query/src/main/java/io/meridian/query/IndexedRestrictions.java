@@ -2,6 +2,7 @@ package io.meridian.query;
 
 import io.meridian.common.MeridianException;
 import io.meridian.cql.ast.Operator;
+import io.meridian.index.SchemaIndexing;
 import io.meridian.schema.ColumnMetadata;
 import io.meridian.schema.IndexMetadata;
 import io.meridian.schema.TableMetadata;
@@ -24,7 +25,9 @@ import java.util.Set;
  *       index on the text column, and is otherwise allowed only with ALLOW FILTERING.
  * </ul>
  *
- * <p>Indexes only change what is allowed: the rows are still found by the filtering scan.
+ * <p>On top of Cassandra's rules, every regular and static column is indexed automatically (see
+ * {@link #servedAutomatically}). Whether a query then reads through an index or scans is decided
+ * by {@link IndexPlan}, not here.
  */
 final class IndexedRestrictions {
   /** Types a storage-attached index can answer range queries on (the rest are equality only). */
@@ -41,6 +44,10 @@ final class IndexedRestrictions {
     boolean clusteringRidesAlong = where.partitionKeys == null && where.clusteringPrefixError == null;
     for (WhereClause.Filter f : where.filters) {
       if (clusteringRidesAlong && isClusteringPrefixRestriction(f)) {
+        continue;
+      }
+      if (servedAutomatically(f)) {
+        served++; // like a storage-attached index: combines with any other served restriction
         continue;
       }
       IndexMetadata index = supportingIndex(table, f);
@@ -73,6 +80,25 @@ final class IndexedRestrictions {
     if (!unserved.isEmpty() || (served > 1 && !allStorageAttached)) {
       throw MeridianException.invalid(SelectExecutor.FILTERING_MESSAGE);
     }
+  }
+
+  /**
+   * Meridian indexes every regular and static column by default ({@link SchemaIndexing}): these
+   * restrictions need no explicit index. Ranges on a non-frozen collection and {@code !=} still
+   * need ALLOW FILTERING, as does LIKE other than on text.
+   */
+  static boolean servedAutomatically(WhereClause.Filter f) {
+    ColumnMetadata column = f.column();
+    if (!SchemaIndexing.indexable(column)) {
+      return false;
+    }
+    boolean multiCell = column.type().isMultiCell();
+    return switch (f.op()) {
+      case EQ, IN, LT, LTE, GT, GTE, LIKE -> !multiCell;
+      case CONTAINS -> multiCell;
+      case CONTAINS_KEY -> multiCell && column.type() instanceof io.meridian.types.MapType;
+      default -> false;
+    };
   }
 
   private static boolean isClusteringPrefixRestriction(WhereClause.Filter f) {

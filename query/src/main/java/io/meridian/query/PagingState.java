@@ -18,24 +18,49 @@ import java.util.zip.CRC32C;
  *   [..+4]   last clustering length m (-1: resume after the whole partition), then m bytes
  *   [..+4]   rows still allowed by LIMIT
  *   [..+4]   rows still allowed by PER PARTITION LIMIT in the last partition
+ *   format 2 only, for a query read through an index: the last index entry used,
+ *   [..+4]   its term length t, then t bytes
+ *   [..+4]   its clustering length c, then c bytes (empty: the partition's static row)
  *   [..+4]   CRC32C of everything before
  * </pre>
+ *
+ * Format 1 is written when there is no index entry, so paging states of earlier builds still work.
  */
 public record PagingState(
-    int fingerprint, long token, byte[] partitionKey, byte[] clustering, int remainingLimit, int remainingInPartition) {
+    int fingerprint, long token, byte[] partitionKey, byte[] clustering, int remainingLimit, int remainingInPartition,
+    byte[] indexTerm, byte[] indexClustering) {
 
   private static final byte FORMAT_VERSION = 1;
+  private static final byte FORMAT_WITH_INDEX = 2;
+
+  public PagingState(int fingerprint, long token, byte[] partitionKey, byte[] clustering, int remainingLimit,
+                     int remainingInPartition) {
+    this(fingerprint, token, partitionKey, clustering, remainingLimit, remainingInPartition, null, null);
+  }
+
+  /** This state with the index entry the page stopped at. */
+  PagingState atIndexEntry(byte[] term, byte[] entryClustering) {
+    return new PagingState(fingerprint, token, partitionKey, clustering, remainingLimit, remainingInPartition, term,
+        entryClustering);
+  }
 
   public ByteBuffer encode() {
     int size = 1 + 4 + 8 + 4 + partitionKey.length + 4 + (clustering == null ? 0 : clustering.length) + 4 + 4 + 4;
+    if (indexTerm != null) {
+      size += 4 + indexTerm.length + 4 + indexClustering.length;
+    }
     ByteBuffer out = ByteBuffer.allocate(size);
-    out.put(FORMAT_VERSION).putInt(fingerprint).putLong(token).putInt(partitionKey.length).put(partitionKey);
+    out.put(indexTerm == null ? FORMAT_VERSION : FORMAT_WITH_INDEX).putInt(fingerprint).putLong(token)
+        .putInt(partitionKey.length).put(partitionKey);
     if (clustering == null) {
       out.putInt(-1);
     } else {
       out.putInt(clustering.length).put(clustering);
     }
     out.putInt(remainingLimit).putInt(remainingInPartition);
+    if (indexTerm != null) {
+      out.putInt(indexTerm.length).put(indexTerm).putInt(indexClustering.length).put(indexClustering);
+    }
     CRC32C crc = new CRC32C();
     crc.update(out.array(), 0, out.position());
     out.putInt((int) crc.getValue());
@@ -48,7 +73,7 @@ public record PagingState(
     try {
       int start = b.position();
       byte version = b.get();
-      if (version != FORMAT_VERSION) {
+      if (version != FORMAT_VERSION && version != FORMAT_WITH_INDEX) {
         throw invalidPagingState("unknown format version " + version);
       }
       int fingerprint = b.getInt();
@@ -58,6 +83,12 @@ public record PagingState(
       byte[] clustering = clusteringLength < 0 ? null : readBytes(b, clusteringLength);
       int remainingLimit = b.getInt();
       int remainingInPartition = b.getInt();
+      byte[] indexTerm = null;
+      byte[] indexClustering = null;
+      if (version == FORMAT_WITH_INDEX) {
+        indexTerm = readBytes(b, b.getInt());
+        indexClustering = readBytes(b, b.getInt());
+      }
       int end = b.position();
       int crcStored = b.getInt();
       CRC32C crc = new CRC32C();
@@ -70,7 +101,8 @@ public record PagingState(
       if (fingerprint != expectedFingerprint) {
         throw invalidPagingState("it belongs to another query");
       }
-      return new PagingState(fingerprint, token, pk, clustering, remainingLimit, remainingInPartition);
+      return new PagingState(fingerprint, token, pk, clustering, remainingLimit, remainingInPartition, indexTerm,
+          indexClustering);
     } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
       throw invalidPagingState("truncated");
     }

@@ -69,6 +69,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
   private final StorageEngine storage;
   private final Clock clock;
   private final SchemaExecutor schemaExecutor;
+  private final io.meridian.index.IndexSync indexSync;
   private final SelectExecutor selectExecutor;
   private final WriteExecutor writeExecutor;
   private final ThreadPoolExecutor executor;
@@ -107,6 +108,8 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     this.clock = clock;
     this.schemaExecutor = new SchemaExecutor(schema, storage, events, tabletsPerTable);
     this.selectExecutor = new SelectExecutor(storage);
+    this.indexSync = new io.meridian.index.IndexSync(storage);
+    indexSync.sync(schema.current());
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueMax),
         r -> {
@@ -274,7 +277,11 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     }
     if (statement instanceof SchemaStatement ddl) {
       RequestContext.trace("Executing schema change " + ddl.getClass().getSimpleName());
-      return CompletableFuture.completedFuture(schemaExecutor.execute(ddl, keyspace));
+      try {
+        return CompletableFuture.completedFuture(schemaExecutor.execute(ddl, keyspace));
+      } finally {
+        indexSync.sync(schema.current()); // a failed change may still have created or changed a table
+      }
     }
     throw MeridianException.invalid("Unsupported statement " + statement.getClass().getSimpleName());
   }

@@ -9,6 +9,7 @@ import io.meridian.cql.ast.Select;
 import io.meridian.schema.ColumnMetadata;
 import io.meridian.schema.ClusteringOrder;
 import io.meridian.schema.TableMetadata;
+import io.meridian.storage.IndexHit;
 import io.meridian.storage.PartitionData;
 import io.meridian.storage.PartitionKey;
 import io.meridian.storage.ReadConsistency;
@@ -52,8 +53,9 @@ final class SelectExecutor {
       IndexedRestrictions.checkWithoutFiltering(table, where);
     }
     boolean reversed = reversed(table, select, where);
+    IndexPlan indexPlan = select.distinct() ? null : IndexPlan.choose(storage, table, where);
     if (RequestContext.tracing()) {
-      RequestContext.trace(readPlan(table, where, page.pagingState() != null));
+      RequestContext.trace(readPlan(table, where, indexPlan, page.pagingState() != null));
     }
     int partitionsRead = 0;
     int rowsRead = 0;
@@ -105,8 +107,8 @@ final class SelectExecutor {
     PartitionKey lastKey = null;
     byte[] lastClustering = null;
 
-    try (PartitionSource source = new PartitionSource(table, where, resume, reversed, select.distinct(), nowSeconds,
-        page.consistency())) {
+    try (Source source = indexPlan != null ? new IndexSource(table, where, indexPlan, resume, nowSeconds, page.consistency())
+        : new PartitionSource(table, where, resume, reversed, select.distinct(), nowSeconds, page.consistency())) {
       while (remaining > 0) {
         // Without filtering, no partition can contribute more rows than this: push it down to storage.
         source.rowLimit = where.needsFiltering() ? Integer.MAX_VALUE
@@ -114,7 +116,7 @@ final class SelectExecutor {
         if (!source.hasNext()) {
           break;
         }
-        PartitionSource.Next p = source.next();
+        Next p = source.next();
         partitionsRead++;
         int inPartition = p.resumed ? resume.remainingInPartition() : perPartitionLimit;
         List<ByteBuffer> pkValues = KeyEncoder.splitPartitionKey(table, p.data.key().serialized());
@@ -153,9 +155,9 @@ final class SelectExecutor {
                 if (out.size() >= groupPageSize) {
                   boolean samePartition = Arrays.equals(lastKey.serialized(), p.data.key().serialized());
                   // A new partition means the previous one is finished (or cut by PER PARTITION LIMIT).
-                  next = new PagingState(page.fingerprint(), lastKey.token(), lastKey.serialized(),
+                  next = source.position(new PagingState(page.fingerprint(), lastKey.token(), lastKey.serialized(),
                       samePartition ? lastClustering : null, groupLimit - groups,
-                      samePartition ? groupsPerPartitionLimit - groupsInPartition : groupsPerPartitionLimit);
+                      samePartition ? groupsPerPartitionLimit - groupsInPartition : groupsPerPartitionLimit), p, lastClustering);
                   groupKey = null; // the page is complete: nothing more to add
                   break;
                 }
@@ -179,8 +181,8 @@ final class SelectExecutor {
           emitted++;
           if (emitted >= pageSize && remaining > 0) {
             boolean partitionDone = row == null || inPartition <= 0;
-            next = new PagingState(page.fingerprint(), p.data.key().token(), p.data.key().serialized(),
-                partitionDone ? null : row.clustering(), remaining, inPartition);
+            next = source.position(new PagingState(page.fingerprint(), p.data.key().token(), p.data.key().serialized(),
+                partitionDone ? null : row.clustering(), remaining, inPartition), p, row == null ? null : row.clustering());
             break;
           }
         }
@@ -210,10 +212,12 @@ final class SelectExecutor {
   }
 
   /** The trace event saying how the partitions of a read are found. */
-  private static String readPlan(TableMetadata table, WhereClause where, boolean resumed) {
+  private static String readPlan(TableMetadata table, WhereClause where, IndexPlan index, boolean resumed) {
     String name = table.keyspace() + "." + table.name();
     String plan;
-    if (where.partitionKeys != null) {
+    if (index != null) {
+      plan = "Reading " + name + " through the index of " + index.column().name() + " (" + index.predicate() + ")";
+    } else if (where.partitionKeys != null) {
       plan = where.partitionKeys.size() == 1 ? "Executing single-partition query on " + name
           : "Executing multi-partition query on " + name + " (" + where.partitionKeys.size() + " partitions by key)";
     } else if (!where.tokenRange.equals(TokenRange.FULL)) {
@@ -290,13 +294,36 @@ final class SelectExecutor {
     return Boolean.TRUE.equals(reversed);
   }
 
+  /** One partition's rows as a source yields them; {@code resumed} when it continues the paging state's partition. */
+  record Next(PartitionData data, boolean resumed, IndexHit hit) {
+    Next(PartitionData data, boolean resumed) {
+      this(data, resumed, null);
+    }
+  }
+
+  /** Where the rows of a query come from, in the order they are returned. */
+  private abstract static class Source implements AutoCloseable {
+    /** Most rows the caller can use from the next partition read. */
+    int rowLimit = Integer.MAX_VALUE;
+
+    abstract boolean hasNext();
+
+    abstract Next next();
+
+    /** The paging state to resume after {@code row} of {@code p}; a source may add its own position. */
+    PagingState position(PagingState state, Next p, byte[] row) {
+      return state;
+    }
+
+    @Override
+    public abstract void close();
+  }
+
   /**
    * The partitions a query visits, in ring order, each read with the query's clustering ranges,
    * starting from a paging state if there is one.
    */
-  private final class PartitionSource implements AutoCloseable {
-    record Next(PartitionData data, boolean resumed) {}
-
+  private final class PartitionSource extends Source {
     private final TableMetadata table;
     private final WhereClause where;
     private final PagingState resume;
@@ -305,8 +332,6 @@ final class SelectExecutor {
     private final int nowSeconds;
     private final ReadConsistency consistency;
     private final boolean hasStatics;
-    /** Most rows the caller can use from the next partition read. */
-    int rowLimit = Integer.MAX_VALUE;
     private int keyIndex;
     private StorageEngine.PartitionIterator scan;
     private boolean resumePending;
@@ -332,6 +357,7 @@ final class SelectExecutor {
       }
     }
 
+    @Override
     boolean hasNext() {
       if (buffered == null) {
         buffered = advance();
@@ -339,6 +365,7 @@ final class SelectExecutor {
       return buffered != null;
     }
 
+    @Override
     Next next() {
       hasNext();
       Next n = buffered;
@@ -436,6 +463,192 @@ final class SelectExecutor {
     public void close() {
       if (scan != null) {
         scan.close();
+      }
+    }
+  }
+
+  /**
+   * The rows an index plan finds, in (term, token, partition key, clustering) order: each run of
+   * entries of one term in one partition becomes one partition of rows, each row read at once.
+   * An entry of the static row (a restriction on a static column) stands for all the partition's
+   * rows. Entries whose row is gone are skipped here; rows that changed are checked by the caller.
+   */
+  private final class IndexSource extends Source {
+    private final TableMetadata table;
+    private final IndexPlan plan;
+    private final int nowSeconds;
+    private final ReadConsistency consistency;
+    private final boolean hasStatics;
+    private final PagingState resume;
+    private int rangeIndex;
+    private IndexHit after;
+    private StorageEngine.IndexIterator entries;
+    private IndexHit pending;
+    private boolean resumePending;
+
+    IndexSource(TableMetadata table, WhereClause where, IndexPlan plan, PagingState resume, int nowSeconds,
+                ReadConsistency consistency) {
+      this.table = table;
+      this.plan = plan;
+      this.nowSeconds = nowSeconds;
+      this.consistency = consistency;
+      this.hasStatics = !table.staticColumns().isEmpty();
+      this.resume = resume;
+      TokenRange tokens = where.tokenRange;
+      if (tokens.start() >= tokens.end()) {
+        rangeIndex = plan.ranges().size(); // an empty token range: nothing to read
+      }
+      this.tokens = tokens;
+      if (resume != null) {
+        if (resume.indexTerm() == null) {
+          throw MeridianException.protocol("Invalid value for the paging state: it was not made by an index read");
+        }
+        PartitionKey key = new PartitionKey(resume.token(), resume.partitionKey());
+        after = new IndexHit(resume.indexTerm(), key, resume.indexClustering());
+        // Skip the ranges wholly before the entry the last page stopped at.
+        while (rangeIndex < plan.ranges().size() && before(plan.ranges().get(rangeIndex), resume.indexTerm())) {
+          rangeIndex++;
+        }
+        resumePending = true;
+      }
+    }
+
+    private final TokenRange tokens;
+
+    /** True when every term of {@code r} sorts before {@code term}. */
+    private static boolean before(io.meridian.storage.TermRange r, byte[] term) {
+      if (r.high() == null) {
+        return false;
+      }
+      byte[] high = concat(r.prefix(), r.high());
+      int c = Arrays.compareUnsigned(high, term);
+      return c < 0;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+      byte[] out = Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, out, a.length, b.length);
+      return out;
+    }
+
+    @Override
+    boolean hasNext() {
+      return peek() != null || resumePending && resumeStaticPartition() != null;
+    }
+
+    private Next resumedStatic;
+    private boolean resumedStaticDone;
+
+    /** The rest of a partition found by its static row, when the last page stopped inside it. */
+    private Next resumeStaticPartition() {
+      if (resumedStaticDone) {
+        return resumedStatic;
+      }
+      resumedStaticDone = true;
+      if (resume.indexClustering().length == 0 && resume.clustering() != null) {
+        PartitionKey key = new PartitionKey(resume.token(), resume.partitionKey());
+        byte[] from = Arrays.copyOf(resume.clustering(), resume.clustering().length + 1);
+        Optional<PartitionData> d = storage.readPartition(table.id(), key,
+            new ReadRange(from, null, false, Integer.MAX_VALUE, true), nowSeconds, consistency);
+        if (d.isPresent() && !d.get().rows().isEmpty()) {
+          resumedStatic = new Next(d.get(), true, after);
+        }
+      }
+      return resumedStatic;
+    }
+
+    private IndexHit peek() {
+      while (pending == null) {
+        if (entries == null) {
+          if (rangeIndex >= plan.ranges().size()) {
+            return null;
+          }
+          entries = storage.indexScan(table.id(), plan.ranges().get(rangeIndex++), tokens, after, consistency);
+        }
+        if (entries.hasNext()) {
+          pending = entries.next();
+        } else {
+          entries.close();
+          entries = null;
+        }
+      }
+      return pending;
+    }
+
+    @Override
+    Next next() {
+      if (resumePending) {
+        resumePending = false;
+        Next n = resumeStaticPartition();
+        if (n != null) {
+          return n;
+        }
+      }
+      while (peek() != null) {
+        IndexHit first = pending;
+        pending = null;
+        after = first;
+        if (first.clustering().length == 0) {
+          // A static row's entry: every row of the partition, with its static row.
+          Optional<PartitionData> d = storage.readPartition(table.id(), first.key(), ReadRange.all(), nowSeconds, consistency);
+          if (d.isPresent()) {
+            return new Next(d.get(), false, first);
+          }
+          continue;
+        }
+        boolean resumed = resume != null && first.key().token() == resume.token()
+            && Arrays.equals(first.key().serialized(), resume.partitionKey()) && Arrays.equals(first.term(), resume.indexTerm());
+        List<StoredRow> rows = new ArrayList<>();
+        StoredRow staticRow = null;
+        IndexHit last = first;
+        for (IndexHit h = first; h != null; h = sameRun(first)) {
+          last = h;
+          after = h;
+          byte[] end = Arrays.copyOf(h.clustering(), h.clustering().length + 1);
+          Optional<PartitionData> d = storage.readPartition(table.id(), h.key(),
+              new ReadRange(h.clustering(), end, false, 1, hasStatics && staticRow == null), nowSeconds, consistency);
+          if (d.isPresent()) {
+            if (d.get().staticRow() != null) {
+              staticRow = d.get().staticRow();
+            }
+            rows.addAll(d.get().rows());
+          }
+          if (rows.size() >= rowLimit) {
+            break;
+          }
+        }
+        if (!rows.isEmpty()) {
+          return new Next(new PartitionData(first.key(), staticRow, rows), resumed, last);
+        }
+      }
+      return null;
+    }
+
+    /** The next entry if it has the same term and partition as {@code first} (consumed), else null. */
+    private IndexHit sameRun(IndexHit first) {
+      IndexHit h = peek();
+      if (h == null || h.clustering().length == 0 || h.key().token() != first.key().token()
+          || !Arrays.equals(h.key().serialized(), first.key().serialized()) || !Arrays.equals(h.term(), first.term())) {
+        return null;
+      }
+      pending = null;
+      return h;
+    }
+
+    @Override
+    PagingState position(PagingState state, Next p, byte[] row) {
+      IndexHit hit = p.hit();
+      if (hit.clustering().length == 0) {
+        return state.atIndexEntry(hit.term(), hit.clustering());
+      }
+      // A run of rows: resume after the row the page ended with, which has its own entry.
+      return state.atIndexEntry(hit.term(), row == null ? hit.clustering() : row);
+    }
+
+    @Override
+    public void close() {
+      if (entries != null) {
+        entries.close();
       }
     }
   }

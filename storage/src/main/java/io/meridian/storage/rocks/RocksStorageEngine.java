@@ -598,9 +598,13 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
       if (batch.count() > 0) {
         db.write(commitWriteOptions, batch);
       }
-    } catch (RocksDBException | RuntimeException e) {
+    } catch (RocksDBException e) {
       fail(e);
       log.error("index build step failed; the engine stopped accepting writes", e);
+    } catch (RuntimeException e) {
+      // The rows are fine; only this build is: its columns stay out of use.
+      log.error("index build abandoned", e);
+      indexes.abandonBuild();
     }
   }
 

@@ -158,8 +158,19 @@ final class RowIndexes {
       }
       return;
     }
-    Set<ByteBuffer> old = terms(indexing, before, c -> true);
-    Set<ByteBuffer> now = terms(indexing, after, c -> true);
+    Set<ByteBuffer> old;
+    Set<ByteBuffer> now;
+    try {
+      old = terms(indexing, before, c -> true);
+      now = terms(indexing, after, c -> true);
+    } catch (RuntimeException e) {
+      // A cell the indexing cannot turn into terms must not stop the write: the table's entries
+      // are no longer complete, so queries stop using them until the indexing is set again.
+      log.error("cannot index a row of table {}; its indexes are out of use until rebuilt", tableId, e);
+      indexings.remove(tableId);
+      persist(batch, tableId, states.getOrDefault(tableId, IndexCatalog.State.EMPTY).withNoneReady());
+      return;
+    }
     for (ByteBuffer t : old) {
       if (!now.contains(t)) {
         batch.delete(indexCf, IndexKeys.entry(rowKey, t.array()));
@@ -236,6 +247,14 @@ final class RowIndexes {
         }
       }
       db.write(sync, batch);
+    }
+  }
+
+  /** Drops the oldest build; its columns stay incomplete (not ready) until the indexing is set again. */
+  void abandonBuild() {
+    UUID tableId = buildQueue.poll();
+    if (tableId != null) {
+      builds.remove(tableId);
     }
   }
 

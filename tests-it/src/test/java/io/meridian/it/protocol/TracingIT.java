@@ -118,8 +118,14 @@ class TracingIT {
     assertHasActivity(scan, "Executing multi-partition query on tr.t (3 partitions by key)");
     assertHasActivity(scan, "Read 3 rows from 3 partitions; returning 3 rows");
 
+    QueryTrace indexed = session.execute(SimpleStatement.newInstance(
+        "SELECT k FROM tr.t WHERE v = 'x'").setTracing(true)).getExecutionInfo().getQueryTrace();
+    assertHasActivity(indexed, "Reading tr.t through the index of v (v = ?), filtering rows on 1 restriction");
+    assertTrue(activities(indexed).stream().anyMatch(a -> a.matches("Read (\\d+) rows from \\d+ partitions; returning \\1 rows")),
+        activities(indexed).toString());
+
     QueryTrace filtered = session.execute(SimpleStatement.newInstance(
-        "SELECT k FROM tr.t WHERE v = 'nothing' ALLOW FILTERING").setTracing(true)).getExecutionInfo().getQueryTrace();
+        "SELECT k FROM tr.t WHERE c = 99 ALLOW FILTERING").setTracing(true)).getExecutionInfo().getQueryTrace();
     assertHasActivity(filtered, "Scanning all partitions of tr.t in token order, filtering rows on 1 restriction");
     assertTrue(activities(filtered).stream().anyMatch(a -> a.matches("Read \\d+ rows from \\d+ partitions; returning 0 rows")),
         activities(filtered).toString());
