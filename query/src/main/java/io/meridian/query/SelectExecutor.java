@@ -531,9 +531,22 @@ final class SelectExecutor {
       return out;
     }
 
+    private Next buffered;
+
     @Override
     boolean hasNext() {
-      return peek() != null || resumePending && resumeStaticPartition() != null;
+      if (buffered == null) {
+        buffered = advance();
+      }
+      return buffered != null;
+    }
+
+    @Override
+    Next next() {
+      hasNext();
+      Next n = buffered;
+      buffered = null;
+      return n;
     }
 
     private Next resumedStatic;
@@ -575,8 +588,8 @@ final class SelectExecutor {
       return pending;
     }
 
-    @Override
-    Next next() {
+    /** The next partition of rows, or null when the entries are exhausted; entries whose rows are gone are skipped. */
+    private Next advance() {
       if (resumePending) {
         resumePending = false;
         Next n = resumeStaticPartition();
