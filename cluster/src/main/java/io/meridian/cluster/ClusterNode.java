@@ -99,6 +99,8 @@ public final class ClusterNode implements AutoCloseable {
   private final RaftGroupId metadataGroupId;
   private volatile MetadataStateMachine metadata;
   private final Map<RaftGroupId, TabletSpec> localTablets = new ConcurrentHashMap<>();
+  /** How each table is indexed, as the query layer last said; given to the store with each local tablet. */
+  private final Map<UUID, io.meridian.storage.TableIndexing> indexings = new ConcurrentHashMap<>();
   private final RaftProperties clientProperties = new RaftProperties();
   private final ScheduledExecutorService reconciler;
   private final AtomicBoolean reconcileQueued = new AtomicBoolean();
@@ -222,6 +224,10 @@ public final class ClusterNode implements AutoCloseable {
       localTablets.put(groupId, spec);
     }
     engine.createTable(spec.tableId(), spec.baseTabletCount());
+    io.meridian.storage.TableIndexing indexing = indexings.get(spec.tableId());
+    if (indexing != null) {
+      engine.setIndexing(spec.tableId(), indexing);
+    }
     return new TabletStateMachine(engine, spec.tableId(), spec.range(),
         TabletStateMachine.APPLIED_INDEX_PERSIST_EVERY_ENTRIES_DEFAULT, TABLET_APPLIES_IN_FLIGHT_MAX);
   }
@@ -589,6 +595,32 @@ public final class ClusterNode implements AutoCloseable {
     snapshots.replaceRange(spec.tableId(), range, empty);
     LOG.info("Tablet {} of table {} moved away; its rows in {} were deleted from this node", spec.tabletId(),
         spec.tableId(), range);
+  }
+
+  // --- indexes ---------------------------------------------------------------------------------------
+
+  /**
+   * Records how the table is indexed and tells this node's store, if it holds any of the table's
+   * tablets; a tablet that arrives later gets it when its group opens. Entries of rows applied
+   * before then are built by the store (see {@link StorageEngine#setIndexing}).
+   */
+  public void setIndexing(UUID tableId, io.meridian.storage.TableIndexing indexing) {
+    indexings.put(tableId, indexing);
+    boolean held;
+    try {
+      held = !engine.tablets(tableId).isEmpty();
+    } catch (io.meridian.common.MeridianException unknownHere) {
+      held = false;
+    }
+    if (held) {
+      engine.setIndexing(tableId, indexing);
+    }
+  }
+
+  /** The indexed columns of the table, as last given (empty when none). */
+  public java.util.Set<String> indexedColumns(UUID tableId) {
+    io.meridian.storage.TableIndexing indexing = indexings.get(tableId);
+    return indexing == null ? java.util.Set.of() : indexing.columns().keySet();
   }
 
   // --- moving tablets ------------------------------------------------------------------------------

@@ -612,6 +612,217 @@ public final class ClusterStorageEngine implements StorageEngine {
     }
   }
 
+  // --- indexes -----------------------------------------------------------------------------------
+
+  @Override
+  public void setIndexing(UUID tableId, io.meridian.storage.TableIndexing indexing) {
+    node.setIndexing(tableId, indexing);
+  }
+
+  /**
+   * The columns whose entries are complete in this node's store when it holds tablets of the table
+   * (the other replicas apply the same log, so they are most likely complete too); every indexed
+   * column when it holds none. Either way a replica whose entries are not complete answers "not
+   * ready" ({@link io.meridian.storage.IndexNotReadyException}) and the query reads without them.
+   */
+  @Override
+  public java.util.Set<String> readyIndexes(UUID tableId) {
+    try {
+      if (!local.tablets(tableId).isEmpty()) {
+        return local.readyIndexes(tableId);
+      }
+    } catch (io.meridian.common.MeridianException notHere) {
+      // no tablet of the table on this node
+    }
+    return node.indexedColumns(tableId);
+  }
+
+  @Override
+  public Map<String, Long> indexBuildsInProgress(UUID tableId) {
+    try {
+      return local.indexBuildsInProgress(tableId);
+    } catch (io.meridian.common.MeridianException notHere) {
+      return Map.of();
+    }
+  }
+
+  @Override
+  public IndexIterator indexScan(UUID tableId, io.meridian.storage.TermRange terms, TokenRange tokens,
+                                 io.meridian.storage.IndexHit after) {
+    return indexScan(tableId, terms, tokens, after, ReadConsistency.LINEARIZABLE);
+  }
+
+  @Override
+  public IndexIterator indexScan(UUID tableId, io.meridian.storage.TermRange terms, TokenRange tokens,
+                                 io.meridian.storage.IndexHit after, ReadConsistency consistency) {
+    return new ClusterIndexScan(tableId, terms, tokens, after, consistency);
+  }
+
+  /** Entries asked of a replica per request. */
+  private static final int INDEX_PAGE_HITS = 512;
+
+  /**
+   * The entries of every tablet overlapping the tokens, merged into (term, token, partition key,
+   * clustering) order. The first page of every tablet is asked for at once (scatter), then each
+   * tablet is read on when its entries run out (gather). A tablet that splits meanwhile is read on
+   * from its halves, each from the last entry used.
+   */
+  private final class ClusterIndexScan implements IndexIterator {
+    private final UUID tableId;
+    private final io.meridian.storage.TermRange terms;
+    private final String column;
+    private final ReadConsistency consistency;
+    private final java.util.PriorityQueue<Part> heads = new java.util.PriorityQueue<>(
+        (a, b) -> compareHits(a.buffer.peek(), b.buffer.peek()));
+    private final List<Part> waiting = new ArrayList<>();
+
+    /** One token range read from one tablet; {@code after} is the last entry taken from it. */
+    private final class Part {
+      final TokenRange tokens;
+      io.meridian.storage.IndexHit after;
+      final Deque<io.meridian.storage.IndexHit> buffer = new ArrayDeque<>();
+      boolean more = true;
+      CompletableFuture<List<Part>> pending;
+
+      Part(TokenRange tokens, io.meridian.storage.IndexHit after) {
+        this.tokens = tokens;
+        this.after = after;
+      }
+    }
+
+    ClusterIndexScan(UUID tableId, io.meridian.storage.TermRange terms, TokenRange tokens,
+                     io.meridian.storage.IndexHit after, ReadConsistency consistency) {
+      this.tableId = tableId;
+      this.terms = terms;
+      this.column = io.meridian.storage.IndexTerms.column(terms.prefix());
+      this.consistency = consistency;
+      for (TokenRange r : partsOf(tokens)) {
+        Part part = new Part(r, after);
+        part.pending = fetch(part);
+        waiting.add(part);
+      }
+    }
+
+    /** The tokens split at the current tablet boundaries. */
+    private List<TokenRange> partsOf(TokenRange tokens) {
+      TablePlacement p = placement(tableId);
+      List<TokenRange> out = new ArrayList<>();
+      long from = tokens.start();
+      while (from < tokens.end()) {
+        TokenRange tablet = p.range(p.positionOf(from + 1));
+        long end = Math.min(tablet.end(), tokens.end());
+        out.add(new TokenRange(from, end));
+        from = end;
+      }
+      return out;
+    }
+
+    /** Asks the part's tablet for its next entries; a tablet that split gives way to parts on its halves. */
+    private CompletableFuture<List<Part>> fetch(Part part) {
+      TablePlacement p = placement(tableId);
+      int at = p.positionOf(part.tokens.end());
+      TokenRange tabletRange = p.range(at);
+      if (part.tokens.start() < tabletRange.start()) {
+        // The tablet split since the part was made: read its pieces from the halves.
+        List<Part> pieces = new ArrayList<>();
+        for (TokenRange r : partsOf(part.tokens)) {
+          pieces.add(new Part(r, part.after));
+        }
+        return CompletableFuture.completedFuture(pieces);
+      }
+      int tabletId = p.tablet(at).id();
+      io.meridian.replication.ReadCodec.IndexRead request = new io.meridian.replication.ReadCodec.IndexRead(column, terms, part.tokens, part.after, INDEX_PAGE_HITS);
+      ReadMode mode = mode(tableId, tabletId, consistency);
+      CompletableFuture<io.meridian.replication.ReadCodec.IndexPage> page;
+      try {
+        checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
+        page = mode == ReadMode.LEADER && node.leadsTablet(tableId, tabletId)
+            ? CompletableFuture.completedFuture(io.meridian.replication.TabletStateMachine.indexPage(local, tableId, tabletRange, request))
+            : tablet(tableId, tabletId).indexPage(request, mode);
+      } catch (RuntimeException e) {
+        page = CompletableFuture.failedFuture(e);
+      }
+      return page.<List<Part>>handle((result, error) -> {
+        if (error == null) {
+          if (!result.ready()) {
+            throw new io.meridian.storage.IndexNotReadyException(column, "a replica of tablet " + tabletRange);
+          }
+          part.buffer.addAll(result.hits());
+          part.more = result.more();
+          return List.of(part);
+        }
+        Throwable cause = unwrap(error);
+        if (!retriesAfterSplit(tableId, tabletId, cause, true)) {
+          throw cause instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(cause);
+        }
+        return null; // read again once the split is in the placement
+      }).thenCompose(parts -> parts != null ? CompletableFuture.completedFuture(parts)
+          : afterSplit(tableId, tabletId, splitDeadline(), new IllegalStateException("tablet split")).thenCompose(v -> fetch(part)));
+    }
+
+    /** Waits for every part asked for, and queues those with entries. */
+    private void gather() {
+      while (!waiting.isEmpty()) {
+        List<Part> now = new ArrayList<>(waiting);
+        waiting.clear();
+        for (Part part : now) {
+          for (Part p : join(part.pending)) {
+            p.pending = null;
+            if (!p.buffer.isEmpty()) {
+              heads.add(p);
+            } else if (p.more || p != part) {
+              p.pending = fetch(p); // a fresh piece of a split tablet, or an empty page with more behind it
+              waiting.add(p);
+            }
+          }
+        }
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      gather();
+      return !heads.isEmpty();
+    }
+
+    @Override
+    public io.meridian.storage.IndexHit next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Part part = heads.poll();
+      io.meridian.storage.IndexHit hit = part.buffer.poll();
+      part.after = hit;
+      if (!part.buffer.isEmpty()) {
+        heads.add(part);
+      } else if (part.more) {
+        part.pending = fetch(part);
+        waiting.add(part);
+      }
+      return hit;
+    }
+
+    @Override
+    public void close() {
+      heads.clear();
+      waiting.clear();
+    }
+  }
+
+  /** Index order: term, then token, partition key and clustering, each as unsigned bytes. */
+  private static int compareHits(io.meridian.storage.IndexHit a, io.meridian.storage.IndexHit b) {
+    int c = java.util.Arrays.compareUnsigned(a.term(), b.term());
+    if (c != 0) {
+      return c;
+    }
+    c = Long.compare(a.key().token(), b.key().token());
+    if (c != 0) {
+      return c;
+    }
+    c = java.util.Arrays.compareUnsigned(a.key().serialized(), b.key().serialized());
+    return c != 0 ? c : java.util.Arrays.compareUnsigned(a.clustering(), b.clustering());
+  }
+
   private static <T> T join(CompletableFuture<T> f) {
     try {
       return f.join();

@@ -29,7 +29,18 @@ public final class IndexSync {
     this.storage = storage;
   }
 
+  /** The schema last synced; a new one (a change made here or on another node) is synced on the next request. */
+  private volatile Schema synced;
+
+  /** Syncs when the schema is not the one last synced: cheap enough to call on every request. */
+  public void syncIfChanged(Schema schema) {
+    if (schema != synced) {
+      sync(schema);
+    }
+  }
+
   public synchronized void sync(Schema schema) {
+    synced = schema;
     Set<UUID> seen = new HashSet<>();
     for (KeyspaceMetadata ks : schema.userKeyspaces().values()) {
       for (TableMetadata table : ks.tables().values()) {

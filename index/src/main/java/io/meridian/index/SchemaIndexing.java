@@ -18,8 +18,9 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * A table's indexing as storage applies it: every regular and static column is indexed, except
- * counters (whose cells are deltas, not values). The terms of a cell:
+ * A table's indexing as storage applies it: every regular and static column the table's indexing
+ * policy covers (all of them by default), except counters (whose cells are deltas, not values).
+ * The terms of a cell:
  *
  * <ul>
  *   <li>a simple or frozen column: its whole value ({@link IndexTerms#PART_VALUE});
@@ -45,11 +46,15 @@ public final class SchemaIndexing implements TableIndexing {
     this.descriptions = Collections.unmodifiableMap(d);
   }
 
+  /**
+   * The columns the table's indexing policy (the {@code indexing} table option) covers, plus any
+   * column an explicit {@code CREATE INDEX} names: an index on an excluded column includes it.
+   */
   public static SchemaIndexing of(TableMetadata table) {
     Map<String, Column> out = new LinkedHashMap<>();
     if (!table.isCounter()) {
       for (ColumnMetadata c : table.columns()) {
-        if (indexable(c)) {
+        if (indexable(c) && (table.params().indexingCovers(c.name()) || !table.indexesOn(c.name()).isEmpty())) {
           out.put(c.name(), new Column(c, c.kind().schemaName() + " " + c.type().cqlName()));
         }
       }

@@ -37,9 +37,47 @@ record IndexPlan(ColumnMetadata column, String predicate, List<TermRange> ranges
     if (where.partitionKeys != null || where.filters.isEmpty()) {
       return null;
     }
+    List<IndexPlan> candidates = candidates(storage, table, where);
+    if (candidates.size() <= 1) {
+      return candidates.isEmpty() ? null : candidates.get(0);
+    }
+    IndexPlan best = null;
+    long bestCount = Long.MAX_VALUE;
+    for (IndexPlan p : candidates) {
+      long n = p.countUpTo(storage, table, where.tokenRange, bestCount == Long.MAX_VALUE ? COUNT_CAP : bestCount);
+      if (n < bestCount) {
+        best = p;
+        bestCount = n;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * For a query naming its partitions: a plan whose terms are exact values (=, IN, CONTAINS,
+   * CONTAINS KEY), so each partition's entries are found by one seek per term; null when there is
+   * none (the partitions are read and filtered).
+   */
+  static IndexPlan chooseWithinPartitions(StorageEngine storage, TableMetadata table, WhereClause where) {
+    if (where.partitionKeys == null || where.filters.isEmpty()) {
+      return null;
+    }
+    for (IndexPlan p : candidates(storage, table, where)) {
+      if (!p.ranges().isEmpty() && p.ranges().stream().allMatch(IndexPlan::exact)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  static boolean exact(TermRange r) {
+    return r.low() != null && r.high() != null && r.lowInclusive() && r.highInclusive() && Arrays.equals(r.low(), r.high());
+  }
+
+  private static List<IndexPlan> candidates(StorageEngine storage, TableMetadata table, WhereClause where) {
     Set<String> ready = storage.readyIndexes(table.id());
     if (ready.isEmpty()) {
-      return null;
+      return List.of();
     }
     Map<String, List<WhereClause.Filter>> byColumn = new LinkedHashMap<>();
     for (WhereClause.Filter f : where.filters) {
@@ -54,19 +92,7 @@ record IndexPlan(ColumnMetadata column, String predicate, List<TermRange> ranges
         candidates.add(p);
       }
     }
-    if (candidates.size() <= 1) {
-      return candidates.isEmpty() ? null : candidates.get(0);
-    }
-    IndexPlan best = null;
-    long bestCount = Long.MAX_VALUE;
-    for (IndexPlan p : candidates) {
-      long n = p.countUpTo(storage, table, where.tokenRange, bestCount == Long.MAX_VALUE ? COUNT_CAP : bestCount);
-      if (n < bestCount) {
-        best = p;
-        bestCount = n;
-      }
-    }
-    return best;
+    return candidates;
   }
 
   /** Entries of this plan, counted until {@code cap}. */

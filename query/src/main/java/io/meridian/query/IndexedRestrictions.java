@@ -38,6 +38,7 @@ final class IndexedRestrictions {
 
   /** Throws Cassandra's error when {@code where} needs ALLOW FILTERING on {@code table}. */
   static void checkWithoutFiltering(TableMetadata table, WhereClause where) {
+    SchemaIndexing indexing = SchemaIndexing.of(table);
     List<WhereClause.Filter> unserved = new ArrayList<>();
     int served = 0;
     boolean allStorageAttached = true;
@@ -46,7 +47,7 @@ final class IndexedRestrictions {
       if (clusteringRidesAlong && isClusteringPrefixRestriction(f)) {
         continue;
       }
-      if (servedAutomatically(f)) {
+      if (servedAutomatically(indexing, f)) {
         served++; // like a storage-attached index: combines with any other served restriction
         continue;
       }
@@ -83,13 +84,13 @@ final class IndexedRestrictions {
   }
 
   /**
-   * Meridian indexes every regular and static column by default ({@link SchemaIndexing}): these
-   * restrictions need no explicit index. Ranges on a non-frozen collection and {@code !=} still
+   * Meridian indexes every regular and static column its indexing policy covers ({@link
+   * SchemaIndexing}; all of them by default): these restrictions need no explicit index. Ranges on a non-frozen collection and {@code !=} still
    * need ALLOW FILTERING, as does LIKE other than on text.
    */
-  static boolean servedAutomatically(WhereClause.Filter f) {
+  static boolean servedAutomatically(SchemaIndexing indexing, WhereClause.Filter f) {
     ColumnMetadata column = f.column();
-    if (!SchemaIndexing.indexable(column)) {
+    if (!indexing.indexes(column.name())) {
       return false;
     }
     boolean multiCell = column.type().isMultiCell();

@@ -109,6 +109,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     this.schemaExecutor = new SchemaExecutor(schema, storage, events, tabletsPerTable);
     this.selectExecutor = new SelectExecutor(storage);
     this.indexSync = new io.meridian.index.IndexSync(storage);
+    systemTables.setIndexStatus(new io.meridian.index.IndexStatus(storage));
     indexSync.sync(schema.current());
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueMax),
@@ -172,6 +173,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
   }
 
   private CompletionStage<Message> execute(ClientSession session, Message request) {
+    indexSync.syncIfChanged(schema.current());
     if (request instanceof Query q) {
       Statement statement = parse(q.query);
       String keyspace = q.options.keyspace != null ? q.options.keyspace : session.keyspace();

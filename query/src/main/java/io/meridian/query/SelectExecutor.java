@@ -10,6 +10,7 @@ import io.meridian.schema.ColumnMetadata;
 import io.meridian.schema.ClusteringOrder;
 import io.meridian.schema.TableMetadata;
 import io.meridian.storage.IndexHit;
+import io.meridian.storage.IndexNotReadyException;
 import io.meridian.storage.PartitionData;
 import io.meridian.storage.PartitionKey;
 import io.meridian.storage.ReadConsistency;
@@ -48,14 +49,29 @@ final class SelectExecutor {
               ReadConsistency consistency) {}
 
   Rows execute(TableMetadata table, Select select, Selection selection, Terms terms, Page page, int nowSeconds) {
+    try {
+      return execute(table, select, selection, terms, page, nowSeconds, true);
+    } catch (IndexNotReadyException e) {
+      if (page.pagingState() != null) {
+        throw e; // later pages continue in index order, which only the index gives
+      }
+      RequestContext.trace("An index is being built on a replica; reading without indexes");
+      return execute(table, select, selection, terms, page, nowSeconds, false);
+    }
+  }
+
+  private Rows execute(TableMetadata table, Select select, Selection selection, Terms terms, Page page, int nowSeconds,
+                       boolean useIndexes) {
     WhereClause where = WhereClause.analyze(table, select.where(), terms);
     if (!select.allowFiltering()) {
       IndexedRestrictions.checkWithoutFiltering(table, where);
     }
     boolean reversed = reversed(table, select, where);
-    IndexPlan indexPlan = select.distinct() ? null : IndexPlan.choose(storage, table, where);
+    IndexPlan indexPlan = select.distinct() || !useIndexes ? null : IndexPlan.choose(storage, table, where);
+    IndexPlan partitionPlan = select.distinct() || !useIndexes ? null
+        : IndexPlan.chooseWithinPartitions(storage, table, where);
     if (RequestContext.tracing()) {
-      RequestContext.trace(readPlan(table, where, indexPlan, page.pagingState() != null));
+      RequestContext.trace(readPlan(table, where, indexPlan != null ? indexPlan : partitionPlan, page.pagingState() != null));
     }
     int partitionsRead = 0;
     int rowsRead = 0;
@@ -108,7 +124,8 @@ final class SelectExecutor {
     byte[] lastClustering = null;
 
     try (Source source = indexPlan != null ? new IndexSource(table, where, indexPlan, resume, nowSeconds, page.consistency())
-        : new PartitionSource(table, where, resume, reversed, select.distinct(), nowSeconds, page.consistency())) {
+        : new PartitionSource(table, where, resume, reversed, select.distinct(), nowSeconds, page.consistency(),
+            partitionPlan)) {
       while (remaining > 0) {
         // Without filtering, no partition can contribute more rows than this: push it down to storage.
         source.rowLimit = where.needsFiltering() ? Integer.MAX_VALUE
@@ -215,7 +232,10 @@ final class SelectExecutor {
   private static String readPlan(TableMetadata table, WhereClause where, IndexPlan index, boolean resumed) {
     String name = table.keyspace() + "." + table.name();
     String plan;
-    if (index != null) {
+    if (index != null && where.partitionKeys != null) {
+      plan = "Reading " + TraceEvents.count(where.partitionKeys.size(), "partition") + " of " + name + " through the index of "
+          + index.column().name() + " (" + index.predicate() + ")";
+    } else if (index != null) {
       plan = "Reading " + name + " through the index of " + index.column().name() + " (" + index.predicate() + ")";
     } else if (where.partitionKeys != null) {
       plan = where.partitionKeys.size() == 1 ? "Executing single-partition query on " + name
@@ -332,14 +352,17 @@ final class SelectExecutor {
     private final int nowSeconds;
     private final ReadConsistency consistency;
     private final boolean hasStatics;
+    /** Exact terms finding the rows of each named partition; null to read the partitions' ranges. */
+    private final IndexPlan partitionPlan;
     private int keyIndex;
     private StorageEngine.PartitionIterator scan;
     private boolean resumePending;
     private Next buffered;
 
     PartitionSource(TableMetadata table, WhereClause where, PagingState resume, boolean reversed, boolean distinct,
-                    int nowSeconds, ReadConsistency consistency) {
+                    int nowSeconds, ReadConsistency consistency, IndexPlan partitionPlan) {
       this.table = table;
+      this.partitionPlan = partitionPlan;
       this.consistency = consistency;
       this.where = where;
       this.resume = resume;
@@ -417,6 +440,12 @@ final class SelectExecutor {
 
     /** Reads one partition's clustering ranges (after {@code afterClustering} when resuming). */
     private Optional<PartitionData> read(PartitionKey key, byte[] afterClustering) {
+      if (partitionPlan != null) {
+        Optional<PartitionData> found = readThroughIndex(key, afterClustering);
+        if (found != null) {
+          return found;
+        }
+      }
       List<byte[][]> ranges = new ArrayList<>(where.clusteringRanges);
       if (reversed) {
         java.util.Collections.reverse(ranges);
@@ -452,6 +481,59 @@ final class SelectExecutor {
         return Optional.empty();
       }
       return Optional.of(new PartitionData(first.key(), first.staticRow(), rows));
+    }
+
+    /**
+     * The partition's rows that have an entry of the plan's terms, in the read's order, within the
+     * clustering ranges and after {@code afterClustering}; null when an entry is the static row's
+     * (every row of the partition then qualifies, and the ranges are read instead).
+     */
+    private Optional<PartitionData> readThroughIndex(PartitionKey key, byte[] afterClustering) {
+      java.util.TreeSet<byte[]> clusterings = new java.util.TreeSet<>(reversed
+          ? (a, b) -> Arrays.compareUnsigned(b, a) : Arrays::compareUnsigned);
+      // Entries of one term are in token order, so a one-token range seeks straight to the partition.
+      TokenRange tokens = new TokenRange(key.token() - 1, key.token());
+      for (io.meridian.storage.TermRange r : partitionPlan.ranges()) {
+        try (StorageEngine.IndexIterator it = storage.indexScan(table.id(), r, tokens, null, consistency)) {
+          while (it.hasNext()) {
+            IndexHit h = it.next();
+            if (!Arrays.equals(h.key().serialized(), key.serialized())) {
+              continue; // another partition with the same token
+            }
+            if (h.clustering().length == 0) {
+              return null;
+            }
+            if (inRanges(h.clustering()) && (afterClustering == null
+                || (reversed ? Arrays.compareUnsigned(h.clustering(), afterClustering) < 0
+                    : Arrays.compareUnsigned(h.clustering(), afterClustering) > 0))) {
+              clusterings.add(h.clustering());
+            }
+          }
+        }
+      }
+      StoredRow staticRow = null;
+      List<StoredRow> rows = new ArrayList<>();
+      for (byte[] clustering : clusterings) {
+        byte[] end = Arrays.copyOf(clustering, clustering.length + 1);
+        Optional<PartitionData> d = storage.readPartition(table.id(), key,
+            new ReadRange(clustering, end, false, 1, hasStatics && staticRow == null), nowSeconds, consistency);
+        if (d.isPresent()) {
+          if (d.get().staticRow() != null) {
+            staticRow = d.get().staticRow();
+          }
+          rows.addAll(d.get().rows());
+        }
+      }
+      return rows.isEmpty() ? Optional.empty() : Optional.of(new PartitionData(key, staticRow, rows));
+    }
+
+    private boolean inRanges(byte[] clustering) {
+      for (byte[][] r : where.clusteringRanges) {
+        if (Arrays2.compareUnsigned(clustering, r[0]) >= 0 && (r[1] == null || Arrays2.compareUnsigned(clustering, r[1]) < 0)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private int compare(PartitionKey key, PagingState state) {

@@ -1,10 +1,12 @@
 package io.meridian.replication;
 
 import io.meridian.storage.Cell;
+import io.meridian.storage.IndexHit;
 import io.meridian.storage.PartitionData;
 import io.meridian.storage.PartitionKey;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.StoredRow;
+import io.meridian.storage.TermRange;
 import io.meridian.storage.TokenRange;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -21,6 +23,9 @@ import java.util.Optional;
  *                          i32 partitionsMax
  * kind 3 partition found = i64 bucketVersion, bool present, [partition]
  * kind 4 scan page       = u32 count, partition*, bool more
+ * kind 8 index read      = string column, bytes prefix, nbytes low, bool lowInclusive, nbytes high,
+ *                          bool highInclusive, i64 tokensStart, i64 tokensEnd, bool hasAfter, [hit], i32 hitsMax
+ * kind 9 index page      = bool ready, u32 count, hit*, bool more
  *
  * key       = i64 token, bytes serialized
  * range     = bytes start, nbytes end, bool reversed, i32 limitRows, bool includeStatic
@@ -28,6 +33,7 @@ import java.util.Optional;
  * row       = bytes clustering, i64 livenessMicros, i32 livenessTtl, i32 livenessLocalDeletionTime,
  *             u32 count, cell*
  * cell      = string column, nbytes path, nbytes value, i64 timestampMicros, i32 ttl, i32 localDeletionTime
+ * hit       = bytes term, key, bytes clustering
  * </pre>
  */
 public final class ReadCodec {
@@ -41,6 +47,9 @@ public final class ReadCodec {
   private static final byte KIND_STATUS = 6;
   /** The answer to a data read on a sealed tablet (see {@link MutationCodec.Seal}). */
   private static final byte KIND_SEALED = 7;
+  private static final byte KIND_INDEX_READ = 8;
+  private static final byte KIND_INDEX_PAGE = 9;
+  private static final int HIT_BYTES_MIN = 4 + 8 + 4 + 4;
   private static final int ROW_BYTES_MIN = 4 + 8 + 4 + 4 + 4;
   private static final int CELL_BYTES_MIN = 4 + 4 + 4 + 8 + 4 + 4;
   private static final int PARTITION_BYTES_MIN = 8 + 4 + 1 + 4;
@@ -48,7 +57,18 @@ public final class ReadCodec {
   private ReadCodec() {}
 
   /** A request the state machine answers from its local engine. */
-  public sealed interface Request permits PartitionRead, ScanRead, StatusRead {}
+  public sealed interface Request permits PartitionRead, ScanRead, StatusRead, IndexRead {}
+
+  /**
+   * Up to {@code hitsMax} index entries of the tablet (see {@link
+   * io.meridian.storage.StorageEngine#indexScan}). {@code column} is the indexed column the terms
+   * belong to, so the replica can say whether its entries for it are complete.
+   */
+  public record IndexRead(String column, TermRange terms, TokenRange tokens, IndexHit after, int hitsMax)
+      implements Request {}
+
+  /** An index read's answer; {@code ready} false (and no hits) when the replica's entries are incomplete. */
+  public record IndexPage(List<IndexHit> hits, boolean more, boolean ready) {}
 
   /** The tablet's replica reports on itself: {@link TabletStatus}. Answered even when sealed. */
   public record StatusRead() implements Request {}
@@ -87,6 +107,16 @@ public final class ReadCodec {
       putRange(out, r.range());
       return out.putInt(r.nowSeconds()).finish();
     }
+    if (request instanceof IndexRead r) {
+      WireFrame.Out out = new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_INDEX_READ);
+      out.putString(r.column()).putBytes(r.terms().prefix()).putBytes(r.terms().low()).putBoolean(r.terms().lowInclusive())
+          .putBytes(r.terms().high()).putBoolean(r.terms().highInclusive());
+      out.putLong(r.tokens().start()).putLong(r.tokens().end()).putBoolean(r.after() != null);
+      if (r.after() != null) {
+        putHit(out, r.after());
+      }
+      return out.putInt(r.hitsMax()).finish();
+    }
     ScanRead s = (ScanRead) request;
     WireFrame.Out out = new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_SCAN);
     out.putLong(s.tokens().start()).putLong(s.tokens().end()).putBoolean(s.after() != null);
@@ -114,6 +144,16 @@ public final class ReadCodec {
         throw new CorruptMessageException("scan asks for " + partitionsMax + " partitions");
       }
       request = new ScanRead(tokens, after, perPartition, now, partitionsMax);
+    } else if (in.kind() == KIND_INDEX_READ) {
+      String column = in.getString();
+      TermRange terms = new TermRange(in.getBytes(false), in.getBytes(true), in.getBoolean(), in.getBytes(true), in.getBoolean());
+      TokenRange tokens = new TokenRange(in.getLong(), in.getLong());
+      IndexHit after = in.getBoolean() ? getHit(in) : null;
+      int hitsMax = in.getInt();
+      if (hitsMax < 1) {
+        throw new CorruptMessageException("index read asks for " + hitsMax + " entries");
+      }
+      request = new IndexRead(column, terms, tokens, after, hitsMax);
     } else {
       throw new CorruptMessageException("read request of unknown kind " + in.kind());
     }
@@ -205,7 +245,40 @@ public final class ReadCodec {
     return new ScanPage(List.copyOf(partitions), more);
   }
 
+  public static byte[] encodeIndexPage(IndexPage page) {
+    WireFrame.Out out = new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_INDEX_PAGE);
+    out.putBoolean(page.ready()).putInt(page.hits().size());
+    page.hits().forEach(h -> putHit(out, h));
+    return out.putBoolean(page.more()).finish();
+  }
+
+  public static IndexPage decodeIndexPage(ByteBuffer message) {
+    WireFrame.In in = WireFrame.open(message, MAGIC, FORMAT_VERSION, "index page");
+    expectKind(in, KIND_INDEX_PAGE);
+    boolean ready = in.getBoolean();
+    int count = in.getCount(HIT_BYTES_MIN);
+    List<IndexHit> hits = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      hits.add(getHit(in));
+    }
+    boolean more = in.getBoolean();
+    in.end();
+    return new IndexPage(List.copyOf(hits), more, ready);
+  }
+
   // ------------------------------------------------------------------ fields
+
+  private static void putHit(WireFrame.Out out, IndexHit hit) {
+    out.putBytes(hit.term());
+    putKey(out, hit.key());
+    out.putBytes(hit.clustering());
+  }
+
+  private static IndexHit getHit(WireFrame.In in) {
+    byte[] term = in.getBytes(false);
+    PartitionKey key = getKey(in);
+    return new IndexHit(term, key, in.getBytes(false));
+  }
 
   private static void expectKind(WireFrame.In in, byte kind) {
     if (in.kind() != kind) {

@@ -309,6 +309,20 @@ public final class ReplicatedTablet implements Tablet {
         .thenApply(reply -> ReadCodec.decodeScanPage(dataOf(reply)));
   }
 
+  /**
+   * Up to {@code hitsMax} index entries within this tablet's range (see {@link ReadCodec.IndexRead}),
+   * from the replica {@code mode} picks; a page that is not ready means that replica's entries
+   * for the column are incomplete.
+   */
+  public CompletableFuture<ReadCodec.IndexPage> indexPage(ReadCodec.IndexRead request, ReadMode mode) {
+    TokenRange tokens = request.tokens();
+    if (tokens.start() < range.start() || tokens.end() > range.end() || tokens.start() >= tokens.end()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "index read of tokens " + tokens + " is not within tablet " + range + " of table " + tableId));
+    }
+    return read(request, mode).thenApply(reply -> ReadCodec.decodeIndexPage(dataOf(reply)));
+  }
+
   /** The reply's bytes, or {@link TabletSealedException} when a sealed tablet answered instead of data. */
   private java.nio.ByteBuffer dataOf(RaftClientReply reply) {
     java.nio.ByteBuffer content = reply.getMessage().getContent().asReadOnlyByteBuffer();

@@ -554,6 +554,9 @@ public final class TabletStateMachine extends BaseStateMachine {
       Optional<PartitionData> data = engine.readPartition(tableId, r.key(), r.range(), r.nowSeconds());
       return ReadCodec.encodePartitionResult(new ReadCodec.PartitionResult(data, version));
     }
+    if (request instanceof ReadCodec.IndexRead r) {
+      return ReadCodec.encodeIndexPage(indexPage(r));
+    }
     ReadCodec.ScanRead s = (ReadCodec.ScanRead) request;
     if (s.tokens().start() < range.start() || s.tokens().end() > range.end()) {
       throw new IllegalArgumentException("scan of tokens " + s.tokens() + " is not within tablet " + range);
@@ -568,6 +571,31 @@ public final class TabletStateMachine extends BaseStateMachine {
       more = it.hasNext();
     }
     return ReadCodec.encodeScanPage(page, more, SCAN_PAGE_BYTES_MAX);
+  }
+
+  /** Entries from this replica's store, when its entries for the column are complete. */
+  public ReadCodec.IndexPage indexPage(ReadCodec.IndexRead r) {
+    return indexPage(engine, tableId, range, r);
+  }
+
+  /** An index page of {@code engine} for a tablet of {@code range}; shared with reads served by the local leader. */
+  public static ReadCodec.IndexPage indexPage(StorageEngine engine, java.util.UUID tableId, TokenRange range,
+                                              ReadCodec.IndexRead r) {
+    if (r.tokens().start() < range.start() || r.tokens().end() > range.end()) {
+      throw new IllegalArgumentException("index read of tokens " + r.tokens() + " is not within tablet " + range);
+    }
+    if (!engine.readyIndexes(tableId).contains(r.column())) {
+      return new ReadCodec.IndexPage(List.of(), false, false);
+    }
+    List<io.meridian.storage.IndexHit> hits = new ArrayList<>();
+    boolean more;
+    try (StorageEngine.IndexIterator it = engine.indexScan(tableId, r.terms(), r.tokens(), r.after())) {
+      while (hits.size() < r.hitsMax() && it.hasNext()) {
+        hits.add(it.next());
+      }
+      more = it.hasNext();
+    }
+    return new ReadCodec.IndexPage(hits, more, true);
   }
 
   // ------------------------------------------------------------------ state for snapshots

@@ -70,6 +70,20 @@ class ReadCodecProperties {
       assertEquals(r.key(), d.key());
       assertEquals(r.nowSeconds(), d.nowSeconds());
       assertSameRange(r.range(), d.range());
+    } else if (request instanceof ReadCodec.IndexRead r) {
+      ReadCodec.IndexRead d = (ReadCodec.IndexRead) decoded;
+      assertEquals(r.column(), d.column());
+      assertArrayEquals(r.terms().prefix(), d.terms().prefix());
+      assertArrayEquals(r.terms().low(), d.terms().low());
+      assertArrayEquals(r.terms().high(), d.terms().high());
+      assertEquals(r.terms().lowInclusive(), d.terms().lowInclusive());
+      assertEquals(r.terms().highInclusive(), d.terms().highInclusive());
+      assertEquals(r.tokens(), d.tokens());
+      assertEquals(r.hitsMax(), d.hitsMax());
+      assertEquals(r.after() == null, d.after() == null);
+      if (r.after() != null) {
+        assertSameHit(r.after(), d.after());
+      }
     } else {
       ReadCodec.ScanRead s = (ReadCodec.ScanRead) request;
       ReadCodec.ScanRead d = (ReadCodec.ScanRead) decoded;
@@ -150,7 +164,40 @@ class ReadCodecProperties {
     Arbitrary<ReadCodec.Request> scans = Combinators.combine(tokens, keys().injectNull(0.3), ranges(),
             Arbitraries.integers(), Arbitraries.integers().between(1, Integer.MAX_VALUE))
         .as(ReadCodec.ScanRead::new);
-    return Arbitraries.oneOf(reads, scans);
+    Arbitrary<io.meridian.storage.TermRange> terms = Combinators.combine(bytes(), bytes().injectNull(0.3),
+        Arbitraries.of(true, false), bytes().injectNull(0.3), Arbitraries.of(true, false)).as(io.meridian.storage.TermRange::new);
+    Arbitrary<ReadCodec.Request> indexReads = Combinators.combine(Arbitraries.strings().ofMinLength(1).ofMaxLength(12)
+            .withCharRange('a', 'z'), terms, tokens, hits().injectNull(0.3), Arbitraries.integers().between(1, 10_000))
+        .as(ReadCodec.IndexRead::new);
+    return Arbitraries.oneOf(reads, scans, indexReads);
+  }
+
+  private Arbitrary<io.meridian.storage.IndexHit> hits() {
+    return Combinators.combine(bytes(), keys(), bytes()).as(io.meridian.storage.IndexHit::new);
+  }
+
+  @Property(tries = 200)
+  void indexPagesRoundTripExactly(@ForAll("hitLists") List<io.meridian.storage.IndexHit> hits, @ForAll boolean more,
+                                  @ForAll boolean ready) {
+    ReadCodec.IndexPage decoded = ReadCodec.decodeIndexPage(ByteBuffer.wrap(
+        ReadCodec.encodeIndexPage(new ReadCodec.IndexPage(hits, more, ready))));
+    assertEquals(more, decoded.more());
+    assertEquals(ready, decoded.ready());
+    assertEquals(hits.size(), decoded.hits().size());
+    for (int i = 0; i < hits.size(); i++) {
+      assertSameHit(hits.get(i), decoded.hits().get(i));
+    }
+  }
+
+  @Provide
+  Arbitrary<List<io.meridian.storage.IndexHit>> hitLists() {
+    return hits().list().ofMaxSize(6);
+  }
+
+  private static void assertSameHit(io.meridian.storage.IndexHit e, io.meridian.storage.IndexHit a) {
+    assertArrayEquals(e.term(), a.term());
+    assertEquals(e.key(), a.key());
+    assertArrayEquals(e.clustering(), a.clustering());
   }
 
   private Arbitrary<ReadRange> ranges() {

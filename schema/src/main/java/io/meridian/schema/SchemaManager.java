@@ -248,6 +248,7 @@ public final class SchemaManager {
       TableParams params = TableParams.DEFAULT.withOptions(tableOptions);
       TableMetadata created = new TableMetadata(keyspace, table, id, columns, params);
       checkCounterTtl(created);
+      checkIndexingColumns(created);
       return publish(
           schema.with(ks.withTable(created), uuids.get()), SchemaChange.table(ChangeType.CREATED, keyspace, table));
     }
@@ -378,7 +379,26 @@ public final class SchemaManager {
       if (!changed) {
         return noChange(schema);
       }
-      return publishTable(schema, t.withColumns(columns).withDroppedColumns(droppedColumns));
+      TableParams params = t.params();
+      for (String name : dropped) {
+        params = params.withoutIndexingColumn(name); // a dropped column leaves the indexing policy too
+      }
+      return publishTable(schema, t.withColumns(columns).withDroppedColumns(droppedColumns).withParams(params));
+    }
+  }
+
+  /** The indexing policy names regular or static columns of the table, and nothing else. */
+  private static void checkIndexingColumns(TableMetadata t) {
+    for (String name : t.params().indexingColumns()) {
+      Optional<ColumnMetadata> c = t.column(name);
+      if (c.isEmpty()) {
+        throw MeridianException.configError("The indexing option names column " + name + ", which table "
+            + t.keyspace() + "." + t.name() + " does not have");
+      }
+      if (c.get().isPrimaryKey()) {
+        throw MeridianException.configError("The indexing option names primary key column " + name
+            + "; only regular and static columns are indexed automatically (CREATE INDEX indexes a key column)");
+      }
     }
   }
 
@@ -442,6 +462,7 @@ public final class SchemaManager {
       TableMetadata t = found.get();
       TableMetadata altered = t.withParams(t.params().withOptions(options));
       checkCounterTtl(altered);
+      checkIndexingColumns(altered);
       return publishTable(schema, altered);
     }
   }
@@ -705,6 +726,7 @@ public final class SchemaManager {
       TableParams params = TableParams.DEFAULT.withOptions(viewOptions);
       TableMetadata created = new TableMetadata(keyspace, view, id, columns, params, Map.of(), List.of(),
           definition.withBaseTableName(base.name()));
+      checkIndexingColumns(created);
       return publish(schema.with(ks.withTable(created), uuids.get()), SchemaChange.table(ChangeType.CREATED, keyspace, view));
     }
   }
@@ -757,6 +779,7 @@ public final class SchemaManager {
             + " materialized view always expire at the same time than the corresponding data in the parent table."
             + " default_time_to_live must be set to zero, see CASSANDRA-12868 for more information");
       }
+      checkIndexingColumns(v.get().withParams(params));
       return publishTable(schema, v.get().withParams(params));
     }
   }

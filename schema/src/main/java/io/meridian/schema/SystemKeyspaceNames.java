@@ -8,6 +8,7 @@ public final class SystemKeyspaceNames {
   public static final String SYSTEM_SCHEMA = "system_schema";
   public static final String SYSTEM_VIRTUAL_SCHEMA = "system_virtual_schema";
   public static final String SYSTEM_TRACES = "system_traces";
+  public static final String SYSTEM_VIEWS = "system_views";
 
   /**
    * Names reserved for Cassandra's built-in keyspaces, including ones Meridian does not (yet)
@@ -18,7 +19,7 @@ public final class SystemKeyspaceNames {
           SYSTEM,
           SYSTEM_SCHEMA,
           SYSTEM_VIRTUAL_SCHEMA,
-          "system_views",
+          SYSTEM_VIEWS,
           "system_auth",
           "system_distributed",
           SYSTEM_TRACES);

@@ -36,7 +36,8 @@ public record TableParams(
     int memtableFlushPeriodInMs,
     int minIndexInterval,
     String readRepair,
-    String speculativeRetry) {
+    String speculativeRetry,
+    Map<String, String> indexing) {
 
   public static final String ADDITIONAL_WRITE_POLICY = "additional_write_policy";
   public static final String ALLOW_AUTO_SNAPSHOT = "allow_auto_snapshot";
@@ -51,6 +52,13 @@ public record TableParams(
   public static final String EXTENSIONS = "extensions";
   public static final String GC_GRACE_SECONDS = "gc_grace_seconds";
   public static final String INCREMENTAL_BACKUPS = "incremental_backups";
+  /**
+   * Meridian's indexing policy: {@code {'exclude': 'a, b'}} indexes every regular and static
+   * column but those, {@code {'include': 'a, b'}} only those. The default excludes none.
+   */
+  public static final String INDEXING = "indexing";
+  public static final String INDEXING_INCLUDE = "include";
+  public static final String INDEXING_EXCLUDE = "exclude";
   public static final String MAX_INDEX_INTERVAL = "max_index_interval";
   public static final String MEMTABLE = "memtable";
   public static final String MEMTABLE_FLUSH_PERIOD_IN_MS = "memtable_flush_period_in_ms";
@@ -146,7 +154,8 @@ public record TableParams(
           0,
           128,
           "BLOCKING",
-          "99p");
+          "99p",
+          Map.of(INDEXING_EXCLUDE, ""));
 
   public TableParams {
     Objects.requireNonNull(additionalWritePolicy, ADDITIONAL_WRITE_POLICY);
@@ -157,6 +166,35 @@ public record TableParams(
     caching = Map.copyOf(caching);
     compaction = Map.copyOf(compaction);
     compression = Map.copyOf(compression);
+    indexing = Map.copyOf(indexing);
+  }
+
+  /** Whether the indexing policy covers {@code column} (a regular or static column; the caller checks). */
+  public boolean indexingCovers(String column) {
+    boolean listed = indexingColumns().contains(column);
+    return indexing.containsKey(INDEXING_INCLUDE) ? listed : !listed;
+  }
+
+  /** The columns the indexing policy names (included or excluded). */
+  public java.util.Set<String> indexingColumns() {
+    String list = indexing.getOrDefault(INDEXING_INCLUDE, indexing.getOrDefault(INDEXING_EXCLUDE, ""));
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String name : list.split(",")) {
+      if (!name.isBlank()) {
+        out.add(name.trim());
+      }
+    }
+    return out;
+  }
+
+  /** These parameters with {@code column} taken out of the indexing policy's list (the column is gone). */
+  public TableParams withoutIndexingColumn(String column) {
+    java.util.Set<String> names = indexingColumns();
+    if (!names.remove(column)) {
+      return this;
+    }
+    String key = indexing.containsKey(INDEXING_INCLUDE) ? INDEXING_INCLUDE : INDEXING_EXCLUDE;
+    return withOptions(Map.of(INDEXING, Map.of(key, String.join(", ", names))));
   }
 
   /**
@@ -233,6 +271,7 @@ public record TableParams(
     map.put(MIN_INDEX_INTERVAL, minIndexInterval);
     map.put(READ_REPAIR, readRepair);
     map.put(SPECULATIVE_RETRY, speculativeRetry);
+    map.put(INDEXING, new TreeMap<>(indexing));
     return map;
   }
 
@@ -269,6 +308,7 @@ public record TableParams(
     int minIndexInterval;
     String readRepair;
     String speculativeRetry;
+    Map<String, String> indexing;
 
     Builder(TableParams p) {
       additionalWritePolicy = p.additionalWritePolicy;
@@ -289,6 +329,7 @@ public record TableParams(
       minIndexInterval = p.minIndexInterval;
       readRepair = p.readRepair;
       speculativeRetry = p.speculativeRetry;
+      indexing = p.indexing;
     }
 
     void apply(String name, Object value) {
@@ -338,6 +379,9 @@ public record TableParams(
         case INCREMENTAL_BACKUPS:
           incrementalBackups = asBoolean(name, value);
           break;
+        case INDEXING:
+          indexing = indexing(asMap(name, value));
+          break;
         case MAX_INDEX_INTERVAL:
           maxIndexInterval = asInt(name, value);
           break;
@@ -382,7 +426,8 @@ public record TableParams(
           memtableFlushPeriodInMs,
           minIndexInterval,
           readRepair,
-          speculativeRetry);
+          speculativeRetry,
+          indexing);
     }
   }
 
@@ -495,6 +540,22 @@ public record TableParams(
       result.put(e.getKey(), v);
     }
     return result;
+  }
+
+  /** Exactly one of include/exclude, its column list trimmed, sorted and without repeats. */
+  static Map<String, String> indexing(Map<String, String> options) {
+    if (options.size() != 1 || !(options.containsKey(INDEXING_INCLUDE) || options.containsKey(INDEXING_EXCLUDE))) {
+      throw config("Invalid indexing options %s: give exactly one of 'include' or 'exclude', "
+          + "each a comma-separated list of regular or static columns (for example {'exclude': 'notes, raw'})", options.keySet());
+    }
+    var e = options.entrySet().iterator().next();
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (String name : e.getValue().split(",")) {
+      if (!name.isBlank()) {
+        names.add(name.trim());
+      }
+    }
+    return Map.of(e.getKey(), String.join(", ", names));
   }
 
   static Map<String, String> compaction(Map<String, String> options) {

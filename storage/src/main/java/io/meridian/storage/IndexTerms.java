@@ -39,6 +39,12 @@ public final class IndexTerms {
     return out;
   }
 
+  /** The column a term or term prefix belongs to. */
+  public static String column(byte[] termOrPrefix) {
+    int length = ((termOrPrefix[0] & 0xFF) << 8) | (termOrPrefix[1] & 0xFF);
+    return new String(termOrPrefix, 2, length, StandardCharsets.UTF_8);
+  }
+
   public static byte[] term(String column, byte part, byte[] comparableValue) {
     byte[] prefix = partPrefix(column, part);
     byte[] out = Arrays.copyOf(prefix, prefix.length + comparableValue.length);

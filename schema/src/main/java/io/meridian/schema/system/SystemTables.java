@@ -3,6 +3,7 @@ package io.meridian.schema.system;
 import static io.meridian.schema.system.SystemColumn.ck;
 import static io.meridian.schema.system.SystemColumn.pk;
 import static io.meridian.schema.system.SystemColumn.reg;
+import static io.meridian.schema.system.SystemColumnType.BIGINT;
 import static io.meridian.schema.system.SystemColumnType.BLOB;
 import static io.meridian.schema.system.SystemColumnType.BOOLEAN;
 import static io.meridian.schema.system.SystemColumnType.DOUBLE;
@@ -67,12 +68,14 @@ public final class SystemTables {
   private static final int FLUSH_PERIOD_MS = 3_600_000;
 
   /** Keyspaces listed in system_virtual_schema rather than system_schema. */
-  public static final Set<String> VIRTUAL_KEYSPACES = Set.of(SystemKeyspaceNames.SYSTEM_VIRTUAL_SCHEMA);
+  public static final Set<String> VIRTUAL_KEYSPACES = Set.of(SystemKeyspaceNames.SYSTEM_VIRTUAL_SCHEMA,
+      SystemKeyspaceNames.SYSTEM_VIEWS);
 
   private final Supplier<NodeInfo> node;
   /** The other members of the cluster (empty on a single node). */
   private final Supplier<List<NodeInfo>> peers;
   private final TraceStore traces;
+  private volatile IndexStatusSource indexStatus = IndexStatusSource.NONE;
   private final Map<String, Map<String, VirtualTable>> tables = new TreeMap<>();
   private final List<KeyspaceMetadata> keyspaces;
 
@@ -92,6 +95,7 @@ public final class SystemTables {
     defineSystemSchema();
     defineVirtualSchema();
     defineTraces();
+    defineViews();
     List<KeyspaceMetadata> list = new ArrayList<>();
     for (Map.Entry<String, Map<String, VirtualTable>> ks : tables.entrySet()) {
       Map<String, TableMetadata> metadata = new HashMap<>();
@@ -103,6 +107,11 @@ public final class SystemTables {
       list.add(new KeyspaceMetadata(ks.getKey(), replication, true, metadata));
     }
     this.keyspaces = List.copyOf(list);
+  }
+
+  /** Where system_views.indexes reads index states; none until the query layer sets it. */
+  public void setIndexStatus(IndexStatusSource source) {
+    this.indexStatus = Objects.requireNonNull(source, "source");
   }
 
   /** The built-in keyspaces, to hand to {@link SchemaManager}. */
@@ -466,6 +475,37 @@ public final class SystemTables {
         SystemTables::indexRows);
   }
 
+  /** system_views.indexes: every automatically indexed column of every user table, with its state here. */
+  private void defineViews() {
+    define(SystemKeyspaceNames.SYSTEM_VIEWS, "indexes", "automatic indexes and their state on this node",
+        List.of(
+            pk("keyspace_name", TEXT, 0),
+            ck("table_name", TEXT, 0),
+            ck("column_name", TEXT, 1),
+            reg("rows_read", BIGINT),
+            reg("state", TEXT)),
+        schema -> {
+          List<Map<String, Object>> rows = new ArrayList<>();
+          for (KeyspaceMetadata k : schema.userKeyspaces().values().stream()
+              .sorted(java.util.Comparator.comparing(KeyspaceMetadata::name)).toList()) {
+            for (TableMetadata t : k.tablesSorted()) {
+              List<IndexStatusSource.ColumnIndex> columns = new ArrayList<>(indexStatus.status(t));
+              columns.sort(java.util.Comparator.comparing(IndexStatusSource.ColumnIndex::column));
+              for (IndexStatusSource.ColumnIndex c : columns) {
+                Map<String, Object> row = new HashMap<>();
+                row.put("keyspace_name", k.name());
+                row.put("table_name", t.name());
+                row.put("column_name", c.column());
+                row.put("rows_read", c.rowsRead());
+                row.put("state", c.state().name().toLowerCase(java.util.Locale.ROOT));
+                rows.add(row);
+              }
+            }
+          }
+          return rows;
+        });
+  }
+
   private void defineVirtualSchema() {
     String ks = SystemKeyspaceNames.SYSTEM_VIRTUAL_SCHEMA;
     define(ks, "keyspaces", "virtual keyspace definitions", List.of(pk("keyspace_name", TEXT, 0)), schema -> {
@@ -521,6 +561,7 @@ public final class SystemTables {
         reg("gc_grace_seconds", INT),
         reg("id", UUID),
         reg("incremental_backups", BOOLEAN),
+        reg("indexing", FROZEN_MAP_TEXT_TEXT),
         reg("max_index_interval", INT),
         reg("memtable", TEXT),
         reg("memtable_flush_period_in_ms", INT),
@@ -575,6 +616,7 @@ public final class SystemTables {
     row.put("gc_grace_seconds", p.gcGraceSeconds());
     row.put("id", t.id());
     row.put("incremental_backups", p.incrementalBackups());
+    row.put("indexing", new TreeMap<>(p.indexing()));
     row.put("max_index_interval", p.maxIndexInterval());
     row.put("memtable", p.memtable());
     row.put("memtable_flush_period_in_ms", p.memtableFlushPeriodInMs());

@@ -165,7 +165,18 @@ class IndexedQueriesMatchScansIT {
 
   @Provide
   Arbitrary<List<Restriction>> restrictionLists() {
-    return restrictions().list().ofMinSize(1).ofMaxSize(4);
+    return Combinators.combine(restrictions(), scopes()).as((r, scope) -> new Restriction(scope.where() + r.where(),
+        row -> scope.matches().test(row) && r.matches().test(row))).list().ofMinSize(1).ofMaxSize(4);
+  }
+
+  /** The whole table, one partition, or a few: the restriction then reads within the named partitions. */
+  Arbitrary<Restriction> scopes() {
+    Arbitrary<Integer> k = Arbitraries.integers().between(0, 5);
+    return Arbitraries.oneOf(
+        Arbitraries.just(new Restriction("", r -> true)),
+        k.map(kk -> new Restriction("k = " + kk + " AND ", r -> r.getInt("k") == kk)),
+        Combinators.combine(k, k).as((a, b) -> new Restriction("k IN (" + a + ", " + b + ") AND ",
+            r -> r.getInt("k") == a || r.getInt("k") == b)));
   }
 
   @Provide
