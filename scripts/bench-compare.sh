@@ -16,6 +16,8 @@
 #   BENCH_THREADS        issuing threads                        (default 2)
 #   BENCH_CONSISTENCY    consistency level                      (default LOCAL_ONE)
 #   BENCH_EXTRA_ARGS     more load-generator options, e.g. "--rate 5000"
+#   BENCH_TABLE_OPTIONS  passed as one --table-options argument (kv workloads), e.g.
+#                        "indexing = {'include': ''}" to measure Meridian without automatic indexes
 #   BENCH_OUT_DIR        where JSON reports, logs and results.md go
 #                        (default bench/target/compare-<UTC timestamp>)
 #   MERIDIAN_CMD         command that starts Meridian in the foreground; it may use
@@ -40,6 +42,7 @@ KEYS="${BENCH_KEYS:-100000}"
 THREADS="${BENCH_THREADS:-2}"
 CONSISTENCY="${BENCH_CONSISTENCY:-LOCAL_ONE}"
 EXTRA_ARGS="${BENCH_EXTRA_ARGS:-}"
+TABLE_OPTIONS="${BENCH_TABLE_OPTIONS:-}"
 OUT_DIR="${BENCH_OUT_DIR:-$REPO_DIR/bench/target/compare-$(date -u +%Y%m%dT%H%M%SZ)}"
 
 export MERIDIAN_PORT="${MERIDIAN_PORT:-9042}"
@@ -170,7 +173,8 @@ main() {
     echo "- host: $(uname -srm), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM"
     echo "- java: $(java -version 2>&1 | head -n 1)"
     echo "- settings: duration ${DURATION_S}s, warm-up ${WARMUP_S}s, concurrency $CONCURRENCY," \
-      "keys $KEYS, threads $THREADS, consistency $CONSISTENCY${EXTRA_ARGS:+, extra: $EXTRA_ARGS}"
+      "keys $KEYS, threads $THREADS, consistency $CONSISTENCY${EXTRA_ARGS:+, extra: $EXTRA_ARGS}" \
+      "${TABLE_OPTIONS:+, table options: $TABLE_OPTIONS}"
     echo
   } >"$OUT_DIR/results.md"
 
@@ -187,6 +191,7 @@ main() {
         --duration-s "$DURATION_S" --warmup-s "$WARMUP_S" --concurrency "$CONCURRENCY" \
         --keys "$KEYS" --threads "$THREADS" --consistency "$CONSISTENCY" \
         --label "$system" --report "$report" $EXTRA_ARGS \
+        ${TABLE_OPTIONS:+--table-options "$TABLE_OPTIONS"} \
         >"$OUT_DIR/$workload-$system-client.log" 2>&1 || rc=$?
       tail -n 8 "$OUT_DIR/$workload-$system-client.log" >&2
       if ((rc != 0 && rc != 3)); then

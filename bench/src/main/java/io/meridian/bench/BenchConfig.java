@@ -30,26 +30,27 @@ record BenchConfig(
     boolean resetTables,
     int replicationFactor,
     String label,
-    Path report) {
+    Path report,
+    String tableOptions) {
 
   static final int CONCURRENCY_MAX = 32_768;
   static final int THREADS_MAX = 256;
   static final int CONNECTIONS_MAX = 64;
 
   enum WorkloadKind {
-    INSERT, READ, MIXED, TIMESERIES, LWT;
+    INSERT, READ, MIXED, TIMESERIES, LWT, INDEXED, INDEXED_RANGE;
 
     static WorkloadKind parse(String text) {
       try {
-        return valueOf(text.trim().toUpperCase(Locale.ROOT));
+        return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "--workload: got '" + text + "', expected one of insert, read, mixed, timeseries, lwt");
+        throw new IllegalArgumentException("--workload: got '" + text
+            + "', expected one of insert, read, mixed, timeseries, lwt, indexed, indexed-range");
       }
     }
 
     String label() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
@@ -59,7 +60,7 @@ record BenchConfig(
         "  --host H               server address (default 127.0.0.1)",
         "  --port P               CQL native port (default 9042)",
         "  --dc NAME              local datacenter; default: inferred from the contact point",
-        "  --workload W           insert | read | mixed | timeseries | lwt (default insert)",
+        "  --workload W           insert | read | mixed | timeseries | lwt | indexed | indexed-range (default insert)",
         "  --duration-s S         measured seconds (default 30)",
         "  --warmup-s S           warm-up seconds, not recorded (default 10)",
         "  --concurrency C        max in-flight requests (default 64)",
@@ -75,6 +76,7 @@ record BenchConfig(
         "  --read-limit N         time-series rows fetched per read (default 10)",
         "  --preload-timeout-s S  give up if preload takes longer (default 600)",
         "  --reset                drop the workload's tables before creating them",
+        "  --table-options O      appended as WITH O to the kv table's CREATE TABLE (e.g. Meridian's indexing option)",
         "  --rf N                 replication factor of the bench keyspace when it is created (default 1)",
         "  --label NAME           system name written to the report (default: host:port)",
         "  --report FILE          FILE.json: JSON summary; any other name: append a markdown row");
@@ -103,6 +105,7 @@ record BenchConfig(
     int rf = 1;
     String label = null;
     Path report = null;
+    String tableOptions = null;
 
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
@@ -139,6 +142,7 @@ record BenchConfig(
         case "--rf" -> rf = intIn(name, value, 1, 16);
         case "--label" -> label = value;
         case "--report" -> report = Path.of(value);
+        case "--table-options" -> tableOptions = value;
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + usage());
       }
     }
@@ -147,7 +151,7 @@ record BenchConfig(
     }
     return new BenchConfig(host, port, dc, workload, durationS, warmupS, concurrency, keys, threads,
         connections, consistency, rate, seed, timeoutMs, sensors, sensorRows, readLimit,
-        preloadTimeoutS, reset, rf, label, report);
+        preloadTimeoutS, reset, rf, label, report, tableOptions);
   }
 
   private static DefaultConsistencyLevel consistencyOf(String value) {

@@ -63,9 +63,17 @@ public final class LoadGenerator {
       case READ -> KeyValueWorkload.readOnly(config.keys(), payloads);
       case MIXED -> KeyValueWorkload.mixed(config.keys(), payloads);
       case LWT -> KeyValueWorkload.lightweightTransactions(config.keys(), payloads);
+      case INDEXED -> KeyValueWorkload.indexedReads(config.keys(), payloads, false);
+      case INDEXED_RANGE -> KeyValueWorkload.indexedReads(config.keys(), payloads, true);
       case TIMESERIES -> new TimeSeriesWorkload(config.sensors(), config.sensorRowsPreload(),
           config.readLimitRows());
     };
+    if (config.tableOptions() != null) {
+      if (!(workload instanceof KeyValueWorkload kv)) {
+        throw new IllegalArgumentException("--table-options applies to the kv workloads only");
+      }
+      kv.withTableOptions(config.tableOptions());
+    }
 
     try (CqlSession session = connect(config)) {
       out.printf("connected to %s:%d (%s), protocol %s%n", config.host(), config.port(),

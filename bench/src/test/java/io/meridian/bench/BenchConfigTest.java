@@ -31,6 +31,12 @@ class BenchConfigTest {
     assertEquals(BenchConfig.WorkloadKind.TIMESERIES, config.workload());
     assertEquals(BenchConfig.WorkloadKind.LWT,
         BenchConfig.parse(new String[] {"--workload", "lwt"}).workload());
+    BenchConfig indexed = BenchConfig.parse(new String[] {
+        "--workload", "indexed-range", "--table-options", "indexing = {'include': ''}"});
+    assertEquals(BenchConfig.WorkloadKind.INDEXED_RANGE, indexed.workload());
+    assertEquals("indexed-range", indexed.workload().label());
+    assertEquals("indexing = {'include': ''}", indexed.tableOptions());
+    assertEquals(null, config.tableOptions());
     assertEquals(DefaultConsistencyLevel.QUORUM, config.consistency());
     assertEquals(8, config.concurrency());
     assertTrue(config.resetTables());
