@@ -156,6 +156,32 @@ def main():
     cluster.refresh_schema_metadata()
     check("accounts_by_owner" in cluster.metadata.keyspaces["py"].views, "view in driver metadata")
 
+    # Every regular column is indexed: filtering on one needs no index and no ALLOW FILTERING, and
+    # pages through the driver; the indexing option shows in the driver-visible schema tables.
+    session.execute("CREATE TABLE products (sku int PRIMARY KEY, category text, price int, tags set<text>)"
+                    " WITH indexing = {'exclude': 'tags'}")
+    insert = session.prepare("INSERT INTO products (sku, category, price, tags) VALUES (?, ?, ?, ?)")
+    for sku in range(60):
+        session.execute(insert, (sku, "cat%d" % (sku % 3), sku * 10, {"t%d" % (sku % 4)}))
+    paged = SimpleStatement("SELECT sku FROM products WHERE category = 'cat1' AND price >= 200", fetch_size=4)
+    skus = sorted(r.sku for r in session.execute(paged))
+    check(skus == [s for s in range(20, 60) if s % 3 == 1], "indexed query through pages: %r" % skus)
+    check(sorted(r.sku for r in session.execute("SELECT sku FROM products WHERE price IN (10, 30, 590)")) == [1, 3, 59],
+          "indexed IN")
+    try:
+        session.execute("SELECT sku FROM products WHERE tags CONTAINS 't1'")
+        check(False, "an excluded column needs ALLOW FILTERING")
+    except InvalidRequest as e:
+        check("ALLOW FILTERING" in str(e), "excluded column error: %s" % e)
+    check(len(list(session.execute("SELECT sku FROM products WHERE tags CONTAINS 't1' ALLOW FILTERING"))) == 15,
+          "ALLOW FILTERING on the excluded column")
+    option = session.execute("SELECT indexing FROM system_schema.tables WHERE keyspace_name = 'py'"
+                             " AND table_name = 'products'").one().indexing
+    check(option == {"exclude": "tags"}, "indexing option in system_schema: %r" % (option,))
+    states = {r.column_name: r.state for r in session.execute(
+        "SELECT column_name, state FROM system_views.indexes WHERE keyspace_name = 'py' AND table_name = 'products'")}
+    check(states == {"category": "ready", "price": "ready"}, "system_views.indexes: %r" % (states,))
+
     session.execute("DROP KEYSPACE py")
     cluster.shutdown()
     print("python driver checks passed")

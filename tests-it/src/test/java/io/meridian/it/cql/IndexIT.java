@@ -385,6 +385,31 @@ class IndexIT extends CqlTestSupport {
   }
 
   @Test
+  void readsWithinAPartitionSeekTheIndexAndKeepClusteringOrder() {
+    String t = newTable("CREATE TABLE %s (k int, c int, v int, PRIMARY KEY (k, c))");
+    for (int k = 1; k <= 2; k++) {
+      for (int c = 0; c < 20; c++) {
+        session.execute("INSERT INTO " + t + " (k, c, v) VALUES (?, ?, ?)", k, c, c % 2);
+      }
+    }
+    List<Integer> odd = java.util.stream.IntStream.range(0, 20).filter(c -> c % 2 == 1).boxed().toList();
+    List<Integer> oddDescending = new ArrayList<>(odd);
+    java.util.Collections.reverse(oddDescending);
+    assertEquals(odd, ints("SELECT c FROM " + t + " WHERE k = 1 AND v = 1"));
+    assertEquals(oddDescending, ints("SELECT c FROM " + t + " WHERE k = 1 AND v = 1 ORDER BY c DESC"));
+    assertEquals(List.of(5, 7, 9, 11), ints("SELECT c FROM " + t + " WHERE k = 1 AND c >= 5 AND c < 12 AND v = 1"));
+    assertEquals(List.of(19, 17, 15), ints("SELECT c FROM " + t + " WHERE k = 1 AND v = 1 ORDER BY c DESC LIMIT 3"));
+    List<Integer> paged = column(session.execute(SimpleStatement.newInstance(
+        "SELECT c FROM " + t + " WHERE k = 1 AND v = 1 ORDER BY c DESC").setPageSize(3)), r -> r.getInt(0));
+    assertEquals(oddDescending, paged);
+    assertEquals(40, rows("SELECT c FROM " + t + " WHERE k IN (1, 2) AND v IN (0, 1)").size());
+    List<String> trace = session.execute(SimpleStatement.newInstance("SELECT c FROM " + t + " WHERE k = 1 AND v = 1")
+        .setTracing(true)).getExecutionInfo().getQueryTrace().getEvents().stream().map(e -> e.getActivity()).toList();
+    assertTrue(trace.stream().anyMatch(a -> a.startsWith("Reading 1 partition of " + t + " through the index of v")),
+        trace.toString());
+  }
+
+  @Test
   void indexOnAClusteringColumnLiftsThePrefixRule() {
     String t = newTable("CREATE TABLE %s (k int, c1 int, c2 int, v int, PRIMARY KEY (k, c1, c2))");
     for (int i = 0; i < 6; i++) {
