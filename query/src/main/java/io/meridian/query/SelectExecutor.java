@@ -325,10 +325,24 @@ final class SelectExecutor {
   private abstract static class Source implements AutoCloseable {
     /** Most rows the caller can use from the next partition read. */
     int rowLimit = Integer.MAX_VALUE;
+    private Next buffered;
 
-    abstract boolean hasNext();
+    /** The next partition of rows, or null when there are no more. */
+    abstract Next advance();
 
-    abstract Next next();
+    final boolean hasNext() {
+      if (buffered == null) {
+        buffered = advance();
+      }
+      return buffered != null;
+    }
+
+    final Next next() {
+      hasNext();
+      Next n = buffered;
+      buffered = null;
+      return n;
+    }
 
     /** The paging state to resume after {@code row} of {@code p}; a source may add its own position. */
     PagingState position(PagingState state, Next p, byte[] row) {
@@ -357,7 +371,6 @@ final class SelectExecutor {
     private int keyIndex;
     private StorageEngine.PartitionIterator scan;
     private boolean resumePending;
-    private Next buffered;
 
     PartitionSource(TableMetadata table, WhereClause where, PagingState resume, boolean reversed, boolean distinct,
                     int nowSeconds, ReadConsistency consistency, IndexPlan partitionPlan) {
@@ -381,22 +394,7 @@ final class SelectExecutor {
     }
 
     @Override
-    boolean hasNext() {
-      if (buffered == null) {
-        buffered = advance();
-      }
-      return buffered != null;
-    }
-
-    @Override
-    Next next() {
-      hasNext();
-      Next n = buffered;
-      buffered = null;
-      return n;
-    }
-
-    private Next advance() {
+    Next advance() {
       if (where.partitionKeys != null) {
         while (keyIndex < where.partitionKeys.size()) {
           PartitionKey key = where.partitionKeys.get(keyIndex++);
@@ -613,23 +611,6 @@ final class SelectExecutor {
       return out;
     }
 
-    private Next buffered;
-
-    @Override
-    boolean hasNext() {
-      if (buffered == null) {
-        buffered = advance();
-      }
-      return buffered != null;
-    }
-
-    @Override
-    Next next() {
-      hasNext();
-      Next n = buffered;
-      buffered = null;
-      return n;
-    }
 
     private Next resumedStatic;
     private boolean resumedStaticDone;
@@ -670,8 +651,9 @@ final class SelectExecutor {
       return pending;
     }
 
-    /** The next partition of rows, or null when the entries are exhausted; entries whose rows are gone are skipped. */
-    private Next advance() {
+    /** Entries whose rows are gone are skipped. */
+    @Override
+    Next advance() {
       if (resumePending) {
         resumePending = false;
         Next n = resumeStaticPartition();

@@ -113,7 +113,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
   private final Thread committer;
   private final ScheduledExecutorService timer;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  private final Set<OpenScan> openScans = ConcurrentHashMap.newKeySet();
+  private final Set<SnapshotScan<?>> openScans = ConcurrentHashMap.newKeySet();
   /**
    * Tablets taken out of service because a corrupt record was found in their range, with the
    * finding. Reads and writes to them fail fast instead of serving or building on bad data; the
@@ -630,104 +630,37 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
           lower = resume;
         }
       }
-      IndexScanIterator s = new IndexScanIterator(lower, bounds[1], tokens);
-      openScans.add(s);
-      return s;
+      return new IndexScanIterator(lower, bounds[1], tokens);
     } finally {
       lifecycle.readLock().unlock();
     }
   }
 
-  /** A lazy walk over index entries of one snapshot; holds native resources until closed. */
-  private final class IndexScanIterator implements IndexIterator, OpenScan {
-    private final Snapshot snapshot;
-    private final Slice lowerSlice;
-    private final Slice upperSlice;
-    private final ReadOptions options;
-    private final RocksIterator it;
+  /** Index entries in key order, those outside the token range skipped. */
+  private final class IndexScanIterator extends SnapshotScan<IndexHit> implements IndexIterator {
     private final TokenRange tokens;
-    private IndexHit next;
-    private boolean released;
 
     IndexScanIterator(byte[] lower, byte[] upper, TokenRange tokens) {
-      this.snapshot = db.getSnapshot();
-      this.lowerSlice = new Slice(lower);
-      this.upperSlice = upper == null ? null : new Slice(upper);
-      ReadOptions ro = new ReadOptions().setSnapshot(snapshot).setIterateLowerBound(lowerSlice);
-      if (upperSlice != null) {
-        ro.setIterateUpperBound(upperSlice);
-      }
-      this.options = ro;
-      this.it = db.newIterator(indexes.columnFamily(), ro);
+      super(indexes.columnFamily(), lower, upper, "index scan");
       this.tokens = tokens;
-      it.seekToFirst();
     }
 
     @Override
-    public boolean hasNext() {
-      if (next != null) {
-        return true;
-      }
-      lifecycle.readLock().lock();
-      try {
-        checkOpen();
-        if (released) {
-          return false;
+    IndexHit advance() {
+      for (; it.isValid(); it.next()) {
+        IndexHit hit = IndexKeys.decode(it.key());
+        if (hit == null) {
+          // Not a StorageCorruptionException: that would take a tablet out of service by a token
+          // read from the wrong bytes. Entries are derived data, rebuilt by setting the indexing.
+          throw MeridianException.server("malformed index entry 0x" + java.util.HexFormat.of().formatHex(it.key())
+              + "; the table's indexes need rebuilding", null);
         }
-        for (; it.isValid(); it.next()) {
-          IndexHit hit = IndexKeys.decode(it.key());
-          if (hit == null) {
-            throw new StorageCorruptionException("malformed index key", it.key());
-          }
-          if (tokens.contains(hit.key().token())) {
-            next = hit;
-            it.next();
-            return true;
-          }
+        if (tokens.contains(hit.key().token())) {
+          it.next();
+          return hit;
         }
-        it.status();
-        return false;
-      } catch (RocksDBException e) {
-        throw new MeridianException(CqlErrorCode.READ_FAILURE, "index scan failed: " + e.getMessage(), e);
-      } finally {
-        lifecycle.readLock().unlock();
       }
-    }
-
-    @Override
-    public IndexHit next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      IndexHit h = next;
-      next = null;
-      return h;
-    }
-
-    @Override
-    public void close() {
-      lifecycle.readLock().lock();
-      try {
-        release();
-      } finally {
-        lifecycle.readLock().unlock();
-      }
-    }
-
-    @Override
-    public synchronized void release() {
-      if (released) {
-        return;
-      }
-      released = true;
-      openScans.remove(this);
-      it.close();
-      options.close();
-      lowerSlice.close();
-      if (upperSlice != null) {
-        upperSlice.close();
-      }
-      db.releaseSnapshot(snapshot);
+      return null;
     }
   }
 
@@ -1475,33 +1408,28 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         }
       }
       byte[] upper = KeyCodec.prefixSuccessor(KeyCodec.tokenPrefix(tableId, tokens.end()));
-      ScanIterator s = new ScanIterator(lower, upper, perPartition, nowSeconds);
-      openScans.add(s);
-      return s;
+      return new ScanIterator(lower, upper, perPartition, nowSeconds);
     } finally {
       lifecycle.readLock().unlock();
     }
   }
 
-  /** A scan holding a snapshot and native resources, released when closed or when the engine closes. */
-  private interface OpenScan {
-    /** Frees native resources; idempotent. */
-    void release();
-  }
-
-  /** A lazy partition scan over one snapshot; holds native resources until closed. */
-  private final class ScanIterator implements PartitionIterator, OpenScan {
+  /**
+   * A lazy walk over one column family at one snapshot. It holds native resources until closed,
+   * or until the engine closes, which releases every scan still open.
+   */
+  private abstract class SnapshotScan<T> {
     private final Snapshot snapshot;
     private final Slice lowerSlice;
     private final Slice upperSlice;
     private final ReadOptions options;
-    private final RocksIterator it;
-    private final ReadRange perPartition;
-    private final int nowSeconds;
-    private PartitionData next;
+    private final String what;
+    final RocksIterator it;
+    private T next;
     private boolean released;
 
-    ScanIterator(byte[] lower, byte[] upper, ReadRange perPartition, int nowSeconds) {
+    SnapshotScan(ColumnFamilyHandle cf, byte[] lower, byte[] upper, String what) {
+      this.what = what;
       this.snapshot = db.getSnapshot();
       this.lowerSlice = new Slice(lower);
       this.upperSlice = upper == null ? null : new Slice(upper);
@@ -1510,13 +1438,22 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         ro.setIterateUpperBound(upperSlice);
       }
       this.options = ro;
-      this.it = db.newIterator(dataCf, ro);
-      this.perPartition = perPartition;
-      this.nowSeconds = nowSeconds;
+      this.it = db.newIterator(cf, ro);
       it.seekToFirst();
+      openScans.add(this);
     }
 
-    @Override
+    ReadOptions options() {
+      return options;
+    }
+
+    Snapshot snapshot() {
+      return snapshot;
+    }
+
+    /** The next item from {@link #it}, or null when there is none; runs under the lifecycle lock. */
+    abstract T advance() throws RocksDBException;
+
     public boolean hasNext() {
       if (next != null) {
         return true;
@@ -1527,43 +1464,29 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         if (released) {
           return false;
         }
-        while (it.isValid()) {
-          byte[] key = it.key();
-          int plen = KeyCodec.partitionPrefixLength(key);
-          if (plen < 0) {
-            throw new StorageCorruptionException("malformed data key", key);
-          }
-          byte[] prefix = Arrays.copyOf(key, plen);
-          PartitionKey pk = KeyCodec.partitionKey(key, plen);
-          Optional<PartitionData> data = readOne(options, snapshot, prefix, pk, perPartition, nowSeconds);
-          it.seek(KeyCodec.prefixSuccessor(prefix));
-          if (data.isPresent()) {
-            next = data.get();
-            return true;
-          }
+        next = advance();
+        if (next == null) {
+          it.status();
         }
-        it.status();
-        return false;
+        return next != null;
       } catch (StorageCorruptionException e) {
         throw quarantine(e);
       } catch (RocksDBException e) {
-        throw new MeridianException(CqlErrorCode.READ_FAILURE, "scan failed: " + e.getMessage(), e);
+        throw new MeridianException(CqlErrorCode.READ_FAILURE, what + " failed: " + e.getMessage(), e);
       } finally {
         lifecycle.readLock().unlock();
       }
     }
 
-    @Override
-    public PartitionData next() {
+    public T next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      PartitionData d = next;
+      T n = next;
       next = null;
-      return d;
+      return n;
     }
 
-    @Override
     public void close() {
       lifecycle.readLock().lock();
       try {
@@ -1573,8 +1496,8 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
       }
     }
 
-    @Override
-    public synchronized void release() {
+    /** Frees native resources; idempotent. */
+    synchronized void release() {
       if (released) {
         return;
       }
@@ -1587,6 +1510,37 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         upperSlice.close();
       }
       db.releaseSnapshot(snapshot);
+    }
+  }
+
+  /** Partitions in key order, each read with {@code perPartition}. */
+  private final class ScanIterator extends SnapshotScan<PartitionData> implements PartitionIterator {
+    private final ReadRange perPartition;
+    private final int nowSeconds;
+
+    ScanIterator(byte[] lower, byte[] upper, ReadRange perPartition, int nowSeconds) {
+      super(dataCf, lower, upper, "scan");
+      this.perPartition = perPartition;
+      this.nowSeconds = nowSeconds;
+    }
+
+    @Override
+    PartitionData advance() throws RocksDBException {
+      while (it.isValid()) {
+        byte[] key = it.key();
+        int plen = KeyCodec.partitionPrefixLength(key);
+        if (plen < 0) {
+          throw new StorageCorruptionException("malformed data key", key);
+        }
+        byte[] prefix = Arrays.copyOf(key, plen);
+        PartitionKey pk = KeyCodec.partitionKey(key, plen);
+        Optional<PartitionData> data = readOne(options(), snapshot(), prefix, pk, perPartition, nowSeconds);
+        it.seek(KeyCodec.prefixSuccessor(prefix));
+        if (data.isPresent()) {
+          return data.get();
+        }
+      }
+      return null;
     }
   }
 
@@ -1627,7 +1581,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
         return;
       }
       closed = true;
-      for (OpenScan s : List.copyOf(openScans)) {
+      for (SnapshotScan<?> s : List.copyOf(openScans)) {
         s.release();
       }
     } finally {
