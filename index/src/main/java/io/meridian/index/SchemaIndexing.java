@@ -10,9 +10,11 @@ import io.meridian.types.CqlTypes;
 import io.meridian.types.ListType;
 import io.meridian.types.MapType;
 import io.meridian.types.SetType;
+import io.meridian.types.UserType;
 import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -26,11 +28,12 @@ import java.util.function.Consumer;
  *   <li>a simple or frozen column: its whole value ({@link IndexTerms#PART_VALUE});
  *   <li>a non-frozen set: each element ({@link IndexTerms#PART_ELEMENT}), held in the cell path;
  *   <li>a non-frozen list: each element, held in the cell value;
- *   <li>a non-frozen map: each key ({@link IndexTerms#PART_KEY}) and each value ({@code PART_ELEMENT}).
+ *   <li>a non-frozen map: each key ({@link IndexTerms#PART_KEY}) and each value ({@code PART_ELEMENT});
+ *   <li>a user-defined type, frozen or not: each field that has a value ({@link IndexTerms#PART_FIELD},
+ *       by position), and a frozen one also its whole value.
  * </ul>
  *
  * Values are in the type's byte-comparable form, so a range of values is a range of terms.
- * Non-frozen user types are not indexed yet (CQL has no WHERE on a field).
  */
 public final class SchemaIndexing implements TableIndexing {
   /** How one indexed column turns its cells into terms. */
@@ -55,7 +58,9 @@ public final class SchemaIndexing implements TableIndexing {
     if (!table.isCounter()) {
       for (ColumnMetadata c : table.columns()) {
         if (indexable(c) && (table.params().indexingCovers(c.name()) || !table.indexesOn(c.name()).isEmpty())) {
-          out.put(c.name(), new Column(c, c.kind().schemaName() + " " + c.type().cqlName()));
+          // The description names what the terms are: a change (fields indexed) rebuilds the entries.
+          String fields = c.type() instanceof UserType ? " with fields" : "";
+          out.put(c.name(), new Column(c, c.kind().schemaName() + " " + c.type().cqlName() + fields));
         }
       }
     }
@@ -68,7 +73,7 @@ public final class SchemaIndexing implements TableIndexing {
       return false;
     }
     CqlType t = c.type();
-    return !t.isMultiCell() || t instanceof SetType || t instanceof ListType || t instanceof MapType;
+    return !t.isMultiCell() || t instanceof SetType || t instanceof ListType || t instanceof MapType || t instanceof UserType;
   }
 
   public boolean indexes(String column) {
@@ -90,10 +95,25 @@ public final class SchemaIndexing implements TableIndexing {
     String name = cell.column();
     if (!type.isMultiCell()) {
       out.accept(IndexTerms.term(name, IndexTerms.PART_VALUE, comparable(type, cell.value())));
+      if (type instanceof UserType udt) {
+        List<ByteBuffer> fields = udt.fields(ByteBuffer.wrap(cell.value()));
+        for (int i = 0; i < fields.size() && i < udt.fieldTypes().size(); i++) {
+          if (fields.get(i) != null) {
+            out.accept(fieldTerm(name, i, comparable(udt.fieldTypes().get(i), fields.get(i))));
+          }
+        }
+      }
       return;
     }
     if (cell.path().length == 0) {
       return; // a whole-collection deletion marker of earlier builds, not an element
+    }
+    if (type instanceof UserType udt) {
+      int position = cell.path().length == 2 ? ((cell.path()[0] & 0xFF) << 8) | (cell.path()[1] & 0xFF) : -1;
+      if (position >= 0 && position < udt.fieldTypes().size()) {
+        out.accept(fieldTerm(name, position, comparable(udt.fieldTypes().get(position), cell.value())));
+      }
+      return;
     }
     if (type instanceof SetType set) {
       out.accept(IndexTerms.term(name, IndexTerms.PART_ELEMENT, comparable(set.elementType(), cell.path())));
@@ -103,6 +123,13 @@ public final class SchemaIndexing implements TableIndexing {
       out.accept(IndexTerms.term(name, IndexTerms.PART_KEY, comparable(map.keyType(), cell.path())));
       out.accept(IndexTerms.term(name, IndexTerms.PART_ELEMENT, comparable(map.valueType(), cell.value())));
     }
+  }
+
+  private static byte[] fieldTerm(String column, int position, byte[] comparableValue) {
+    byte[] prefix = IndexTerms.fieldPrefix(column, position);
+    byte[] out = java.util.Arrays.copyOf(prefix, prefix.length + comparableValue.length);
+    System.arraycopy(comparableValue, 0, out, prefix.length, comparableValue.length);
+    return out;
   }
 
   /** The term value of {@code value} of {@code type}, as queries build it for their bounds too. */

@@ -81,7 +81,9 @@ record IndexPlan(ColumnMetadata column, String predicate, List<TermRange> ranges
     }
     Map<String, List<WhereClause.Filter>> byColumn = new LinkedHashMap<>();
     for (WhereClause.Filter f : where.filters) {
-      if (ready.contains(f.column().name())) {
+      // A field's entries belong to its column's index; each field is a candidate of its own.
+      String indexed = f.field() != null ? f.field().udt().name() : f.column().name();
+      if (ready.contains(indexed)) {
         byColumn.computeIfAbsent(f.column().name(), k -> new ArrayList<>()).add(f);
       }
     }
@@ -120,11 +122,13 @@ record IndexPlan(ColumnMetadata column, String predicate, List<TermRange> ranges
     ColumnMetadata column = filters.get(0).column();
     CqlType type = column.type();
     String name = column.name();
-    if (!SchemaIndexing.indexable(column)) {
+    WhereClause.UdtField field = filters.get(0).field();
+    if (!SchemaIndexing.indexable(field != null ? field.udt() : column)) {
       return null;
     }
-    if (!type.isMultiCell()) {
-      byte[] prefix = IndexTerms.partPrefix(name, IndexTerms.PART_VALUE);
+    if (field != null || !type.isMultiCell()) {
+      byte[] prefix = field != null ? IndexTerms.fieldPrefix(field.udt().name(), field.position())
+          : IndexTerms.partPrefix(name, IndexTerms.PART_VALUE);
       for (WhereClause.Filter f : filters) {
         if (f.op() == Operator.EQ && f.values().get(0) != null) {
           return new IndexPlan(column, name + " = ?", List.of(TermRange.exactly(prefix, comparable(type, f.values().get(0)))));

@@ -90,6 +90,13 @@ final class IndexedRestrictions {
    */
   static boolean servedAutomatically(SchemaIndexing indexing, WhereClause.Filter f) {
     ColumnMetadata column = f.column();
+    if (f.field() != null) {
+      // A field of a user-defined type: indexed with its column, served like a simple value.
+      return indexing.indexes(f.field().udt().name()) && switch (f.op()) {
+        case EQ, IN, LT, LTE, GT, GTE, LIKE -> true;
+        default -> false;
+      };
+    }
     if (!indexing.indexes(column.name())) {
       return false;
     }

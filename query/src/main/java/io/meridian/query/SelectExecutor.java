@@ -279,7 +279,7 @@ final class SelectExecutor {
 
   private static boolean passes(WhereClause where, RowView view) {
     for (WhereClause.Filter f : where.filters) {
-      if (!f.test(view.value(f.column()))) {
+      if (!f.test(f.valueIn(view))) {
         return false;
       }
     }

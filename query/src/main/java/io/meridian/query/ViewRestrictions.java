@@ -64,7 +64,7 @@ final class ViewRestrictions {
         illegal.add(c.name());
         continue;
       }
-      if (cr.key() != null || cr.op() == Operator.CONTAINS || cr.op() == Operator.CONTAINS_KEY
+      if (cr.key() != null || cr.field() != null || cr.op() == Operator.CONTAINS || cr.op() == Operator.CONTAINS_KEY
           || cr.op() == Operator.LIKE || cr.op() == Operator.NEQ) {
         throw MeridianException.invalid("Unsupported restriction " + cr.op().cql() + " on column " + c.name()
             + " in a materialized view WHERE clause");

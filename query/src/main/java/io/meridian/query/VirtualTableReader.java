@@ -55,7 +55,7 @@ final class VirtualTableReader {
     List<int[]> filterColumns = new ArrayList<>();
     List<List<ByteBuffer>> filterValues = new ArrayList<>();
     for (Relation r : select.where()) {
-      if (!(r instanceof Relation.ColumnRelation cr) || (cr.op() != Operator.EQ && cr.op() != Operator.IN)) {
+      if (!(r instanceof Relation.ColumnRelation cr) || cr.field() != null || (cr.op() != Operator.EQ && cr.op() != Operator.IN)) {
         throw MeridianException.invalid("Only = and IN restrictions are supported on " + table.keyspace() + "." + table.name());
       }
       int i = index(table, cr.column());

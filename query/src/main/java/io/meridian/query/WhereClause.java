@@ -13,6 +13,7 @@ import io.meridian.storage.TokenRange;
 import io.meridian.types.CqlType;
 import io.meridian.types.CqlTypes;
 import io.meridian.types.ListType;
+import io.meridian.types.UserType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,9 +45,34 @@ final class WhereClause {
   /** True when some but not all partition key columns are restricted (they become filters). */
   final boolean partitionKeyFiltered;
 
-  record Filter(ColumnMetadata column, Operator op, List<ByteBuffer> values, LikePattern like) {
+  /** A field of a user-defined type column, by position. */
+  record UdtField(ColumnMetadata udt, int position) {}
+
+  /**
+   * One restriction checked per row. For a restriction on a field of a user-defined type
+   * ({@code addr.city = ?}), {@code field} names it and {@code column} stands for the field: its
+   * name is "column.field" and its type the field's.
+   */
+  record Filter(ColumnMetadata column, Operator op, List<ByteBuffer> values, LikePattern like, UdtField field) {
     Filter(ColumnMetadata column, Operator op, List<ByteBuffer> values) {
-      this(column, op, values, op == Operator.LIKE ? LikePattern.parse(values.get(0)) : null);
+      this(column, op, values, null);
+    }
+
+    Filter(ColumnMetadata column, Operator op, List<ByteBuffer> values, UdtField field) {
+      this(column, op, values, op == Operator.LIKE ? LikePattern.parse(values.get(0)) : null, field);
+    }
+
+    /** The value this restriction tests in {@code row}: the column's, or its field's. */
+    ByteBuffer valueIn(RowView row) {
+      if (field == null) {
+        return row.value(column);
+      }
+      ByteBuffer whole = row.value(field.udt());
+      if (whole == null) {
+        return null;
+      }
+      List<ByteBuffer> fields = ((UserType) field.udt().type()).fields(whole);
+      return field.position() < fields.size() ? fields.get(field.position()) : null;
     }
 
     boolean test(ByteBuffer actual) {
@@ -85,6 +111,34 @@ final class WhereClause {
     return !filters.isEmpty();
   }
 
+  /** A restriction on a field of a user-defined type column (Meridian's extension of CQL). */
+  private static Filter fieldFilter(ColumnMetadata column, Relation.ColumnRelation r, Terms terms) {
+    if (!(column.type() instanceof UserType udt)) {
+      throw MeridianException.invalid("Field selection " + column.name() + "." + r.field()
+          + " needs a column of a user-defined type, but " + column.name() + " is of type " + column.type().cqlName());
+    }
+    if (column.isPrimaryKey()) {
+      throw MeridianException.invalid("Restrictions on a field of primary key column " + column.name() + " are not supported");
+    }
+    int position = udt.fieldPosition(r.field());
+    if (position < 0) {
+      throw MeridianException.invalid("Type " + udt.typeName() + " of column " + column.name() + " has no field " + r.field());
+    }
+    ColumnMetadata field = new ColumnMetadata(column.name() + "." + r.field(), udt.fieldTypes().get(position),
+        column.kind(), -1, ClusteringOrder.NONE);
+    switch (r.op()) {
+      case EQ, IN, LT, LTE, GT, GTE, NEQ -> { }
+      case LIKE -> {
+        if (!isText(field)) {
+          throw MeridianException.invalid("LIKE restrictions are only supported on text and ascii columns, but "
+              + field.name() + " is of type " + field.type().cqlName());
+        }
+      }
+      default -> throw MeridianException.invalid(r.op().cql() + " restrictions are not supported on field " + field.name());
+    }
+    return new Filter(field, r.op(), relationValues(field, r.op(), r.value(), terms), new UdtField(column, position));
+  }
+
   /** Values bound to one column by = or IN (in relation order). */
   private record ColumnValues(Operator op, List<ByteBuffer> values) {}
 
@@ -107,6 +161,10 @@ final class WhereClause {
           throw MeridianException.invalid("Restrictions on collection elements are not supported yet");
         }
         ColumnMetadata column = column(table, r.column());
+        if (r.field() != null) {
+          filters.add(fieldFilter(column, r, terms));
+          continue;
+        }
         if (r.op() == Operator.LIKE && !isText(column)) {
           throw MeridianException.invalid("LIKE restrictions are only supported on text and ascii columns, but "
               + column.name() + " is of type " + column.type().cqlName());

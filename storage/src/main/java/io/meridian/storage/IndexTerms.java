@@ -16,6 +16,8 @@ public final class IndexTerms {
   public static final byte PART_KEY = 'k';
   /** An element of a non-frozen set or list, or a value of a non-frozen map. */
   public static final byte PART_ELEMENT = 'e';
+  /** A field of a user-defined type: followed by the field's position (u16), then its value. */
+  public static final byte PART_FIELD = 'f';
 
   private IndexTerms() {}
 
@@ -43,6 +45,15 @@ public final class IndexTerms {
   public static String column(byte[] termOrPrefix) {
     int length = ((termOrPrefix[0] & 0xFF) << 8) | (termOrPrefix[1] & 0xFF);
     return new String(termOrPrefix, 2, length, StandardCharsets.UTF_8);
+  }
+
+  /** Every term of one field of a user-defined type column starts with this. */
+  public static byte[] fieldPrefix(String column, int position) {
+    byte[] prefix = partPrefix(column, PART_FIELD);
+    byte[] out = Arrays.copyOf(prefix, prefix.length + 2);
+    out[prefix.length] = (byte) (position >>> 8);
+    out[prefix.length + 1] = (byte) position;
+    return out;
   }
 
   public static byte[] term(String column, byte part, byte[] comparableValue) {

@@ -186,6 +186,10 @@ public final class CqlPrinter {
       if (c.key() != null) {
         w("[").term(c.key()).w("]");
       }
+      if (c.field() != null) {
+        w(".");
+        id(c.field());
+      }
       w(" " + c.op().cql() + " ").term(c.value());
     } else if (r instanceof Relation.TokenRelation t) {
       w("TOKEN(");

@@ -9,9 +9,15 @@ import java.util.List;
 public sealed interface Relation {
 
   /**
-   * {@code column op value}, or {@code column[key] op value} when {@code key} is non-null.
+   * {@code column op value}, or {@code column[key] op value} when {@code key} is non-null, or
+   * {@code column.field op value} (a field of a user-defined type; Meridian's extension) when
+   * {@code field} is non-null.
    */
-  record ColumnRelation(String column, Term key, Operator op, Term value) implements Relation {}
+  record ColumnRelation(String column, Term key, Operator op, Term value, String field) implements Relation {
+    public ColumnRelation(String column, Term key, Operator op, Term value) {
+      this(column, key, op, value, null);
+    }
+  }
 
   /** {@code token(a, b) op value}. */
   record TokenRelation(List<String> columns, Operator op, Term value) implements Relation {

@@ -995,11 +995,14 @@ public final class CqlParser {
     }
     String column = identifier();
     Term key = null;
+    String field = null;
     if (accept(TokenType.LBRACKET)) {
       key = term();
       expect(TokenType.RBRACKET);
+    } else if (accept(TokenType.DOT)) {
+      field = identifier();
     }
-    if (key == null && atKeyword("IS")) {
+    if (key == null && field == null && atKeyword("IS")) {
       next();
       expectKeyword("NOT");
       expectKeyword("NULL");
@@ -1007,7 +1010,7 @@ public final class CqlParser {
     }
     Operator op = relationOperator();
     Term value = op == Operator.IN ? inValues() : term();
-    return new Relation.ColumnRelation(column, key, op, value);
+    return new Relation.ColumnRelation(column, key, op, value, field);
   }
 
   private Operator relationOperator() {

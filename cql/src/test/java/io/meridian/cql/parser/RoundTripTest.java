@@ -84,6 +84,8 @@ class RoundTripTest {
       "BEGIN COUNTER BATCH UPDATE t SET c = c + 1 WHERE k = 1; UPDATE t SET c = c - 2 "
           + "WHERE k = 2; APPLY BATCH",
       "SELECT * FROM t",
+      "SELECT k FROM t WHERE home.city = 'Paris' AND work.zip >= ? AND \"Addr\".\"Zip\" IN (1, 2)",
+      "ALTER TABLE t WITH indexing = {'exclude': 'notes, raw'}",
       "SELECT JSON DISTINCT k FROM t",
       "SELECT k AS \"K\", count(*) AS n, count(v), writetime(v), ttl(v), maxwritetime(v), "
           + "token(a, b), CAST(v AS text), m['k'], l[1..3], l[..2], l[1..], u.f.g, -a, "

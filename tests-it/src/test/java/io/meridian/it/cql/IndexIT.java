@@ -410,6 +410,44 @@ class IndexIT extends CqlTestSupport {
   }
 
   @Test
+  void fieldsOfUserTypesAreIndexedAndQueriedAsColumnDotField() {
+    String ks = newKeyspace();
+    session.execute("CREATE TYPE " + ks + ".address (street text, city text, zip int)");
+    String t = ks + ".people";
+    session.execute("CREATE TABLE " + t + " (id int PRIMARY KEY, home address, work frozen<address>)");
+    for (int i = 0; i < 30; i++) {
+      session.execute("INSERT INTO " + t + " (id, home, work) VALUES (?, {street: ?, city: ?, zip: ?}, {city: ?, zip: ?})",
+          i, "s" + i, "c" + (i % 3), i, "w" + (i % 5), 1000 + i);
+    }
+    java.util.function.IntFunction<List<Integer>> ids = m -> java.util.stream.IntStream.range(0, 30)
+        .filter(i -> i % 3 == m).boxed().toList();
+    assertEquals(ids.apply(1), sortedInts("SELECT id FROM " + t + " WHERE home.city = 'c1'"));
+    assertEquals(List.of(10, 11, 12, 13, 14), sortedInts("SELECT id FROM " + t + " WHERE home.zip >= 10 AND home.zip < 15"));
+    assertEquals(List.of(3, 4), sortedInts("SELECT id FROM " + t + " WHERE work.zip IN (1003, 1004)"));
+    assertEquals(List.of(12, 27), sortedInts("SELECT id FROM " + t + " WHERE work.city = 'w2' AND home.city = 'c0'"));
+    // a field updated alone, and a whole value removed, leave no stale answer
+    session.execute("UPDATE " + t + " SET home.city = 'zz' WHERE id = 1");
+    assertEquals(List.of(1), sortedInts("SELECT id FROM " + t + " WHERE home.city = 'zz'"));
+    assertFalse(sortedInts("SELECT id FROM " + t + " WHERE home.city = 'c1'").contains(1));
+    session.execute("UPDATE " + t + " SET home = null WHERE id = 4");
+    assertEquals(List.of(), sortedInts("SELECT id FROM " + t + " WHERE home.zip = 4"));
+    List<String> trace = session.execute(SimpleStatement.newInstance("SELECT id FROM " + t + " WHERE home.city = 'c2'")
+        .setTracing(true)).getExecutionInfo().getQueryTrace().getEvents().stream().map(e -> e.getActivity()).toList();
+    assertTrue(trace.stream().anyMatch(a -> a.startsWith("Reading " + t + " through the index of home.city")), trace.toString());
+    assertError(InvalidQueryException.class, "SELECT id FROM " + t + " WHERE home.country = 'x'", "has no field country");
+    assertError(InvalidQueryException.class, "SELECT id FROM " + t + " WHERE id.x = 1", "user-defined type");
+    assertError(InvalidQueryException.class, "SELECT id FROM " + t + " WHERE home.city CONTAINS 'x'", "not supported");
+    // a column the policy leaves out: its fields need ALLOW FILTERING, which still answers
+    session.execute("ALTER TABLE " + t + " WITH indexing = {'exclude': 'home'}");
+    assertError(InvalidQueryException.class, "SELECT id FROM " + t + " WHERE home.city = 'zz'", FILTERING);
+    assertEquals(List.of(1), sortedInts("SELECT id FROM " + t + " WHERE home.city = 'zz' ALLOW FILTERING"));
+  }
+
+  private static List<Integer> sortedInts(String cql) {
+    return ints(cql).stream().sorted().toList();
+  }
+
+  @Test
   void indexOnAClusteringColumnLiftsThePrefixRule() {
     String t = newTable("CREATE TABLE %s (k int, c1 int, c2 int, v int, PRIMARY KEY (k, c1, c2))");
     for (int i = 0; i < 6; i++) {
