@@ -54,20 +54,26 @@ record IndexPlan(ColumnMetadata column, String predicate, List<TermRange> ranges
   }
 
   /**
-   * For a query naming its partitions: a plan whose terms are exact values (=, IN, CONTAINS,
-   * CONTAINS KEY), so each partition's entries are found by one seek per term; null when there is
-   * none (the partitions are read and filtered).
+   * For a query naming its partitions: the plan that finds each partition's rows through the
+   * index, one seek per distinct term (the entries of a term are in token order, and the index
+   * scan skips to the partition's token in each): exact values (=, IN, CONTAINS, CONTAINS KEY)
+   * first, which need one seek per value; null when no restriction can (the partitions are read
+   * and filtered).
    */
   static IndexPlan chooseWithinPartitions(StorageEngine storage, TableMetadata table, WhereClause where) {
     if (where.partitionKeys == null || where.filters.isEmpty()) {
       return null;
     }
+    IndexPlan range = null;
     for (IndexPlan p : candidates(storage, table, where)) {
       if (!p.ranges().isEmpty() && p.ranges().stream().allMatch(IndexPlan::exact)) {
         return p;
       }
+      if (range == null) {
+        range = p;
+      }
     }
-    return null;
+    return range;
   }
 
   static boolean exact(TermRange r) {

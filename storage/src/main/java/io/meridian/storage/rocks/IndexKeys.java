@@ -87,6 +87,28 @@ final class IndexKeys {
     return entry(rowKey, hit.term());
   }
 
+  /** The smallest key of {@code entry}'s term with a token >= {@code token}. */
+  static byte[] sameTermFromToken(byte[] entry, long token) {
+    int end = termEnd(entry);
+    byte[] out = java.util.Arrays.copyOf(entry, end + KeyCodec.TOKEN_BYTES);
+    KeyCodec.putLong(out, end, token ^ Long.MIN_VALUE);
+    return out;
+  }
+
+  /** The smallest key of a term after {@code entry}'s. */
+  static byte[] nextTerm(byte[] entry) {
+    return KeyCodec.prefixSuccessor(java.util.Arrays.copyOf(entry, termEnd(entry)));
+  }
+
+  /** The offset just after the term's terminator in a well-formed entry key. */
+  private static int termEnd(byte[] entry) {
+    int i = TABLE;
+    while (!(entry[i] == KeyCodec.ESCAPE && entry[i + 1] == KeyCodec.TERMINATOR)) {
+      i += entry[i] == KeyCodec.ESCAPE ? 2 : 1;
+    }
+    return i + 2;
+  }
+
   /** Decodes an entry key; null when it is malformed. */
   static IndexHit decode(byte[] key) {
     ByteArrayOutputStream term = new ByteArrayOutputStream();

@@ -182,6 +182,29 @@ class RowIndexesTest {
   }
 
   @Test
+  void aTermRangeScanOverSomeTokensSkipsToThemInEveryTerm() {
+    open(BOTH);
+    for (int i = 0; i < 200; i++) {
+      put(pk("k" + i), "1", v("t" + (i % 13), 1));
+    }
+    TermRange all = new TermRange(IndexTerms.partPrefix("v", IndexTerms.PART_VALUE), s("t1"), true, s("t5"), false);
+    List<IndexHit> everything = new ArrayList<>();
+    try (StorageEngine.IndexIterator it = engine.indexScan(T, all, TokenRange.FULL, null)) {
+      it.forEachRemaining(everything::add);
+    }
+    for (TokenRange tokens : List.of(new TokenRange(-1L << 61, 1L << 60), new TokenRange(pk("k3").token() - 1, pk("k3").token()))) {
+      List<String> expected = everything.stream().filter(h -> tokens.contains(h.key().token()))
+          .map(h -> new String(h.term(), StandardCharsets.UTF_8) + "@" + h.key().token()).toList();
+      List<String> found = new ArrayList<>();
+      try (StorageEngine.IndexIterator it = engine.indexScan(T, all, tokens, null)) {
+        it.forEachRemaining(h -> found.add(new String(h.term(), StandardCharsets.UTF_8) + "@" + h.key().token()));
+      }
+      assertEquals(expected, found, "same entries, same order, as filtering a full read of the range");
+      assertTrue(!found.isEmpty(), "the ranges are chosen to hold entries");
+    }
+  }
+
+  @Test
   void partitionDeletionsAndExpiredCellsLeaveWithThePurge() {
     open(BOTH);
     put(pk("a"), "1", v("gone", 1));

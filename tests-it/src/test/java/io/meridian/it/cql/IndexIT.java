@@ -403,6 +403,12 @@ class IndexIT extends CqlTestSupport {
         "SELECT c FROM " + t + " WHERE k = 1 AND v = 1 ORDER BY c DESC").setPageSize(3)), r -> r.getInt(0));
     assertEquals(oddDescending, paged);
     assertEquals(40, rows("SELECT c FROM " + t + " WHERE k IN (1, 2) AND v IN (0, 1)").size());
+    // a range within the partition seeks each value's entries of the partition
+    assertEquals(oddDescending, ints("SELECT c FROM " + t + " WHERE k = 1 AND v > 0 ORDER BY c DESC"));
+    List<String> rangeTrace = session.execute(SimpleStatement.newInstance("SELECT c FROM " + t + " WHERE k = 1 AND v >= 1")
+        .setTracing(true)).getExecutionInfo().getQueryTrace().getEvents().stream().map(e -> e.getActivity()).toList();
+    assertTrue(rangeTrace.stream().anyMatch(a -> a.startsWith("Reading 1 partition of " + t + " through the index of v (v in a range)")),
+        rangeTrace.toString());
     List<String> trace = session.execute(SimpleStatement.newInstance("SELECT c FROM " + t + " WHERE k = 1 AND v = 1")
         .setTracing(true)).getExecutionInfo().getQueryTrace().getEvents().stream().map(e -> e.getActivity()).toList();
     assertTrue(trace.stream().anyMatch(a -> a.startsWith("Reading 1 partition of " + t + " through the index of v")),
