@@ -48,13 +48,16 @@ class IndexedQueriesClusterIT {
           new Case("v = 99", r -> !r.isNull("v") && r.getInt("v") == 99),
           new Case("v IN (1, 2, 40)", r -> !r.isNull("v") && List.of(1, 2, 40).contains(r.getInt("v"))),
           new Case("v > 8", r -> !r.isNull("v") && r.getInt("v") > 8),
+          new Case("v <= 1", r -> !r.isNull("v") && r.getInt("v") <= 1),
+          new Case("s LIKE 's3%'", r -> r.getString("s") != null && r.getString("s").startsWith("s3")),
           new Case("v >= 2 AND v < 5", r -> !r.isNull("v") && r.getInt("v") >= 2 && r.getInt("v") < 5),
           new Case("s = 's1'", r -> "s1".equals(r.getString("s"))),
           new Case("tags CONTAINS 2", r -> r.getSet("tags", Integer.class).contains(2)),
           new Case("m CONTAINS KEY 'key3'", r -> r.getMap("m", String.class, Integer.class).containsKey("key3")),
           new Case("m CONTAINS 10", r -> r.getMap("m", String.class, Integer.class).containsValue(10)),
           new Case("v < 6 AND s = 's2'", r -> !r.isNull("v") && r.getInt("v") < 6 && "s2".equals(r.getString("s"))),
-          new Case("k = 7 AND v = 2", r -> r.getInt("k") == 7 && !r.isNull("v") && r.getInt("v") == 2));
+          new Case("k = 7 AND v = 2", r -> r.getInt("k") == 7 && !r.isNull("v") && r.getInt("v") == 2),
+          new Case("k IN (8, 9) AND v >= 4", r -> (r.getInt("k") == 8 || r.getInt("k") == 9) && !r.isNull("v") && r.getInt("v") >= 4));
       for (Case c : cases) {
         Map<String, Integer> expected = new TreeMap<>();
         all.stream().filter(c.matches()).forEach(r -> expected.merge(r.getInt("k") + ":" + r.getInt("c"), 1, Integer::sum));
