@@ -432,6 +432,15 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     checkInService(tablet);
   }
 
+  /** Every tablet of the table overlapping {@code tokens} is in service (throws otherwise). */
+  private void checkInService(UUID tableId, TokenRange tokens) {
+    for (RocksTablet t : tabletsOf(tableId)) {
+      if (Math.max(tokens.start(), t.range().start()) < Math.min(tokens.end(), t.range().end())) {
+        checkInService(t);
+      }
+    }
+  }
+
   private void checkInService(RocksTablet tablet) {
     String finding = outOfService.get(tablet);
     if (finding != null) {
@@ -616,11 +625,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     lifecycle.readLock().lock();
     try {
       checkOpen();
-      for (RocksTablet t : tabletsOf(tableId)) {
-        if (Math.max(tokens.start(), t.range().start()) < Math.min(tokens.end(), t.range().end())) {
-          checkInService(t);
-        }
-      }
+      checkInService(tableId, tokens);
       byte[] tablePrefix = KeyCodec.tablePrefix(tableId);
       byte[][] bounds = IndexKeys.bounds(tablePrefix, terms, tokens.start(), tokens.end());
       byte[] lower = bounds[0];
@@ -1404,11 +1409,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     lifecycle.readLock().lock();
     try {
       checkOpen();
-      for (RocksTablet t : tabletsOf(tableId)) {
-        if (Math.max(tokens.start(), t.range().start()) < Math.min(tokens.end(), t.range().end())) {
-          checkInService(t);
-        }
-      }
+      checkInService(tableId, tokens);
       byte[] lower = KeyCodec.tokenPrefix(tableId, tokens.start() + 1);
       if (after != null) {
         byte[] resume = KeyCodec.prefixSuccessor(KeyCodec.partitionPrefix(tableId, after));
