@@ -67,7 +67,15 @@ final class SelectExecutor {
       IndexedRestrictions.checkWithoutFiltering(table, where);
     }
     boolean reversed = reversed(table, select, where);
-    IndexPlan indexPlan = select.distinct() || !useIndexes ? null : IndexPlan.choose(storage, table, where);
+    PagingState resume = page.pagingState() == null ? null : PagingState.decode(page.pagingState(), page.fingerprint());
+    // A query goes on the way its first page read: a scan's paging state resumes a scan even if an
+    // index became ready since, and an index's resumes only through that index.
+    boolean resumingScan = resume != null && resume.indexTerm() == null;
+    IndexPlan indexPlan = select.distinct() || !useIndexes || resumingScan ? null : IndexPlan.choose(storage, table, where);
+    if (resume != null && resume.indexTerm() != null && indexPlan == null) {
+      throw MeridianException.invalid("The index this query was paging through is not available any more (being "
+          + "rebuilt, or its column left the indexing policy); run the query again from its first page");
+    }
     IndexPlan partitionPlan = select.distinct() || !useIndexes ? null
         : IndexPlan.chooseWithinPartitions(storage, table, where);
     if (RequestContext.tracing()) {
@@ -105,7 +113,6 @@ final class SelectExecutor {
     }
     List<SortableRow> sortable = sortAcrossPartitions ? new ArrayList<>() : null;
 
-    PagingState resume = page.pagingState() == null ? null : PagingState.decode(page.pagingState(), page.fingerprint());
     int remaining = sortAcrossPartitions || grouping ? Integer.MAX_VALUE : resume == null ? limit : resume.remainingLimit();
     if (grouping && resume != null) {
       groupLimit = resume.remainingLimit(); // a grouped paging state counts groups
@@ -560,11 +567,15 @@ final class SelectExecutor {
     private final ReadConsistency consistency;
     private final boolean hasStatics;
     private final PagingState resume;
+    private final TokenRange tokens;
     private int rangeIndex;
     private IndexHit after;
     private StorageEngine.IndexIterator entries;
     private IndexHit pending;
     private boolean resumePending;
+    /** The rest of a partition found by its static row when the last page stopped inside it; read once. */
+    private Next resumedStatic;
+    private boolean resumedStaticDone;
 
     IndexSource(TableMetadata table, WhereClause where, IndexPlan plan, PagingState resume, int nowSeconds,
                 ReadConsistency consistency) {
@@ -593,8 +604,6 @@ final class SelectExecutor {
       }
     }
 
-    private final TokenRange tokens;
-
     /** True when every term of {@code r} sorts before {@code term}. */
     private static boolean before(io.meridian.storage.TermRange r, byte[] term) {
       if (r.high() == null) {
@@ -611,9 +620,6 @@ final class SelectExecutor {
       return out;
     }
 
-
-    private Next resumedStatic;
-    private boolean resumedStaticDone;
 
     /** The rest of a partition found by its static row, when the last page stopped inside it. */
     private Next resumeStaticPartition() {

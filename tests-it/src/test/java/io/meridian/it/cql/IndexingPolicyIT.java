@@ -108,6 +108,45 @@ class IndexingPolicyIT extends CqlTestSupport {
     assertEquals(300, session.execute("SELECT k FROM " + t + " WHERE w = 3").all().size());
   }
 
+  /** The rows of the page the result set holds, without fetching the next. */
+  private static java.util.List<Integer> onePage(com.datastax.oss.driver.api.core.cql.ResultSet rs) {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (int n = rs.getAvailableWithoutFetching(); n > 0; n--) {
+      out.add(rs.one().getInt(0));
+    }
+    return out;
+  }
+
+  @Test
+  void aPagedQueryGoesOnTheWayItsFirstPageRead() throws InterruptedException {
+    String t = newTable("CREATE TABLE %s (k int PRIMARY KEY, v int) WITH indexing = {'include': ''}");
+    for (int k = 0; k < 30; k++) {
+      session.execute("INSERT INTO " + t + " (k, v) VALUES (?, ?)", k, k % 3);
+    }
+    SimpleStatement query = SimpleStatement.newInstance("SELECT k FROM " + t + " WHERE v = 1 ALLOW FILTERING").setPageSize(4);
+    // first page by scanning; the index becomes ready before the next page, which still scans
+    var first = session.execute(query);
+    java.util.List<Integer> seen = new java.util.ArrayList<>();
+    seen.addAll(onePage(first));
+    session.execute("ALTER TABLE " + t + " WITH indexing = {'include': 'v'}");
+    awaitReady(t, "v");
+    java.nio.ByteBuffer state = first.getExecutionInfo().getPagingState();
+    while (state != null) {
+      var page = session.execute(query.setPagingState(state));
+      seen.addAll(onePage(page));
+      state = page.getExecutionInfo().getPagingState();
+    }
+    assertEquals(java.util.stream.IntStream.range(0, 30).filter(k -> k % 3 == 1).boxed().toList(),
+        seen.stream().sorted().toList(), "every row once");
+
+    // first page through the index; the column leaves the policy before the next page
+    var indexed = session.execute(query);
+    session.execute("ALTER TABLE " + t + " WITH indexing = {'include': ''}");
+    java.nio.ByteBuffer indexState = indexed.getExecutionInfo().getPagingState();
+    assertError(InvalidQueryException.class, () -> session.execute(query.setPagingState(indexState)),
+        "not available any more", "first page");
+  }
+
   @Test
   void createIndexOnAnExcludedColumnIndexesIt() throws InterruptedException {
     String t = newTable("CREATE TABLE %s (k int PRIMARY KEY, v int, notes text) WITH indexing = {'exclude': 'notes'}");
