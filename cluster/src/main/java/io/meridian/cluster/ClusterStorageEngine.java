@@ -770,8 +770,8 @@ public final class ClusterStorageEngine implements StorageEngine {
             p.pending = null;
             if (!p.buffer.isEmpty()) {
               heads.add(p);
-            } else if (p.more || p != part) {
-              p.pending = fetch(p); // a fresh piece of a split tablet, or an empty page with more behind it
+            } else if (p.more) {
+              p.pending = fetch(p); // a fresh piece of a split tablet (more until read), or an empty page with more behind it
               waiting.add(p);
             }
           }

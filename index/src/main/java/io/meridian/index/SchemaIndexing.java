@@ -126,10 +126,7 @@ public final class SchemaIndexing implements TableIndexing {
   }
 
   private static byte[] fieldTerm(String column, int position, byte[] comparableValue) {
-    byte[] prefix = IndexTerms.fieldPrefix(column, position);
-    byte[] out = java.util.Arrays.copyOf(prefix, prefix.length + comparableValue.length);
-    System.arraycopy(comparableValue, 0, out, prefix.length, comparableValue.length);
-    return out;
+    return IndexTerms.join(IndexTerms.fieldPrefix(column, position), comparableValue);
   }
 
   /** The term value of {@code value} of {@code type}, as queries build it for their bounds too. */

@@ -609,15 +609,9 @@ final class SelectExecutor {
       if (r.high() == null) {
         return false;
       }
-      byte[] high = concat(r.prefix(), r.high());
+      byte[] high = io.meridian.storage.IndexTerms.join(r.prefix(), r.high());
       int c = Arrays.compareUnsigned(high, term);
       return c < 0;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-      byte[] out = Arrays.copyOf(a, a.length + b.length);
-      System.arraycopy(b, 0, out, a.length, b.length);
-      return out;
     }
 
 

@@ -57,7 +57,11 @@ public final class IndexTerms {
   }
 
   public static byte[] term(String column, byte part, byte[] comparableValue) {
-    byte[] prefix = partPrefix(column, part);
+    return join(partPrefix(column, part), comparableValue);
+  }
+
+  /** The term of {@code comparableValue} under a prefix (a part's, a field's, or a range's). */
+  public static byte[] join(byte[] prefix, byte[] comparableValue) {
     byte[] out = Arrays.copyOf(prefix, prefix.length + comparableValue.length);
     System.arraycopy(comparableValue, 0, out, prefix.length, comparableValue.length);
     return out;

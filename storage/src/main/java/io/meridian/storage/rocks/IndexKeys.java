@@ -1,6 +1,7 @@
 package io.meridian.storage.rocks;
 
 import io.meridian.storage.IndexHit;
+import io.meridian.storage.IndexTerms;
 import io.meridian.storage.TermRange;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -58,7 +59,7 @@ final class IndexKeys {
     boolean exact = range.low() != null && range.high() != null && range.lowInclusive() && range.highInclusive()
         && Arrays.equals(range.low(), range.high());
     if (exact) {
-      byte[] term = concat(p, range.low());
+      byte[] term = IndexTerms.join(p, range.low());
       byte[] lower = tokenStartExclusive == Long.MIN_VALUE ? withTerminator(termPrefix(tablePrefix, term))
           : termAndToken(tablePrefix, term, tokenStartExclusive + 1);
       byte[] upper = KeyCodec.prefixSuccessor(termAndToken(tablePrefix, term, tokenEndInclusive));
@@ -68,14 +69,14 @@ final class IndexKeys {
     if (range.low() == null) {
       lower = termPrefix(tablePrefix, p);
     } else {
-      byte[] low = termPrefix(tablePrefix, concat(p, range.low()));
+      byte[] low = termPrefix(tablePrefix, IndexTerms.join(p, range.low()));
       lower = range.lowInclusive() ? low : append(low, KeyCodec.ESCAPE, (byte) 0x01);
     }
     byte[] upper;
     if (range.high() == null) {
       upper = KeyCodec.prefixSuccessor(termPrefix(tablePrefix, p));
     } else {
-      byte[] high = termPrefix(tablePrefix, concat(p, range.high()));
+      byte[] high = termPrefix(tablePrefix, IndexTerms.join(p, range.high()));
       upper = range.highInclusive() ? append(high, KeyCodec.ESCAPE, (byte) 0x01) : append(high, KeyCodec.ESCAPE, KeyCodec.TERMINATOR);
     }
     return new byte[][] {lower, upper};
@@ -159,12 +160,6 @@ final class IndexKeys {
     byte[] out = Arrays.copyOf(a, a.length + 2);
     out[a.length] = b1;
     out[a.length + 1] = b2;
-    return out;
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
 }

@@ -115,6 +115,10 @@ final class KeyCodec {
     return new PartitionKey(token(key), out.toByteArray());
   }
 
+  static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
   /** The smallest key greater than every key starting with {@code prefix}, or null if none. */
   static byte[] prefixSuccessor(byte[] prefix) {
     byte[] out = prefix.clone();

@@ -248,7 +248,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
       }
     }
     try (RocksIterator it = db.newIterator(metaCf)) {
-      for (it.seek(TABLE_META_PREFIX); it.isValid() && startsWith(it.key(), TABLE_META_PREFIX); it.next()) {
+      for (it.seek(TABLE_META_PREFIX); it.isValid() && KeyCodec.startsWith(it.key(), TABLE_META_PREFIX); it.next()) {
         byte[] key = it.key();
         UUID id = KeyCodec.tableId(Arrays.copyOfRange(key, TABLE_META_PREFIX.length, key.length));
         int count = decodeTableMeta(key, it.value());
@@ -1684,10 +1684,6 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     return count;
   }
 
-  private static boolean startsWith(byte[] a, byte[] prefix) {
-    return a.length >= prefix.length && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
-  }
-
   private static void await(CompletableFuture<Void> f, String what) {
     try {
       f.get();
@@ -1712,7 +1708,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
       byte[] from = KeyCodec.tablePrefix(tableId);
       for (ColumnFamilyHandle cf : List.of(dataCf, partitionsCf)) {
         try (RocksIterator it = db.newIterator(cf)) {
-          for (it.seek(from); it.isValid() && startsWith(it.key(), from); it.next()) {
+          for (it.seek(from); it.isValid() && KeyCodec.startsWith(it.key(), from); it.next()) {
             n++;
           }
         }

@@ -76,7 +76,7 @@ final class RowIndexes {
 
   void load() throws RocksDBException {
     try (RocksIterator it = db.newIterator(metaCf)) {
-      for (it.seek(IndexCatalog.KEY_PREFIX); it.isValid() && startsWith(it.key(), IndexCatalog.KEY_PREFIX); it.next()) {
+      for (it.seek(IndexCatalog.KEY_PREFIX); it.isValid() && KeyCodec.startsWith(it.key(), IndexCatalog.KEY_PREFIX); it.next()) {
         states.put(IndexCatalog.tableId(it.key()), IndexCatalog.decode(it.key(), it.value()));
       }
       it.status();
@@ -234,7 +234,7 @@ final class RowIndexes {
              ReadOptions ro = hi == null ? new ReadOptions().setIterateLowerBound(lo)
                  : new ReadOptions().setIterateLowerBound(lo).setIterateUpperBound(hi);
              RocksIterator it = db.newIterator(dataCf, ro)) {
-          for (it.seekToFirst(); it.isValid() && (upper != null || startsWith(it.key(), KeyCodec.tablePrefix(tableId))); it.next()) {
+          for (it.seekToFirst(); it.isValid() && (upper != null || KeyCodec.startsWith(it.key(), KeyCodec.tablePrefix(tableId))); it.next()) {
             byte[] key = it.key();
             RowState row = ValueCodec.decodeRow(key, it.value());
             if (add) {
@@ -282,7 +282,7 @@ final class RowIndexes {
     try (RocksIterator it = db.newIterator(dataCf)) {
       it.seek(b.cursor);
       int budget = BUILD_ROWS_PER_STEP;
-      for (; it.isValid() && budget > 0 && startsWith(it.key(), tablePrefix); it.next(), budget--) {
+      for (; it.isValid() && budget > 0 && KeyCodec.startsWith(it.key(), tablePrefix); it.next(), budget--) {
         byte[] key = it.key();
         RowState row = ValueCodec.decodeRow(key, it.value());
         for (ByteBuffer t : terms(indexing, row, b.columns::contains)) {
@@ -292,7 +292,7 @@ final class RowIndexes {
         b.rowsScanned++;
       }
       it.status();
-      done = !it.isValid() || !startsWith(it.key(), tablePrefix);
+      done = !it.isValid() || !KeyCodec.startsWith(it.key(), tablePrefix);
     }
     if (done) {
       buildQueue.poll();
@@ -300,17 +300,5 @@ final class RowIndexes {
       persist(batch, tableId, states.getOrDefault(tableId, IndexCatalog.State.EMPTY).withReady(b.columns));
       log.info("index entries of table {} built for columns {} ({} rows read)", tableId, b.columns, b.rowsScanned);
     }
-  }
-
-  private static boolean startsWith(byte[] a, byte[] prefix) {
-    if (a.length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (a[i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }
