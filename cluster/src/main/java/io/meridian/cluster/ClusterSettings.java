@@ -12,7 +12,9 @@ import java.util.UUID;
  * @param seeds host:port Raft addresses of nodes to join through; the first seed founds the
  *     cluster when it has no metadata yet (so it must be started first, or at least not wiped)
  * @param raftDir where the node's Raft logs live (one directory per group)
- * @param tabletsPerTable token-range tablets of a new table, each its own Raft group
+ * @param tabletsPerTable token-range tablets of a new table, each its own Raft group; at least one per
+ *     node, so 0 means exactly one per node (the default: each Ratis group brings its own log, log
+ *     worker and appender threads, which on a small cluster cost more than the parallelism buys)
  * @param electionTimeoutMinMs lower bound of the randomized election timeout (upper: twice it)
  * @param tabletSplitBytes a tablet whose range holds more than this (the store's estimate) splits in two
  */
@@ -26,6 +28,9 @@ public record ClusterSettings(UUID hostId, String clusterName, String raftHost, 
     seeds = List.copyOf(seeds);
     if (seeds.isEmpty()) {
       throw new IllegalArgumentException("a cluster node needs at least one seed");
+    }
+    if (tabletsPerTable < 0) {
+      throw new IllegalArgumentException("tablets per table must not be negative, got " + tabletsPerTable);
     }
     if (tabletSplitBytes < 1) {
       throw new IllegalArgumentException("tablet split size must be positive, got " + tabletSplitBytes);

@@ -157,7 +157,7 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
    * walking on (and wrapping around) until {@code replicationFactor} distinct nodes are found. That
    * is how a driver walks the ring drawn by {@link #tokensOf}, so both name the same replicas; data
    * and leadership spread evenly. The factor is capped at the node count; a table gets at least one
-   * tablet per node.
+   * tablet per node (so {@code tabletsPerTable} 0 gives exactly one per node).
    */
   public static TablePlacement spread(List<NodeRecord> nodes, int tabletsPerTable, int replicationFactor) {
     if (nodes.isEmpty()) {

@@ -31,6 +31,15 @@ class TablePlacementTest {
   }
 
   @Test
+  void zeroTabletsPerTableMeansOnePerNodeEachLeadingOne() {
+    TablePlacement p = TablePlacement.spread(nodes(3), 0, 3);
+    assertEquals(List.of(List.of("n0", "n1", "n2"), List.of("n1", "n2", "n0"), List.of("n2", "n0", "n1")), p.replicas());
+    for (int j = 0; j < 3; j++) {
+      assertEquals(List.of(Long.toString(TabletRanges.split(3).get(j).end())), TablePlacement.tokensOf(j, 3, 0));
+    }
+  }
+
+  @Test
   void replicasFollowTheRingWhenTabletsDoNotDivideEvenly() {
     // 4 tablets on 3 nodes: tablet 3 is led by n0 and the ring after it wraps to tablet 0 (n0), then n1.
     assertEquals(List.of("n0", "n1"), TablePlacement.spread(nodes(3), 4, 2).replicas().get(3));
@@ -43,18 +52,21 @@ class TablePlacementTest {
    */
   @Test
   void theRingDrivenByTheShownTokensNamesThePlacementsReplicas() {
-    for (int n = 1; n <= 5; n++) {
-      int tablets = 8;
+    for (int n = 1; n <= 10; n++) {
+      // 8 tablets, or 0: one per node; with more nodes than 8, one per node too.
+      int configured = n <= 5 ? 8 : 0;
+      int tablets = Math.max(configured, n);
       int rfWanted = 2 + n % 2;
       List<NodeRecord> nodes = nodes(n);
       TreeMap<Long, Integer> ring = new TreeMap<>();
       for (int j = 0; j < n; j++) {
-        for (String t : TablePlacement.tokensOf(j, n, tablets)) {
+        for (String t : TablePlacement.tokensOf(j, n, configured)) {
           ring.put(Long.parseLong(t), j);
         }
       }
       int rf = Math.min(rfWanted, n);
-      TablePlacement p = TablePlacement.spread(nodes, tablets, rf);
+      TablePlacement p = TablePlacement.spread(nodes, configured, rf);
+      assertEquals(tablets, p.tabletCount());
       for (int i = 0; i < tablets; i++) {
         long token = TabletRanges.split(tablets).get(i).end() - 1; // a key inside tablet i
         List<String> replicas = new ArrayList<>();

@@ -65,7 +65,7 @@ public final class MeridianNode implements AutoCloseable {
     StorageConfig storageConfig = StorageConfig.defaults(dataDir.resolve("rocksdb"))
         .withCommitPolicy(config.get(ServerConfigKeys.COMMIT_POLICY), config.get(ServerConfigKeys.PERIODIC_SYNC_MS));
     storageConfig = new StorageConfig(storageConfig.dataDir(), storageConfig.commitPolicy(), storageConfig.periodicSyncMs(),
-        config.get(ServerConfigKeys.TABLETS_PER_TABLE), config.get(ServerConfigKeys.BLOCK_CACHE_BYTES),
+        singleNodeTablets(config.get(ServerConfigKeys.TABLETS_PER_TABLE)), config.get(ServerConfigKeys.BLOCK_CACHE_BYTES),
         storageConfig.gcGraceSeconds(), storageConfig.commitQueueCapacity(), storageConfig.commitBatchMutationsMax(),
         storageConfig.purgeIntervalMs(), storageConfig.purgeBatchEntriesMax(), storageConfig.rangeTombstonesPerPartitionMax());
     boolean clustered = !config.get(ServerConfigKeys.SEEDS).isBlank();
@@ -89,7 +89,7 @@ public final class MeridianNode implements AutoCloseable {
           () -> member.get() == null ? java.util.List.of() : member.get().peers(),
           new TraceStore(config.get(ServerConfigKeys.TRACE_SESSIONS_MAX), clock));
       SchemaManager schema = systemTables.newSchemaManager(dataDir.resolve("schema"), clock);
-      int tablets = config.get(ServerConfigKeys.TABLETS_PER_TABLE);
+      int tablets = singleNodeTablets(config.get(ServerConfigKeys.TABLETS_PER_TABLE));
       ForwardingEvents events = new ForwardingEvents();
       io.meridian.storage.StorageEngine queryStorage = storage;
       if (clustered) {
@@ -172,6 +172,16 @@ public final class MeridianNode implements AutoCloseable {
     }
     storage.close();
     LOG.info("Meridian node stopped");
+  }
+
+  /**
+   * Tablets of a table created on a single node: the configured count, or 8 for 0 ("auto").
+   * Eight lets a node's storage work on a table's ranges in parallel. A cluster reads the setting
+   * itself: there 0 means one tablet per node, because every tablet is a Raft group whose threads
+   * and log cost more than a local range (see docs/cluster.md).
+   */
+  static int singleNodeTablets(int configured) {
+    return configured == 0 ? io.meridian.storage.StorageConfig.TABLETS_PER_TABLE_DEFAULT : configured;
   }
 
   /** Lets the query layer publish events before the server that delivers them exists. */

@@ -36,8 +36,10 @@ public final class ServerConfigKeys {
   public static final ConfigKey<Integer> PERIODIC_SYNC_MS = ConfigKey.intKey(
       "storage.periodic-sync-ms", 10, 1, 60_000, "fsync interval under the periodic commit policy");
 
+  /** 0 picks a count that suits the node's role; see {@link MeridianNode#singleNodeTablets}. */
   public static final ConfigKey<Integer> TABLETS_PER_TABLE = ConfigKey.intKey(
-      "storage.tablets-per-table", 8, 1, 4096, "token-range tablets a new table is split into");
+      "storage.tablets-per-table", 0, 0, 4096,
+      "token-range tablets a new table is split into; 0: 8 on a single node, one per node on a cluster");
 
   public static final ConfigKey<Long> BLOCK_CACHE_BYTES = ConfigKey.longKey(
       "storage.block-cache-bytes", 256L * 1024 * 1024, 1024 * 1024, 1L << 40, "RocksDB block cache size");

@@ -78,4 +78,25 @@ class ServerConfigTest {
         () -> ServerConfig.load(yaml, Map.of(), Map.of()));
     assertTrue(e.getMessage().contains("server.prot"), e.getMessage());
   }
+
+  @Test
+  void tabletsPerTableDefaultsToAutoWhichIsEightOnASingleNode() {
+    assertEquals(0, ServerConfig.load(null, Map.of(), Map.of()).get(ServerConfigKeys.TABLETS_PER_TABLE));
+    assertEquals(8, MeridianNode.singleNodeTablets(0));
+    assertEquals(3, MeridianNode.singleNodeTablets(3));
+    assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.load(null, Map.of("MERIDIAN_STORAGE_TABLETS_PER_TABLE", "-1"), Map.of()));
+  }
+
+  /** The shipped file says its values are the defaults; a default changed in code must change there too. */
+  @Test
+  void theShippedConfigurationFileHoldsTheDefaults() {
+    Path shipped = Path.of("..", "conf", "meridian.yaml");
+    Map<String, String> values = ServerConfig.readYaml(shipped);
+    assertTrue(values.size() > 5, "read " + values);
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      var key = ServerConfigKeys.ALL.stream().filter(k -> k.key().equals(e.getKey())).findFirst().orElseThrow();
+      assertEquals(key.defaultValue(), key.parse(e.getValue()), e.getKey());
+    }
+  }
 }
