@@ -109,6 +109,8 @@ public final class ClusterNode implements AutoCloseable {
   private volatile RaftClient metadataClient;
   private volatile MemberLiveness liveness;
   private final Map<String, RaftClient> adminClients = new ConcurrentHashMap<>();
+  /** This node's finished trace sessions, encoded, for peers that serve system_traces (none until set). */
+  private volatile java.util.function.Supplier<byte[]> traceSource;
   private volatile Rebalancer rebalancer;
   private volatile TabletSplitter splitter;
   private volatile boolean closed;
@@ -192,7 +194,7 @@ public final class ClusterNode implements AutoCloseable {
       // Tablet groups found on disk are reopened by Ratis at start; it asks the registry for
       // their state machines, so the placements must be known before the server starts.
       MetadataCodec.IndexedState cached = loadCachedState();
-      metadata = new MetadataStateMachine(this::applied, cached.state(), cached.appliedIndex());
+      metadata = new MetadataStateMachine(this::applied, this::localTraces, cached.state(), cached.appliedIndex());
       rememberLocalTablets(cached.state());
       RaftProperties props = serverProperties();
       server = RaftServer.newBuilder()
@@ -314,7 +316,7 @@ public final class ClusterNode implements AutoCloseable {
           true, false));
     }
     // A state machine instance serves one division only: a new copy gets a new one.
-    metadata = new MetadataStateMachine(this::applied, ClusterState.EMPTY, 0);
+    metadata = new MetadataStateMachine(this::applied, this::localTraces, ClusterState.EMPTY, 0);
     addLocalGroup(RaftGroup.valueOf(metadataGroupId, with(existing.getPeers(), self)));
   }
 
@@ -400,6 +402,71 @@ public final class ClusterNode implements AutoCloseable {
     }
     return c;
   }
+
+  /**
+   * Where this node's finished trace sessions come from (encoded by the server), so that a driver
+   * reading {@code system_traces} through another node finds them.
+   */
+  public void setTraceSource(java.util.function.Supplier<byte[]> source) {
+    traceSource = java.util.Objects.requireNonNull(source, "source");
+  }
+
+  private byte[] localTraces() {
+    java.util.function.Supplier<byte[]> source = traceSource;
+    return source == null ? new byte[0] : source.get();
+  }
+
+  /**
+   * Every other member's trace sessions, as its trace source encoded them, asked of all at once.
+   * A member that is down, does not answer within {@code timeout} or answers with an error is
+   * left out: a trace read should not fail because one node is away.
+   */
+  public Map<NodeRecord, byte[]> peerTraces(java.time.Duration timeout) {
+    Map<NodeRecord, CompletableFuture<byte[]>> asked = new java.util.LinkedHashMap<>();
+    for (NodeRecord n : state().nodes()) {
+      if (n.hostId().equals(settings.hostId())) {
+        continue;
+      }
+      RaftPeer peer = RaftPeer.newBuilder().setId(n.peerId()).setAddress(n.raftAddress()).build();
+      RaftClient client = adminClients.computeIfAbsent("traces/" + n.peerId(),
+          id -> newClient(RaftGroup.valueOf(metadataGroupId, peer), RetryPolicies.noRetry()));
+      // The blocking API on a thread of its own: a stale read addressed to one member must not
+      // wait in a client's ordered stream (see ReplicatedTablet.staleRead).
+      asked.put(n, CompletableFuture.supplyAsync(() -> {
+        try {
+          RaftClientReply reply = client.io().sendStaleRead(
+              Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(
+                  MetadataStateMachine.TRACES_REQUEST)), 0, peer.getId());
+          if (!reply.isSuccess()) {
+            throw new IOException("member " + n.peerId() + " refused: " + reply.getException());
+          }
+          return reply.getMessage().getContent().toByteArray();
+        } catch (IOException e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      }, TRACE_READS));
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<NodeRecord, byte[]> answers = new java.util.LinkedHashMap<>();
+    for (Map.Entry<NodeRecord, CompletableFuture<byte[]>> e : asked.entrySet()) {
+      try {
+        answers.put(e.getKey(), e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+        LOG.debug("No trace sessions from {}: {}", e.getKey().peerId(), ex.toString());
+      }
+    }
+    return answers;
+  }
+
+  /** Threads for {@link #peerTraces}: one blocking request per member, rare (trace reads). */
+  private static final java.util.concurrent.ExecutorService TRACE_READS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "meridian-trace-read");
+    t.setDaemon(true);
+    return t;
+  });
 
   RaftClient newClient(RaftGroup group, RetryPolicy retry) {
     return RaftClient.newBuilder().setProperties(clientProperties).setRaftGroup(group).setRetryPolicy(retry)

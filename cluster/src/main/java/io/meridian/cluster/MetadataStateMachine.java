@@ -34,13 +34,22 @@ final class MetadataStateMachine extends BaseStateMachine {
     void applied(MetadataCommand command, ClusterState before, ClusterState after, long index);
   }
 
+  /**
+   * The content of a read-only request for this node's trace sessions (see {@link #query}); it is
+   * answered by the addressed member itself (a stale read), not by the leader.
+   */
+  static final byte[] TRACES_REQUEST = "meridian-traces/1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   private final Listener listener;
+  private final java.util.function.Supplier<byte[]> localTraces;
   private final long restoredIndex;
   private volatile ClusterState state;
 
   /** Starts from {@code restored}, the state after entry {@code restoredIndex} (0 and EMPTY for none). */
-  MetadataStateMachine(Listener listener, ClusterState restored, long restoredIndex) {
+  MetadataStateMachine(Listener listener, java.util.function.Supplier<byte[]> localTraces, ClusterState restored,
+                       long restoredIndex) {
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.localTraces = Objects.requireNonNull(localTraces, "localTraces");
     this.state = restored;
     this.restoredIndex = restoredIndex;
   }
@@ -101,12 +110,17 @@ final class MetadataStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Answers read-only requests (any content) with the whole state, encoded as
+   * Answers {@link #TRACES_REQUEST} with this node's finished trace sessions, as the node's trace
+   * source encodes them; any other read-only request with the whole state, encoded as
    * {@link MetadataCodec#encode(ClusterState, long)}: what a tool outside the cluster reads (see
    * {@link ClusterAdmin}). The index is a lower bound of the state's.
    */
   @Override
   public CompletableFuture<Message> query(Message request) {
+    if (request.getContent().equals(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(TRACES_REQUEST))) {
+      return CompletableFuture.completedFuture(Message.valueOf(
+          org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(localTraces.get())));
+    }
     TermIndex applied = getLastAppliedTermIndex();
     ClusterState current = state;
     return CompletableFuture.completedFuture(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString

@@ -12,16 +12,24 @@ import io.meridian.protocol.ServerEvents;
 import io.meridian.schema.SchemaChange;
 import io.meridian.schema.SchemaManager;
 import io.meridian.schema.system.NodeInfo;
+import io.meridian.schema.system.PeerTraceSource;
+import io.meridian.schema.system.SystemTables;
+import io.meridian.schema.system.TraceCodec;
+import io.meridian.schema.system.TraceStore;
 import io.meridian.storage.StorageEngine;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's membership of a cluster, seen from the server: starts the {@link ClusterNode}, gives the
@@ -29,6 +37,7 @@ import java.util.UUID;
  * system.peers) and turns what the metadata log reports into protocol events.
  */
 final class ClusterMember implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
   private final ClusterNode node;
   private final ClusterStorageEngine storage;
   private final String clusterName;
@@ -87,6 +96,41 @@ final class ClusterMember implements AutoCloseable {
     ClusterNode node = ClusterNode.start(settings, local, schema, listener, config.get(ServerConfigKeys.PORT));
     return new ClusterMember(node, new ClusterStorageEngine(node, local), config.get(ServerConfigKeys.CLUSTER_NAME),
         config.get(ServerConfigKeys.TABLETS_PER_TABLE), gossipGeneration);
+  }
+
+  /** Most bytes of trace sessions one node sends another for a system_traces read (the newest fit). */
+  static final int PEER_TRACE_BYTES_MAX = 4 << 20;
+  /** How long a system_traces read waits for the other nodes' sessions. */
+  static final Duration PEER_TRACE_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * Makes system_traces on every node show every node's sessions, as on Cassandra, where traces
+   * are rows of a replicated table: this node hands its sessions to peers that ask, and reads
+   * theirs when its own system_traces is read. A request is traced only by its coordinator, and a
+   * driver reads the trace through whichever node it picks.
+   */
+  void shareTraces(TraceStore traces, SystemTables tables) {
+    node.setTraceSource(() -> TraceCodec.encode(traces.sessions(), PEER_TRACE_BYTES_MAX));
+    tables.setPeerTraces(this::peerTraces);
+  }
+
+  private List<PeerTraceSource.NodeTraces> peerTraces() {
+    ClusterState state = node.state();
+    List<PeerTraceSource.NodeTraces> out = new ArrayList<>();
+    for (Map.Entry<NodeRecord, byte[]> e : node.peerTraces(PEER_TRACE_TIMEOUT).entrySet()) {
+      List<TraceStore.Session> sessions;
+      try {
+        sessions = TraceCodec.decode(e.getValue());
+      } catch (IllegalArgumentException bad) {
+        // A member of another version answers in a form this one does not read: left out.
+        LOG.debug("Trace sessions of {} do not decode: {}", e.getKey().peerId(), bad.getMessage());
+        continue;
+      }
+      NodeInfo info = info(state, e.getKey());
+      out.add(new PeerTraceSource.NodeTraces(info.broadcastAddress(), info.broadcastPort(),
+          sessions));
+    }
+    return out;
   }
 
   StorageEngine storage() {

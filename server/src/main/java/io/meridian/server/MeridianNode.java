@@ -84,10 +84,11 @@ public final class MeridianNode implements AutoCloseable {
       int gossipGeneration = clock.nowInSeconds();
       node.set(NodeInfo.singleNode(hostId, clusterName, listen, STORAGE_PORT, config.get(ServerConfigKeys.PORT), gossipGeneration));
       AtomicReference<ClusterMember> member = new AtomicReference<>();
+      TraceStore traces = new TraceStore(config.get(ServerConfigKeys.TRACE_SESSIONS_MAX), clock);
       SystemTables systemTables = new SystemTables(
           () -> member.get() == null ? node.get() : member.get().self(),
           () -> member.get() == null ? java.util.List.of() : member.get().peers(),
-          new TraceStore(config.get(ServerConfigKeys.TRACE_SESSIONS_MAX), clock));
+          traces);
       SchemaManager schema = systemTables.newSchemaManager(dataDir.resolve("schema"), clock);
       int tablets = singleNodeTablets(config.get(ServerConfigKeys.TABLETS_PER_TABLE));
       ForwardingEvents events = new ForwardingEvents();
@@ -95,6 +96,7 @@ public final class MeridianNode implements AutoCloseable {
       if (clustered) {
         cluster = ClusterMember.start(config, hostId, listen, dataDir, storage, schema, events, gossipGeneration);
         member.set(cluster);
+        cluster.shareTraces(traces, systemTables);
         queryStorage = cluster.storage();
       } else {
         for (KeyspaceMetadata ks : schema.current().userKeyspaces().values()) {

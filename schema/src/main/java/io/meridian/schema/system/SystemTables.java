@@ -76,6 +76,7 @@ public final class SystemTables {
   private final Supplier<List<NodeInfo>> peers;
   private final TraceStore traces;
   private volatile IndexStatusSource indexStatus = IndexStatusSource.NONE;
+  private volatile PeerTraceSource peerTraces = PeerTraceSource.NONE;
   private final Map<String, Map<String, VirtualTable>> tables = new TreeMap<>();
   private final List<KeyspaceMetadata> keyspaces;
 
@@ -114,7 +115,12 @@ public final class SystemTables {
     this.indexStatus = Objects.requireNonNull(source, "source");
   }
 
-  /** The built-in keyspaces, to hand to {@link SchemaManager}. */
+  /** Where system_traces reads the sessions other nodes traced; none on a single node. */
+  public void setPeerTraces(PeerTraceSource source) {
+    this.peerTraces = Objects.requireNonNull(source, "source");
+  }
+
+    /** The built-in keyspaces, to hand to {@link SchemaManager}. */
   public List<KeyspaceMetadata> keyspaces() {
     return keyspaces;
   }
@@ -188,20 +194,21 @@ public final class SystemTables {
             reg("request", TEXT),
             reg("started_at", TIMESTAMP)),
         schema -> {
-          NodeInfo n = node.get();
           List<Map<String, Object>> rows = new ArrayList<>();
-          for (TraceStore.Session s : traces.sessions()) {
-            Map<String, Object> row = new HashMap<>();
-            row.put("session_id", s.sessionId());
-            row.put("client", s.client());
-            row.put("command", s.command());
-            row.put("coordinator", n.broadcastAddress());
-            row.put("coordinator_port", n.broadcastPort());
-            row.put("duration", s.durationMicros());
-            row.put("parameters", new TreeMap<>(s.parameters()));
-            row.put("request", s.request());
-            row.put("started_at", s.startedAt());
-            rows.add(row);
+          for (PeerTraceSource.NodeTraces node : everyNodesTraces()) {
+            for (TraceStore.Session s : node.sessions()) {
+              Map<String, Object> row = new HashMap<>();
+              row.put("session_id", s.sessionId());
+              row.put("client", s.client());
+              row.put("command", s.command());
+              row.put("coordinator", node.address());
+              row.put("coordinator_port", node.port());
+              row.put("duration", s.durationMicros());
+              row.put("parameters", new TreeMap<>(s.parameters()));
+              row.put("request", s.request());
+              row.put("started_at", s.startedAt());
+              rows.add(row);
+            }
           }
           return rows;
         });
@@ -215,23 +222,33 @@ public final class SystemTables {
             reg("source_port", INT),
             reg("thread", TEXT)),
         schema -> {
-          NodeInfo n = node.get();
           List<Map<String, Object>> rows = new ArrayList<>();
-          for (TraceStore.Session s : traces.sessions()) {
-            for (TraceStore.Event e : s.events()) {
-              Map<String, Object> row = new HashMap<>();
-              row.put("session_id", s.sessionId());
-              row.put("event_id", e.eventId());
-              row.put("activity", e.activity());
-              row.put("source", n.broadcastAddress());
-              row.put("source_elapsed", e.elapsedMicros());
-              row.put("source_port", n.broadcastPort());
-              row.put("thread", e.thread());
-              rows.add(row);
+          for (PeerTraceSource.NodeTraces node : everyNodesTraces()) {
+            for (TraceStore.Session s : node.sessions()) {
+              for (TraceStore.Event e : s.events()) {
+                Map<String, Object> row = new HashMap<>();
+                row.put("session_id", s.sessionId());
+                row.put("event_id", e.eventId());
+                row.put("activity", e.activity());
+                row.put("source", node.address());
+                row.put("source_elapsed", e.elapsedMicros());
+                row.put("source_port", node.port());
+                row.put("thread", e.thread());
+                rows.add(row);
+              }
             }
           }
           return rows;
         });
+  }
+
+  /** This node's sessions, then the peers' (a request is traced only by its coordinator). */
+  private List<PeerTraceSource.NodeTraces> everyNodesTraces() {
+    NodeInfo n = node.get();
+    List<PeerTraceSource.NodeTraces> all = new ArrayList<>();
+    all.add(new PeerTraceSource.NodeTraces(n.broadcastAddress(), n.broadcastPort(), traces.sessions()));
+    all.addAll(peerTraces.sessions());
+    return all;
   }
 
   private static Function<Schema, List<Map<String, Object>>> empty() {

@@ -48,6 +48,41 @@ class SystemTablesTest {
   }
 
   @Test
+  void tracesShowThisNodesSessionsAndThePeersWithEachCoordinatorsAddress() throws Exception {
+    TraceStore store = new TraceStore(10, io.meridian.common.Clock.SYSTEM);
+    SystemTables tables = new SystemTables(() -> NODE, store);
+    Instant now = Instant.now();
+    store.record(new TraceStore.Session(new UUID(1, 1), "QUERY", InetAddress.getLoopbackAddress(), 10, Map.of(),
+        "local request", now, List.of(new TraceStore.Event(new UUID(1, 2), "local step", 5, "t"))));
+    InetAddress peer = InetAddress.getByName("127.0.0.2");
+    TraceStore.Session remote = new TraceStore.Session(new UUID(2, 1), "QUERY", InetAddress.getLoopbackAddress(), 20,
+        Map.of(), "remote request", now, List.of(new TraceStore.Event(new UUID(2, 2), "remote step", 7, "t")));
+    tables.setPeerTraces(() -> List.of(new PeerTraceSource.NodeTraces(peer, 7001, List.of(remote))));
+    Schema schema = tables.newSchemaManager(null, io.meridian.common.Clock.SYSTEM).current();
+
+    VirtualTable sessions = tables.table("system_traces", "sessions").orElseThrow();
+    Map<UUID, Map<String, Object>> byId = new HashMap<>();
+    for (List<Object> r : sessions.rows(schema)) {
+      byId.put((UUID) row(sessions, r).get("session_id"), row(sessions, r));
+    }
+    assertEquals(Set.of(new UUID(1, 1), new UUID(2, 1)), byId.keySet());
+    assertEquals(NODE.broadcastAddress(), byId.get(new UUID(1, 1)).get("coordinator"));
+    assertEquals(peer, byId.get(new UUID(2, 1)).get("coordinator"));
+    assertEquals(7001, byId.get(new UUID(2, 1)).get("coordinator_port"));
+    assertEquals("remote request", byId.get(new UUID(2, 1)).get("request"));
+
+    VirtualTable events = tables.table("system_traces", "events").orElseThrow();
+    Map<String, Map<String, Object>> byActivity = new HashMap<>();
+    for (List<Object> r : events.rows(schema)) {
+      byActivity.put((String) row(events, r).get("activity"), row(events, r));
+    }
+    assertEquals(Set.of("local step", "remote step"), byActivity.keySet());
+    assertEquals(peer, byActivity.get("remote step").get("source"));
+    assertEquals(new UUID(2, 1), byActivity.get("remote step").get("session_id"));
+    assertEquals(NODE.broadcastAddress(), byActivity.get("local step").get("source"));
+  }
+
+  @Test
   void localHasEveryColumnDriversRead() {
     VirtualTable local = table("system", "local");
     // Read by the Java driver 4.x (DefaultTopologyMonitor / schema agreement) and the Python driver.

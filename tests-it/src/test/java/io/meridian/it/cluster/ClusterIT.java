@@ -111,6 +111,43 @@ class ClusterIT {
     }
   }
 
+  /**
+   * A request is traced by its coordinator only, and a driver reads the trace through whichever
+   * node it picks (the Java driver's trace fetch is not pinned to the coordinator): every node's
+   * system_traces must show it, with the coordinator's address.
+   */
+  @Test
+  @Order(7)
+  void aTraceIsReadableThroughEveryNode() {
+    session.execute("CREATE TABLE IF NOT EXISTS ks.traced (k int PRIMARY KEY, v int)");
+    session.execute("INSERT INTO ks.traced (k, v) VALUES (1, 1)");
+    ResultSet traced = session.execute(SimpleStatement.newInstance("SELECT v FROM ks.traced WHERE k = 1")
+        .setNode(nodeAt(1)).setTracing(true));
+    java.util.UUID id = traced.getExecutionInfo().getTracingId();
+    for (int i = 0; i < 3; i++) {
+      Row s = session.execute(SimpleStatement.newInstance(
+          "SELECT coordinator, duration, request FROM system_traces.sessions WHERE session_id = ?", id)
+          .setNode(nodeAt(i))).one();
+      assertTrue(s != null, "session " + id + " through node " + i);
+      assertEquals("127.0.0.2", s.getInetAddress("coordinator").getHostAddress(), "through node " + i);
+      assertTrue(s.getInt("duration") > 0, "duration through node " + i);
+      List<Row> events = session.execute(SimpleStatement.newInstance(
+          "SELECT activity, source FROM system_traces.events WHERE session_id = ?", id).setNode(nodeAt(i))).all();
+      assertTrue(!events.isEmpty(), "events through node " + i);
+      for (Row e : events) {
+        assertEquals("127.0.0.2", e.getInetAddress("source").getHostAddress());
+      }
+    }
+    // The driver's own fetch, to whichever node its policy picks, finds it each time.
+    for (int attempt = 0; attempt < 6; attempt++) {
+      ResultSet again = session.execute(SimpleStatement.newInstance("SELECT v FROM ks.traced WHERE k = 1")
+          .setNode(nodeAt(attempt % 3)).setTracing(true));
+      com.datastax.oss.driver.api.core.cql.QueryTrace trace = again.getExecutionInfo().getQueryTrace();
+      assertEquals("127.0.0.%d".formatted(attempt % 3 + 1), trace.getCoordinatorAddress().getAddress().getHostAddress());
+      assertTrue(!trace.getEvents().isEmpty(), "events of trace " + attempt);
+    }
+  }
+
   @Test
   @Order(3)
   void schemaChangesReachDriversConnectedToOtherNodes() {
