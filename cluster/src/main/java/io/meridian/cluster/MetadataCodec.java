@@ -1,5 +1,6 @@
 package io.meridian.cluster;
 
+import io.meridian.common.UuidBytes;
 import io.meridian.schema.SchemaChange;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -53,13 +54,13 @@ public final class MetadataCodec {
         writeNode(out, join.node());
       } else if (command instanceof MetadataCommand.SetReplicas m) {
         out.writeByte(SET_REPLICAS);
-        writeUuid(out, m.tableId());
+        UuidBytes.write(out, m.tableId());
         out.writeInt(m.tabletId());
         writeStrings(out, m.expected());
         writeStrings(out, m.replicas());
       } else if (command instanceof MetadataCommand.SplitTablet s) {
         out.writeByte(SPLIT_TABLET);
-        writeUuid(out, s.tableId());
+        UuidBytes.write(out, s.tableId());
         out.writeInt(s.tabletId());
         out.writeLong(s.splitToken());
         writeStrings(out, s.replicas());
@@ -68,13 +69,13 @@ public final class MetadataCodec {
         out.writeUTF(d.peerId());
       } else if (command instanceof MetadataCommand.RemoveNode r) {
         out.writeByte(REMOVE_NODE);
-        writeUuid(out, r.hostId());
+        UuidBytes.write(out, r.hostId());
       } else {
         MetadataCommand.CommitSchema c = (MetadataCommand.CommitSchema) command;
         {
           out.writeByte(COMMIT_SCHEMA);
           writeNullableUuid(out, c.baseVersion());
-          writeUuid(out, c.version());
+          UuidBytes.write(out, c.version());
           writeBytes(out, c.schema());
           out.writeInt(c.changes().size());
           for (SchemaChange change : c.changes()) {
@@ -98,7 +99,7 @@ public final class MetadataCodec {
         case JOIN -> new MetadataCommand.Join(readNode(in));
         case COMMIT_SCHEMA -> {
           UUID base = readNullableUuid(in);
-          UUID version = readUuid(in);
+          UUID version = UuidBytes.read(in);
           byte[] schema = readBytes(in);
           int n = count(in);
           List<SchemaChange> changes = new ArrayList<>(n);
@@ -109,11 +110,11 @@ public final class MetadataCodec {
           Map<UUID, TablePlacement> added = readNewPlacements(in);
           yield new MetadataCommand.CommitSchema(base, version, schema, changes, added, in.readUTF());
         }
-        case SET_REPLICAS -> new MetadataCommand.SetReplicas(readUuid(in), in.readInt(), readStrings(in),
+        case SET_REPLICAS -> new MetadataCommand.SetReplicas(UuidBytes.read(in), in.readInt(), readStrings(in),
             readStrings(in));
         case DECOMMISSION -> new MetadataCommand.Decommission(in.readUTF());
-        case SPLIT_TABLET -> new MetadataCommand.SplitTablet(readUuid(in), in.readInt(), in.readLong(), readStrings(in));
-        case REMOVE_NODE -> new MetadataCommand.RemoveNode(readUuid(in));
+        case SPLIT_TABLET -> new MetadataCommand.SplitTablet(UuidBytes.read(in), in.readInt(), in.readLong(), readStrings(in));
+        case REMOVE_NODE -> new MetadataCommand.RemoveNode(UuidBytes.read(in));
         default -> throw new IllegalArgumentException("unknown metadata command kind " + kind);
       };
     });
@@ -132,7 +133,7 @@ public final class MetadataCodec {
       out.writeBoolean(state.schema() != null);
       if (state.schema() != null) {
         writeBytes(out, state.schema());
-        writeUuid(out, state.schemaVersion());
+        UuidBytes.write(out, state.schemaVersion());
       }
       writePlacements(out, state.placements());
       writeStrings(out, List.copyOf(state.leaving()));
@@ -151,7 +152,7 @@ public final class MetadataCodec {
       UUID version = null;
       if (in.readBoolean()) {
         schema = readBytes(in);
-        version = readUuid(in);
+        version = UuidBytes.read(in);
       }
       Map<UUID, TablePlacement> placements = format >= 3 ? readPlacements(in) : readNewPlacements(in);
       java.util.Set<String> leaving = format >= 2 ? new java.util.TreeSet<>(readStrings(in)) : java.util.Set.of();
@@ -226,7 +227,7 @@ public final class MetadataCodec {
   // --- fields ------------------------------------------------------------------------------------
 
   private static void writeNode(DataOutputStream out, NodeRecord n) throws IOException {
-    writeUuid(out, n.hostId());
+    UuidBytes.write(out, n.hostId());
     out.writeUTF(n.peerId());
     out.writeUTF(n.raftAddress());
     out.writeUTF(n.cqlAddress());
@@ -236,7 +237,7 @@ public final class MetadataCodec {
   }
 
   private static NodeRecord readNode(DataInputStream in) throws IOException {
-    return new NodeRecord(readUuid(in), in.readUTF(), in.readUTF(), in.readUTF(), in.readInt(), in.readUTF(), in.readUTF());
+    return new NodeRecord(UuidBytes.read(in), in.readUTF(), in.readUTF(), in.readUTF(), in.readInt(), in.readUTF(), in.readUTF());
   }
 
   /**
@@ -251,7 +252,7 @@ public final class MetadataCodec {
       if (!p.equals(TablePlacement.equalRanges(p.replicas()))) {
         throw new IllegalArgumentException("a new table's tablets are equal ranges; table " + e.getKey() + " has " + p);
       }
-      writeUuid(out, e.getKey());
+      UuidBytes.write(out, e.getKey());
       out.writeInt(p.tabletCount());
       for (List<String> replicas : p.replicas()) {
         writeStrings(out, replicas);
@@ -263,7 +264,7 @@ public final class MetadataCodec {
     int n = count(in);
     Map<UUID, TablePlacement> out = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
-      UUID table = readUuid(in);
+      UUID table = UuidBytes.read(in);
       int tablets = count(in);
       List<List<String>> replicas = new ArrayList<>(tablets);
       for (int t = 0; t < tablets; t++) {
@@ -279,7 +280,7 @@ public final class MetadataCodec {
     out.writeInt(placements.size());
     for (Map.Entry<UUID, TablePlacement> e : placements.entrySet()) {
       TablePlacement p = e.getValue();
-      writeUuid(out, e.getKey());
+      UuidBytes.write(out, e.getKey());
       out.writeInt(p.baseTabletCount());
       out.writeInt(p.nextTabletId());
       out.writeInt(p.tabletCount());
@@ -295,7 +296,7 @@ public final class MetadataCodec {
     int n = count(in);
     Map<UUID, TablePlacement> out = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
-      UUID table = readUuid(in);
+      UUID table = UuidBytes.read(in);
       int base = in.readInt();
       int nextId = in.readInt();
       int count = count(in);
@@ -343,23 +344,16 @@ public final class MetadataCodec {
     return n;
   }
 
-  private static void writeUuid(DataOutputStream out, UUID id) throws IOException {
-    out.writeLong(id.getMostSignificantBits());
-    out.writeLong(id.getLeastSignificantBits());
-  }
 
-  private static UUID readUuid(DataInputStream in) throws IOException {
-    return new UUID(in.readLong(), in.readLong());
-  }
 
   private static void writeNullableUuid(DataOutputStream out, UUID id) throws IOException {
     out.writeBoolean(id != null);
     if (id != null) {
-      writeUuid(out, id);
+      UuidBytes.write(out, id);
     }
   }
 
   private static UUID readNullableUuid(DataInputStream in) throws IOException {
-    return in.readBoolean() ? readUuid(in) : null;
+    return in.readBoolean() ? UuidBytes.read(in) : null;
   }
 }

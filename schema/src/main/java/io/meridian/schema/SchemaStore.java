@@ -1,6 +1,7 @@
 package io.meridian.schema;
 
 import io.meridian.common.MeridianException;
+import io.meridian.common.UuidBytes;
 import io.meridian.schema.ColumnMetadata.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -192,7 +193,7 @@ public final class SchemaStore {
     }
     ByteArrayOutputStream payloadBytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(payloadBytes);
-    writeUuid(out, schema.version());
+    UuidBytes.write(out, schema.version());
     Map<String, KeyspaceMetadata> keyspaces = schema.userKeyspaces();
     out.writeInt(keyspaces.size());
     for (KeyspaceMetadata ks : keyspaces.values()) {
@@ -217,7 +218,7 @@ public final class SchemaStore {
         for (TableMetadata v : views) {
           writeTable(out, v, format);
           ViewDefinition d = v.view();
-          writeUuid(out, d.baseTableId());
+          UuidBytes.write(out, d.baseTableId());
           writeString(out, d.baseTableName());
           out.writeBoolean(d.includeAllColumns());
           writeString(out, d.whereClause());
@@ -243,7 +244,7 @@ public final class SchemaStore {
 
   private static void writeTable(DataOutputStream out, TableMetadata t, int format) throws IOException {
     writeString(out, t.name());
-    writeUuid(out, t.id());
+    UuidBytes.write(out, t.id());
     out.writeInt(t.columns().size());
     for (ColumnMetadata c : t.columns()) {
       writeString(out, c.name());
@@ -458,10 +459,6 @@ public final class SchemaStore {
     out.write(b);
   }
 
-  private static void writeUuid(DataOutputStream out, UUID id) throws IOException {
-    out.writeLong(id.getMostSignificantBits());
-    out.writeLong(id.getLeastSignificantBits());
-  }
 
   private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
     out.writeInt(map.size());

@@ -1,5 +1,6 @@
 package io.meridian.schema.system;
 
+import io.meridian.common.UuidBytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -84,7 +85,7 @@ public final class TraceCodec {
   private static byte[] encodeSession(TraceStore.Session s) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      writeUuid(out, s.sessionId());
+      UuidBytes.write(out, s.sessionId());
       writeNullable(out, s.command());
       byte[] client = s.client() == null ? null : s.client().getAddress();
       out.writeByte(client == null ? 0 : client.length);
@@ -102,7 +103,7 @@ public final class TraceCodec {
       out.writeLong(at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000);
       out.writeInt(s.events().size());
       for (TraceStore.Event e : s.events()) {
-        writeUuid(out, e.eventId());
+        UuidBytes.write(out, e.eventId());
         writeString(out, e.activity());
         out.writeInt(e.elapsedMicros());
         writeNullable(out, e.thread());
@@ -114,7 +115,7 @@ public final class TraceCodec {
   }
 
   private static TraceStore.Session decodeSession(DataInputStream in) throws IOException {
-    UUID id = readUuid(in);
+    UUID id = UuidBytes.read(in);
     String command = readNullable(in);
     int clientLength = in.readUnsignedByte();
     InetAddress client = null;
@@ -140,19 +141,12 @@ public final class TraceCodec {
     }
     List<TraceStore.Event> events = new ArrayList<>(eventCount);
     for (int i = 0; i < eventCount; i++) {
-      events.add(new TraceStore.Event(readUuid(in), readString(in), in.readInt(), readNullable(in)));
+      events.add(new TraceStore.Event(UuidBytes.read(in), readString(in), in.readInt(), readNullable(in)));
     }
     return new TraceStore.Session(id, command, client, duration, parameters, request, startedAt, events);
   }
 
-  private static void writeUuid(DataOutputStream out, UUID id) throws IOException {
-    out.writeLong(id.getMostSignificantBits());
-    out.writeLong(id.getLeastSignificantBits());
-  }
 
-  private static UUID readUuid(DataInputStream in) throws IOException {
-    return new UUID(in.readLong(), in.readLong());
-  }
 
   private static void writeNullable(DataOutputStream out, String s) throws IOException {
     out.writeBoolean(s != null);
