@@ -101,6 +101,8 @@ public final class ClusterNode implements AutoCloseable {
   private final Map<RaftGroupId, TabletSpec> localTablets = new ConcurrentHashMap<>();
   /** How each table is indexed, as the query layer last said; given to the store with each local tablet. */
   private final Map<UUID, io.meridian.storage.TableIndexing> indexings = new ConcurrentHashMap<>();
+  /** How a table of the schema is indexed, for tablets opened before the query layer says so (see stateMachineFor). */
+  private final java.util.function.Function<io.meridian.schema.TableMetadata, io.meridian.storage.TableIndexing> indexingOf;
   private final RaftProperties clientProperties = new RaftProperties();
   private final ScheduledExecutorService reconciler;
   private final AtomicBoolean reconcileQueued = new AtomicBoolean();
@@ -117,8 +119,10 @@ public final class ClusterNode implements AutoCloseable {
   private final AtomicBoolean decommissionStarted = new AtomicBoolean();
   private final CompletableFuture<Void> decommissioned = new CompletableFuture<>();
 
-  private ClusterNode(ClusterSettings settings, StorageEngine engine, SchemaManager schema, Listener listener) {
+  private ClusterNode(ClusterSettings settings, StorageEngine engine, SchemaManager schema, Listener listener,
+                      java.util.function.Function<io.meridian.schema.TableMetadata, io.meridian.storage.TableIndexing> indexingOf) {
     this.settings = settings;
+    this.indexingOf = java.util.Objects.requireNonNull(indexingOf, "indexingOf");
     this.engine = engine;
     this.schema = schema;
     this.listener = listener;
@@ -138,7 +142,19 @@ public final class ClusterNode implements AutoCloseable {
    */
   public static ClusterNode start(ClusterSettings settings, StorageEngine engine, SchemaManager schema,
                                   Listener listener, int cqlPort) {
-    ClusterNode node = new ClusterNode(settings, engine, schema, listener);
+    return start(settings, engine, schema, listener, cqlPort, table -> null);
+  }
+
+  /**
+   * As above, with {@code indexingOf} saying how a table of the schema is indexed (null: not at
+   * all). A tablet group opened before the query layer gives its table's indexing (at start, Ratis
+   * replays log entries into the store as soon as the group opens) takes it from the schema on
+   * disk, so the replayed writes keep the index entries complete instead of forcing a rebuild.
+   */
+  public static ClusterNode start(ClusterSettings settings, StorageEngine engine, SchemaManager schema,
+                                  Listener listener, int cqlPort,
+                                  java.util.function.Function<io.meridian.schema.TableMetadata, io.meridian.storage.TableIndexing> indexingOf) {
+    ClusterNode node = new ClusterNode(settings, engine, schema, listener, indexingOf);
     try {
       node.startServer();
       node.joinMetadataGroup();
@@ -209,6 +225,18 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
+  /** The table's indexing by the schema this node has installed, or null (no such table, or not indexed). */
+  private io.meridian.storage.TableIndexing indexingOnDisk(UUID tableId) {
+    for (io.meridian.schema.KeyspaceMetadata ks : schema.current().userKeyspaces().values()) {
+      for (io.meridian.schema.TableMetadata t : ks.tables().values()) {
+        if (t.id().equals(tableId)) {
+          return indexingOf.apply(t);
+        }
+      }
+    }
+    return null;
+  }
+
   private StateMachine stateMachineFor(RaftGroupId groupId) {
     if (groupId.equals(metadataGroupId)) {
       return metadata;
@@ -226,7 +254,7 @@ public final class ClusterNode implements AutoCloseable {
       localTablets.put(groupId, spec);
     }
     engine.createTable(spec.tableId(), spec.baseTabletCount());
-    io.meridian.storage.TableIndexing indexing = indexings.get(spec.tableId());
+    io.meridian.storage.TableIndexing indexing = indexings.computeIfAbsent(spec.tableId(), this::indexingOnDisk);
     if (indexing != null) {
       engine.setIndexing(spec.tableId(), indexing);
     }

@@ -50,7 +50,7 @@ final class LocalMember implements ClusterNode.Listener {
         Clock.SYSTEM, UUID::randomUUID);
     ClusterSettings settings = tune.apply(new ClusterSettings(hostId, "test", "127.0.0.1", raftPort, List.of(seed),
         dir.resolve("raft"), "datacenter1", "rack1", tabletsPerTable, 300));
-    node = ClusterNode.start(settings, engine, schema, this, 9042);
+    node = ClusterNode.start(settings, engine, schema, this, 9042, io.meridian.index.SchemaIndexing::of);
   }
 
   void stop() {

@@ -93,7 +93,8 @@ final class ClusterMember implements AutoCloseable {
         }
       }
     };
-    ClusterNode node = ClusterNode.start(settings, local, schema, listener, config.get(ServerConfigKeys.PORT));
+    ClusterNode node = ClusterNode.start(settings, local, schema, listener, config.get(ServerConfigKeys.PORT),
+        io.meridian.index.SchemaIndexing::of);
     return new ClusterMember(node, new ClusterStorageEngine(node, local), config.get(ServerConfigKeys.CLUSTER_NAME),
         config.get(ServerConfigKeys.TABLETS_PER_TABLE), gossipGeneration);
   }

@@ -72,6 +72,12 @@ class IndexedQueriesClusterIT {
           }
         }
       }
+      // the coordinator's trace, read through whichever node the driver picks, names the index plan
+      for (CqlSession s : List.of(session, other)) {
+        List<String> activities = s.execute(SimpleStatement.newInstance("SELECT k FROM ks.t WHERE v = 7").setTracing(true))
+            .getExecutionInfo().getQueryTrace().getEvents().stream().map(e -> e.getActivity()).toList();
+        assertTrue(activities.stream().anyMatch(a -> a.startsWith("Reading ks.t through the index of v")), activities.toString());
+      }
       // every node holds complete entries of every indexed column (so the reads above used them)
       for (CqlSession s : List.of(session, other)) {
         Map<String, String> states = new TreeMap<>();
