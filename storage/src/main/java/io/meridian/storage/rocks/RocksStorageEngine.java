@@ -603,9 +603,12 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
 
   private void runIndexBuildStep() {
     try (WriteBatch batch = new WriteBatch()) {
-      indexes.buildStep(batch, tables::containsKey);
+      Runnable whenWritten = indexes.buildStep(batch, tables::containsKey);
       if (batch.count() > 0) {
         db.write(commitWriteOptions, batch);
+      }
+      if (whenWritten != null) {
+        whenWritten.run();
       }
     } catch (RocksDBException e) {
       fail(e);

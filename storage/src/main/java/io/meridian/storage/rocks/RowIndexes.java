@@ -263,10 +263,12 @@ final class RowIndexes {
   }
 
   /**
-   * Indexes the next rows of the oldest build; completes it (its columns become ready) when its
-   * table has no more rows. The caller writes the batch.
+   * Indexes the next rows of the oldest build; completes it when its table has no more rows. The
+   * caller writes the batch, then runs the returned step (null when there is none): it makes the
+   * built columns ready, which must not happen before their last entries are in the store, or a
+   * query could read through the index in between and miss those rows.
    */
-  void buildStep(WriteBatch batch, Predicate<UUID> tableExists) throws RocksDBException {
+  Runnable buildStep(WriteBatch batch, Predicate<UUID> tableExists) throws RocksDBException {
     UUID tableId = buildQueue.peek();
     Build b = tableId == null ? null : builds.get(tableId);
     if (b == null || !tableExists.test(tableId)) {
@@ -274,7 +276,7 @@ final class RowIndexes {
       if (tableId != null) {
         builds.remove(tableId);
       }
-      return;
+      return null;
     }
     TableIndexing indexing = indexings.get(tableId);
     byte[] tablePrefix = KeyCodec.tablePrefix(tableId);
@@ -294,11 +296,16 @@ final class RowIndexes {
       it.status();
       done = !it.isValid() || !KeyCodec.startsWith(it.key(), tablePrefix);
     }
-    if (done) {
-      buildQueue.poll();
-      builds.remove(tableId);
-      persist(batch, tableId, states.getOrDefault(tableId, IndexCatalog.State.EMPTY).withReady(b.columns));
-      log.info("index entries of table {} built for columns {} ({} rows read)", tableId, b.columns, b.rowsScanned);
+    if (!done) {
+      return null;
     }
+    buildQueue.poll();
+    builds.remove(tableId);
+    IndexCatalog.State built = states.getOrDefault(tableId, IndexCatalog.State.EMPTY).withReady(b.columns);
+    batch.put(metaCf, IndexCatalog.key(tableId), IndexCatalog.encode(built));
+    return () -> {
+      states.put(tableId, built);
+      log.info("index entries of table {} built for columns {} ({} rows read)", tableId, b.columns, b.rowsScanned);
+    };
   }
 }
