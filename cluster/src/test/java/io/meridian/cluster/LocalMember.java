@@ -36,9 +36,7 @@ final class LocalMember implements ClusterNode.Listener {
 
   /** A member under {@code root}, with {@code tune} applied to its settings (e.g. a small split size). */
   LocalMember(Path root, int index, int tabletsPerTable, UnaryOperator<ClusterSettings> tune) throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      raftPort = s.getLocalPort();
-    }
+    raftPort = freePort();
     this.dir = root.resolve("node" + index);
     this.tabletsPerTable = tabletsPerTable;
     this.tune = tune;
@@ -57,6 +55,23 @@ final class LocalMember implements ClusterNode.Listener {
     node.close();
     engine.close();
     node = null;
+  }
+
+  /**
+   * A port that binds now, below the kernel's ephemeral range (32768 and up on Linux): a port
+   * taken from that range with port 0 can be handed to an outgoing connection before the Raft
+   * server binds it, and Ratis ends the JVM when its server cannot bind.
+   */
+  static int freePort() throws IOException {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port)) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IOException("no free port found in 20000-31999");
   }
 
   String address() {

@@ -175,10 +175,21 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * A port that binds now, below the kernel's ephemeral range (32768 and up on Linux): a port
+   * taken from that range with port 0 can be handed to an outgoing connection before the Raft
+   * server binds it, and Ratis ends the JVM when its server cannot bind.
+   */
   private static int freePort(String host) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      return s.getLocalPort();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(host))) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port found in 20000-31999 on " + host);
   }
 
   @Override
