@@ -120,7 +120,7 @@ public final class SystemTables {
     this.peerTraces = Objects.requireNonNull(source, "source");
   }
 
-    /** The built-in keyspaces, to hand to {@link SchemaManager}. */
+  /** The built-in keyspaces, to hand to {@link SchemaManager}. */
   public List<KeyspaceMetadata> keyspaces() {
     return keyspaces;
   }
