@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meridian.schema.ColumnMetadata;
+import io.meridian.testsupport.Await;
 import io.meridian.types.CqlTypes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -314,7 +315,7 @@ class ClusterNodeTest {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    LocalMember.await(condition, what, 30_000);
+    Await.until(condition, what, java.time.Duration.ofSeconds(30));
   }
 
   @AfterEach

@@ -8,8 +8,8 @@ import io.meridian.storage.ReadRange;
 import io.meridian.storage.StorageConfig;
 import io.meridian.storage.TokenRange;
 import io.meridian.storage.rocks.RocksStorageEngine;
+import io.meridian.testsupport.RaftPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +36,7 @@ final class LocalMember implements ClusterNode.Listener {
 
   /** A member under {@code root}, with {@code tune} applied to its settings (e.g. a small split size). */
   LocalMember(Path root, int index, int tabletsPerTable, UnaryOperator<ClusterSettings> tune) throws IOException {
-    raftPort = freePort();
+    raftPort = RaftPorts.free();
     this.dir = root.resolve("node" + index);
     this.tabletsPerTable = tabletsPerTable;
     this.tune = tune;
@@ -55,23 +55,6 @@ final class LocalMember implements ClusterNode.Listener {
     node.close();
     engine.close();
     node = null;
-  }
-
-  /**
-   * A port that binds now, below the kernel's ephemeral range (32768 and up on Linux): a port
-   * taken from that range with port 0 can be handed to an outgoing connection before the Raft
-   * server binds it, and Ratis ends the JVM when its server cannot bind.
-   */
-  static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
-      try (ServerSocket s = new ServerSocket(port)) {
-        return s.getLocalPort();
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IOException("no free port found in 20000-31999");
   }
 
   String address() {
@@ -98,21 +81,6 @@ final class LocalMember implements ClusterNode.Listener {
       return -1;
     }
     return n;
-  }
-
-  /** Polls {@code condition} every 50 ms; fails the test after {@code timeoutMs}. */
-  static void await(java.util.function.BooleanSupplier condition, String what, long timeoutMs) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
   }
 
   /** Stops the members still running and deletes their folder. */

@@ -17,6 +17,7 @@ import io.meridian.storage.StorageEngine.PartitionIterator;
 import io.meridian.storage.TabletRanges;
 import io.meridian.storage.TokenRange;
 import io.meridian.storage.rocks.RocksStorageEngine;
+import io.meridian.testsupport.Await;
 import io.meridian.types.CqlTypes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -224,7 +225,7 @@ class LoggedBatchTest {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    LocalMember.await(condition, what, 30_000);
+    Await.until(condition, what, java.time.Duration.ofSeconds(30));
   }
 
   @AfterEach

@@ -13,6 +13,7 @@ import io.meridian.storage.ReadConsistency;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.RowUpdate;
 import io.meridian.storage.TokenRange;
+import io.meridian.testsupport.Await;
 import io.meridian.types.CqlTypes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -209,7 +210,7 @@ class TabletSplitTest {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    LocalMember.await(condition, what, 60_000);
+    Await.until(condition, what, java.time.Duration.ofSeconds(60));
   }
 
   @AfterEach

@@ -4,9 +4,9 @@ import io.meridian.common.Clock;
 import io.meridian.storage.StorageConfig;
 import io.meridian.storage.TokenRange;
 import io.meridian.storage.rocks.RocksStorageEngine;
+import io.meridian.testsupport.RaftPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,7 +117,7 @@ final class LocalRaftCluster implements AutoCloseable {
     root = Files.createTempDirectory("meridian-raft-");
     List<RaftPeer> raftPeers = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      raftPeers.add(RaftPeer.newBuilder().setId("n" + i).setAddress("127.0.0.1:" + freePort()).build());
+      raftPeers.add(RaftPeer.newBuilder().setId("n" + i).setAddress("127.0.0.1:" + RaftPorts.free()).build());
     }
     group = RaftGroup.valueOf(RaftGroupId.randomId(), raftPeers);
     for (RaftPeer p : raftPeers) {
@@ -133,7 +133,7 @@ final class LocalRaftCluster implements AutoCloseable {
 
   /** A new peer (not started, not yet in the group's configuration): it starts knowing no peers. */
   Peer addPeer() throws IOException {
-    RaftPeer p = RaftPeer.newBuilder().setId("n" + peers.size()).setAddress("127.0.0.1:" + freePort()).build();
+    RaftPeer p = RaftPeer.newBuilder().setId("n" + peers.size()).setAddress("127.0.0.1:" + RaftPorts.free()).build();
     Peer peer = new Peer(p, RaftGroup.valueOf(group.getGroupId()));
     peers.add(peer);
     return peer;
@@ -172,23 +172,6 @@ final class LocalRaftCluster implements AutoCloseable {
         Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
     snapshots.applyTo(props);
     return props;
-  }
-
-  /**
-   * A port that binds now, below the kernel's ephemeral range (32768 and up on Linux): a port
-   * taken from that range with port 0 can be handed to an outgoing connection before the Raft
-   * server binds it, and Ratis ends the JVM when its server cannot bind.
-   */
-  static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
-      try (ServerSocket s = new ServerSocket(port)) {
-        return s.getLocalPort();
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IOException("no free port found in 20000-31999");
   }
 
   @Override

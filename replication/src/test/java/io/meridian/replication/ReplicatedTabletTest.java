@@ -17,6 +17,7 @@ import io.meridian.storage.RangeTombstone;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.RowUpdate;
 import io.meridian.storage.StorageEngine;
+import io.meridian.testsupport.Await;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -277,17 +278,6 @@ class ReplicatedTabletTest {
   }
 
   static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting until " + what);
-      }
-    }
+    Await.until(condition, what, java.time.Duration.ofMillis(WAIT_MS));
   }
 }

@@ -6,11 +6,12 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.meridian.server.MeridianNode;
 import io.meridian.server.ServerConfig;
 import io.meridian.server.ServerConfigKeys;
+import io.meridian.testsupport.Await;
+import io.meridian.testsupport.RaftPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +43,8 @@ final class TestCluster implements AutoCloseable {
     Member(int index) throws IOException {
       this.index = index;
       this.host = "127.0.0." + (index + 1);
-      this.cqlPort = freePort(host);
-      this.raftPort = freePort(host);
+      this.cqlPort = RaftPorts.free(InetAddress.getByName(host));
+      this.raftPort = RaftPorts.free(InetAddress.getByName(host));
     }
 
     void start() {
@@ -162,34 +163,7 @@ final class TestCluster implements AutoCloseable {
 
   /** Polls {@code condition} until it holds, failing the test after a minute. */
   static void await(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  /**
-   * A port that binds now, below the kernel's ephemeral range (32768 and up on Linux): a port
-   * taken from that range with port 0 can be handed to an outgoing connection before the Raft
-   * server binds it, and Ratis ends the JVM when its server cannot bind.
-   */
-  private static int freePort(String host) throws IOException {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
-      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(host))) {
-        return s.getLocalPort();
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IOException("no free port found in 20000-31999 on " + host);
+    Await.until(condition, what, java.time.Duration.ofMinutes(1));
   }
 
   @Override
