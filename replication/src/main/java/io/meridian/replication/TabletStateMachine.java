@@ -46,16 +46,20 @@ import org.slf4j.LoggerFactory;
  * The state machine of one tablet's Raft group: each committed log entry is a list of mutations
  * (see {@link MutationCodec}) applied to the local {@link StorageEngine} in one atomic batch.
  *
- * <p><b>Durability.</b> The future handed back to Ratis completes only once
- * {@link StorageEngine#applyAtomically} has completed, i.e. once the batch is durable under the
- * engine's commit policy (the engine must use {@code CommitPolicy.SYNC} for "acknowledged means
- * durable on this replica"). On the leader, Ratis replies to the client only after that.
+ * <p><b>Durability.</b> The future handed back to Ratis completes once
+ * {@link StorageEngine#applyAtomically} has completed, i.e. once the batch is in storage and
+ * visible; on the leader, Ratis replies to the client only after that. The entry itself is durable
+ * before that, in the Raft log, fsynced on a majority before it commits. So storage need not fsync
+ * each batch (a node runs it with a periodic WAL sync): the log is the commit log, and storage is
+ * made durable ({@link StorageEngine#sync}) before the state machine lets the log forget entries,
+ * that is before it records an applied index, takes a snapshot or reports a seal.
  *
  * <p><b>Applied index and restarts.</b> Without snapshots Ratis replays the whole log into a
  * restarted replica. The state machine records the last entry whose batch is durable in
- * {@link AppliedIndexFile} and skips entries at or below it on replay. The file is rewritten every
- * {@code appliedIndexPersistEveryEntries} entries and on close, not after every entry (that would
- * add a second fsync to every write). So after a crash up to that many entries are applied again.
+ * {@link AppliedIndexFile} (after syncing storage) and skips entries at or below it on replay. The
+ * file is rewritten every {@code appliedIndexPersistEveryEntries} entries and on close, not after
+ * every entry (that would add a second fsync to every write). So after a crash up to that many
+ * entries, and any batches storage had not synced, are applied again.
  * That is harmless: every entry carries its own write timestamps and local deletion times, and
  * storage reconciles by last-write-wins (ties broken deterministically), so applying an entry
  * whose effects are already stored changes nothing. Guarded entries keep this property: their
@@ -91,7 +95,7 @@ public final class TabletStateMachine extends BaseStateMachine {
   private static final Logger log = LoggerFactory.getLogger(TabletStateMachine.class);
   public static final int APPLIED_INDEX_PERSIST_EVERY_ENTRIES_DEFAULT = 256;
   /**
-   * Most entries handed to storage and not yet durable. Ratis does not wait for our futures, so
+   * Most entries handed to storage and not yet written by it. Ratis does not wait for our futures, so
    * without this a replaying or lagging replica would flood the engine's bounded commit queue,
    * which answers OVERLOADED and would stop the state machine. Blocking Ratis' apply thread here
    * is the back-pressure. The sum over the tablets of one node must stay below the engine's
@@ -147,7 +151,7 @@ public final class TabletStateMachine extends BaseStateMachine {
 
   /**
    * @param appliedIndexPersistEveryEntries how often the applied index is recorded (entries)
-   * @param appliesInFlightMax most entries handed to storage and not yet durable
+   * @param appliesInFlightMax most entries handed to storage and not yet written by it
    */
   public TabletStateMachine(StorageEngine engine, UUID tableId, TokenRange range, int appliedIndexPersistEveryEntries,
                             int appliesInFlightMax) {
@@ -372,6 +376,8 @@ public final class TabletStateMachine extends BaseStateMachine {
     sealedSplitTokenInLog = seal.splitToken();
     return inLogOrder(CompletableFuture.completedFuture(null), termIndex, false, NO_BUCKETS, ApplyVerdict.APPLIED,
         () -> {
+          // The split's halves start from the rows stored here, and the parent's log goes away.
+          engine.sync();
           try {
             sealFile.write(new SealFile.Seal(termIndex.getIndex(), seal.splitToken()));
           } catch (IOException e) {
@@ -422,15 +428,15 @@ public final class TabletStateMachine extends BaseStateMachine {
     return inLogOrder(stored, termIndex, applied, buckets, verdict, null);
   }
 
-  /** As above; {@code whenDurable} runs once every entry up to this one is durable, before the index moves. */
+  /** As above; {@code whenStored} runs once every entry up to this one is stored, before the index moves. */
   private synchronized CompletableFuture<Message> inLogOrder(CompletableFuture<Void> stored, TermIndex termIndex,
                                                              boolean applied, int[] buckets, ApplyVerdict verdict,
-                                                             Runnable whenDurable) {
+                                                             Runnable whenStored) {
     CompletableFuture<Message> done = orderTail.thenCombine(stored, (a, b) -> b)
         .handleAsync((ok, error) -> {
-          if (error == null && whenDurable != null) {
+          if (error == null && whenStored != null) {
             try {
-              whenDurable.run();
+              whenStored.run();
             } catch (RuntimeException e) {
               error = e;
             }
@@ -485,10 +491,12 @@ public final class TabletStateMachine extends BaseStateMachine {
       return;
     }
     try {
+      // Entries up to the recorded index are never replayed: their batches must be on disk first.
+      engine.sync();
       appliedIndexFile.write(applied, visibleVersions.toArray());
       lastPersisted = applied;
       entriesSincePersist = 0;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       // Not fatal: an older recorded index only means more (idempotent) replay after a restart.
       log.warn("tablet {}: cannot record applied index {}: {}", range, applied, e.toString());
     }
@@ -731,7 +739,10 @@ public final class TabletStateMachine extends BaseStateMachine {
     }
   }
 
-  /** Waits until every entry handed over is durable and counted, records the applied index, returns it. */
+  /**
+   * Waits until every entry handed over is stored and counted, records the applied index (syncing
+   * storage first), returns it.
+   */
   private TermIndex awaitAppliesDone() throws IOException {
     CompletableFuture<Void> tail;
     synchronized (this) {

@@ -1,7 +1,9 @@
 package io.meridian.replication;
 
 import io.meridian.common.Clock;
+import io.meridian.storage.CommitPolicy;
 import io.meridian.storage.StorageConfig;
+import io.meridian.storage.StorageEngine;
 import io.meridian.storage.TokenRange;
 import io.meridian.storage.rocks.RocksStorageEngine;
 import io.meridian.testsupport.RaftPorts;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -42,6 +45,8 @@ final class LocalRaftCluster implements AutoCloseable {
   final SnapshotSettings snapshots;
   private final Path root;
   private final List<Peer> peers = new ArrayList<>();
+  /** The storage each peer's state machine is given, as a view of the peer's engine (tests may wrap it). */
+  UnaryOperator<StorageEngine> stateMachineStorage = UnaryOperator.identity();
 
   final class Peer {
     final RaftPeer raftPeer;
@@ -63,10 +68,13 @@ final class LocalRaftCluster implements AutoCloseable {
     void start(RaftStorage.StartupOption option) throws IOException {
       // A commit queue far smaller than the writes in flight: the state machine's back-pressure
       // must keep it from overflowing (an OVERLOADED apply would stop the replica).
-      engine = RocksStorageEngine.open(
-          StorageConfig.defaults(storageDir).withCommitQueue(ENGINE_COMMIT_QUEUE_CAPACITY, 16), Clock.SYSTEM);
+      // Periodic WAL sync, as on a node: the Raft log is the commit log (see TabletStateMachine).
+      engine = RocksStorageEngine.open(StorageConfig.defaults(storageDir)
+          .withCommitPolicy(CommitPolicy.PERIODIC, 10)
+          .withCommitQueue(ENGINE_COMMIT_QUEUE_CAPACITY, 16), Clock.SYSTEM);
       engine.createTable(tableId, 1);
-      stateMachine = new TabletStateMachine(engine, tableId, range, 64, ENGINE_COMMIT_QUEUE_CAPACITY / 2);
+      stateMachine = new TabletStateMachine(stateMachineStorage.apply(engine), tableId, range, 64,
+          ENGINE_COMMIT_QUEUE_CAPACITY / 2);
       server = RaftServer.newBuilder()
           .setServerId(raftPeer.getId())
           .setGroup(startGroup)

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
@@ -195,6 +197,122 @@ class ReplicatedTabletTest {
         awaitRows(follower, cluster, 0, 10, 1);
         awaitRows(follower, cluster, 10, 100, 0);
       }
+    }
+  }
+
+  /**
+   * Storage defers its fsyncs to the Raft log, so a replica may record an applied index (and skip
+   * the entries up to it on replay) only once storage has synced: while it cannot, writes are still
+   * acknowledged (the log holds them) but no index is recorded.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void anAppliedIndexIsRecordedOnlyAfterStorageSynced() throws Exception {
+    AtomicBoolean syncFails = new AtomicBoolean(true);
+    AtomicInteger syncs = new AtomicInteger();
+    try (LocalRaftCluster cluster = new LocalRaftCluster(1)) {
+      cluster.stateMachineStorage = engine -> new SyncHookEngine(engine, () -> {
+        syncs.incrementAndGet();
+        if (syncFails.get()) {
+          throw new IllegalStateException("test: storage cannot sync");
+        }
+      });
+      cluster.startAll();
+      LocalRaftCluster.Peer peer = cluster.peers().get(0);
+      try (RaftClient client = cluster.newClient()) {
+        ReplicatedTablet tablet = new ReplicatedTablet(cluster.tableId, cluster.range, client);
+        writeRows(tablet, cluster, 0, 150); // the index is due every 64 entries
+        assertTrue(syncs.get() >= 2, "storage was asked to sync before each recording: " + syncs);
+        assertTrue(recordedIndex(peer).isEmpty(), "no applied index is recorded while storage cannot sync");
+        awaitRows(peer, cluster, 0, 150);
+
+        syncFails.set(false);
+        writeRows(tablet, cluster, 150, 160);
+        await(() -> recordedIndex(peer).isPresent(), "an applied index is recorded once storage syncs");
+        assertTrue(recordedIndex(peer).orElseThrow() >= 150, "recorded " + recordedIndex(peer));
+      }
+    }
+  }
+
+  /** The applied index {@code peer}'s state machine recorded, if any. */
+  private static Optional<Long> recordedIndex(LocalRaftCluster.Peer peer) {
+    try (Stream<Path> files = Files.walk(peer.raftDir)) {
+      Optional<Path> file = files.filter(f -> f.getFileName().toString().equals(AppliedIndexFile.FILE_NAME)).findFirst();
+      if (file.isEmpty()) {
+        return Optional.empty();
+      }
+      return new AppliedIndexFile(file.get().getParent()).read().map(r -> r.applied().getIndex());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A peer's engine as its state machine sees it, running {@code beforeSync} on every {@link #sync}. */
+  private static final class SyncHookEngine implements StorageEngine {
+    private final StorageEngine engine;
+    private final Runnable beforeSync;
+
+    SyncHookEngine(StorageEngine engine, Runnable beforeSync) {
+      this.engine = engine;
+      this.beforeSync = beforeSync;
+    }
+
+    @Override
+    public void sync() {
+      beforeSync.run();
+      engine.sync();
+    }
+
+    @Override
+    public void createTable(java.util.UUID tableId, int tabletCount) {
+      engine.createTable(tableId, tabletCount);
+    }
+
+    @Override
+    public void dropTable(java.util.UUID tableId) {
+      engine.dropTable(tableId);
+    }
+
+    @Override
+    public CompletableFuture<Void> truncate(java.util.UUID tableId) {
+      return engine.truncate(tableId);
+    }
+
+    @Override
+    public List<io.meridian.storage.Tablet> tablets(java.util.UUID tableId) {
+      return engine.tablets(tableId);
+    }
+
+    @Override
+    public io.meridian.storage.Tablet tabletFor(java.util.UUID tableId, long token) {
+      return engine.tabletFor(tableId, token);
+    }
+
+    @Override
+    public CompletableFuture<Void> applyAtomically(List<Mutation> mutations) {
+      return engine.applyAtomically(mutations);
+    }
+
+    @Override
+    public Optional<PartitionData> readPartition(java.util.UUID tableId, PartitionKey key, ReadRange range,
+                                                 int nowSeconds) {
+      return engine.readPartition(tableId, key, range, nowSeconds);
+    }
+
+    @Override
+    public PartitionIterator scan(java.util.UUID tableId, io.meridian.storage.TokenRange tokens, PartitionKey after,
+                                  ReadRange perPartition, int nowSeconds) {
+      return engine.scan(tableId, tokens, after, perPartition, nowSeconds);
+    }
+
+    @Override
+    public void flush() {
+      engine.flush();
+    }
+
+    @Override
+    public void close() {
+      // the peer closes its own engine
     }
   }
 

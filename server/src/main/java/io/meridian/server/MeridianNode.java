@@ -62,18 +62,18 @@ public final class MeridianNode implements AutoCloseable {
     }
     LOG.info("Starting Meridian node {} with data in {}", hostId, dataDir);
 
+    boolean clustered = !config.get(ServerConfigKeys.SEEDS).isBlank();
+    // On a cluster node the tablets' Raft logs are the commit log: an entry is fsynced there before
+    // it commits, and each tablet syncs storage before it lets its log forget entries. A second
+    // fsync per batch in storage would protect nothing more.
+    io.meridian.storage.CommitPolicy commitPolicy = clustered
+        ? io.meridian.storage.CommitPolicy.PERIODIC : config.get(ServerConfigKeys.COMMIT_POLICY);
     StorageConfig storageConfig = StorageConfig.defaults(dataDir.resolve("rocksdb"))
-        .withCommitPolicy(config.get(ServerConfigKeys.COMMIT_POLICY), config.get(ServerConfigKeys.PERIODIC_SYNC_MS));
+        .withCommitPolicy(commitPolicy, config.get(ServerConfigKeys.PERIODIC_SYNC_MS));
     storageConfig = new StorageConfig(storageConfig.dataDir(), storageConfig.commitPolicy(), storageConfig.periodicSyncMs(),
         singleNodeTablets(config.get(ServerConfigKeys.TABLETS_PER_TABLE)), config.get(ServerConfigKeys.BLOCK_CACHE_BYTES),
         storageConfig.gcGraceSeconds(), storageConfig.commitQueueCapacity(), storageConfig.commitBatchMutationsMax(),
         storageConfig.purgeIntervalMs(), storageConfig.purgeBatchEntriesMax(), storageConfig.rangeTombstonesPerPartitionMax());
-    boolean clustered = !config.get(ServerConfigKeys.SEEDS).isBlank();
-    if (clustered && config.get(ServerConfigKeys.COMMIT_POLICY) != io.meridian.storage.CommitPolicy.SYNC) {
-      // A replica acknowledges an entry once storage says it is durable; under periodic sync
-      // that would be a promise the node cannot keep after a crash.
-      throw new IllegalArgumentException(ServerConfigKeys.COMMIT_POLICY.key() + " must be sync on a cluster node");
-    }
     RocksStorageEngine storage = RocksStorageEngine.open(storageConfig, clock);
     QueryProcessor processor = null;
     ClusterMember cluster = null;

@@ -31,7 +31,8 @@ public final class ServerConfigKeys {
   public static final ConfigKey<CommitPolicy> COMMIT_POLICY = ConfigKey.enumKey(
       "storage.commit-policy", CommitPolicy.SYNC, CommitPolicy.class,
       "sync: fsync the log before acknowledging a write (no acknowledged write is lost);"
-          + " periodic: fsync every storage.periodic-sync-ms (a crash may lose that window)");
+          + " periodic: fsync every storage.periodic-sync-ms (a crash may lose that window);"
+          + " not used on a cluster node, whose writes are fsynced in their tablets' Raft logs");
 
   public static final ConfigKey<Integer> PERIODIC_SYNC_MS = ConfigKey.intKey(
       "storage.periodic-sync-ms", 10, 1, 60_000, "fsync interval under the periodic commit policy");

@@ -40,7 +40,8 @@ public interface StorageEngine extends AutoCloseable {
 
   /**
    * Applies all the mutations or none of them (one log entry / one storage batch), even across
-   * tablets. Durable when the future completes.
+   * tablets. Durable when the future completes if the store fsyncs every write (its commit policy
+   * says), else once a later {@link #sync} returns.
    */
   CompletableFuture<Void> applyAtomically(List<Mutation> mutations);
 
@@ -112,6 +113,14 @@ public interface StorageEngine extends AutoCloseable {
 
   /** Flushes memtables and waits; used by tests and clean shutdown. */
   void flush();
+
+  /**
+   * Returns once every write completed so far is durable. A store whose commit policy already
+   * makes each write durable before completing it has nothing to do; one that defers its fsyncs
+   * (because another log, such as a tablet's Raft log, holds the writes meanwhile) syncs now, so
+   * its owner may then forget that log's copies.
+   */
+  default void sync() {}
 
   @Override
   void close();

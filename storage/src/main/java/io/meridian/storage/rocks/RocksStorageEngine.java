@@ -1573,6 +1573,23 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     }
   }
 
+  @Override
+  public void sync() {
+    if (config.commitPolicy() == CommitPolicy.SYNC) {
+      return; // every completed write was fsynced before it completed
+    }
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      db.flushWal(true);
+    } catch (RocksDBException e) {
+      fail(e);
+      throw MeridianException.server("WAL sync failed at " + config.dataDir(), e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
   private void syncWal() {
     lifecycle.readLock().lock();
     try {
