@@ -4,6 +4,7 @@ import io.meridian.common.Clock;
 import io.meridian.schema.SchemaChange;
 import io.meridian.schema.SchemaManager;
 import io.meridian.schema.SchemaStore;
+import io.meridian.storage.CommitPolicy;
 import io.meridian.storage.ReadRange;
 import io.meridian.storage.StorageConfig;
 import io.meridian.storage.TokenRange;
@@ -43,7 +44,9 @@ final class LocalMember implements ClusterNode.Listener {
   }
 
   void start(String seed) {
-    engine = RocksStorageEngine.open(StorageConfig.defaults(dir.resolve("rocksdb")), Clock.SYSTEM);
+    // Periodic WAL sync, as a cluster node runs its storage (the Raft logs are the commit log).
+    engine = RocksStorageEngine.open(StorageConfig.defaults(dir.resolve("rocksdb"))
+        .withCommitPolicy(CommitPolicy.PERIODIC, 10), Clock.SYSTEM);
     schema = new SchemaManager(List.of(), new SchemaStore(dir.resolve("schema")), Set.of("datacenter1"),
         Clock.SYSTEM, UUID::randomUUID);
     ClusterSettings settings = tune.apply(new ClusterSettings(hostId, "test", "127.0.0.1", raftPort, List.of(seed),

@@ -13,10 +13,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
 /**
@@ -38,6 +41,10 @@ public final class ReplicatedTablet implements Tablet {
   private final RaftClient client;
   private final RaftPeerId localReplica;
   private final ConditionalRetry conditionalRetry;
+  /** How long a request a stepping-down leader refused is sent again (see {@link #retryingSteppingDown}). */
+  static final long STEPPING_DOWN_RETRY_MS = 10_000;
+  private static final long STEPPING_DOWN_PAUSE_MS = 50;
+
   private final WriteBatcher batcher = new WriteBatcher(this::sendBlindEntry);
 
   public ReplicatedTablet(UUID tableId, TokenRange range, RaftClient client) {
@@ -79,7 +86,8 @@ public final class ReplicatedTablet implements Tablet {
   public CompletableFuture<Void> truncate() {
     CompletableFuture<RaftClientReply> sent;
     try {
-      sent = client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(MutationCodec.encodeTruncate(tableId))));
+      Message truncation = Message.valueOf(UnsafeByteOperations.unsafeWrap(MutationCodec.encodeTruncate(tableId)));
+      sent = retryingSteppingDown(() -> client.async().send(truncation));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -253,7 +261,8 @@ public final class ReplicatedTablet implements Tablet {
   private CompletableFuture<RaftClientReply> send(byte[] entry, ReplicatedWriteException.WriteType type) {
     CompletableFuture<RaftClientReply> sent;
     try {
-      sent = client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)));
+      Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(entry));
+      sent = retryingSteppingDown(() -> client.async().send(message));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -337,13 +346,13 @@ public final class ReplicatedTablet implements Tablet {
     CompletableFuture<RaftClientReply> sent;
     try {
       if (mode == ReadMode.LINEARIZABLE) {
-        sent = client.async().sendReadOnly(message);
+        sent = retryingSteppingDown(() -> client.async().sendReadOnly(message));
       } else if (mode == ReadMode.LEADER) {
-        sent = client.async().sendReadOnlyNonLinearizable(message);
+        sent = retryingSteppingDown(() -> client.async().sendReadOnlyNonLinearizable(message));
       } else if (localReplica != null) {
         sent = staleRead(message, 0, localReplica);
       } else {
-        sent = client.async().sendReadOnlyNonLinearizable(message);
+        sent = retryingSteppingDown(() -> client.async().sendReadOnlyNonLinearizable(message));
       }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -384,6 +393,46 @@ public final class ReplicatedTablet implements Tablet {
           "token " + key.token() + " written through tablet " + range + " of table " + tableId));
     }
     return new ConditionalWriteLoop<>(this, key, readRange, nowSeconds, write, conditionalRetry).start();
+  }
+
+  /**
+   * Sends with {@code attempt}, and again after a pause while the leader answers that it is
+   * stepping down (handing leadership over, e.g. back to the tablet's preferred leader once that
+   * replica has caught up). Such a leader refuses the request before appending or reading
+   * anything, so sending it again is safe; Ratis' blocking client does so itself, its async client
+   * hands the refusal back, which would otherwise reach the client as a timeout of unknown outcome.
+   */
+  private static CompletableFuture<RaftClientReply> retryingSteppingDown(
+      Supplier<CompletableFuture<RaftClientReply>> attempt) {
+    return retryingSteppingDown(attempt, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STEPPING_DOWN_RETRY_MS));
+  }
+
+  private static CompletableFuture<RaftClientReply> retryingSteppingDown(
+      Supplier<CompletableFuture<RaftClientReply>> attempt, long deadlineNanos) {
+    CompletableFuture<RaftClientReply> sent;
+    try {
+      sent = attempt.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return sent.handle((reply, error) -> {
+      Throwable cause = error != null ? unwrap(error) : reply.isSuccess() ? null : reply.getException();
+      if (steppingDown(cause) && System.nanoTime() - deadlineNanos < 0) {
+        return CompletableFuture.runAsync(() -> { },
+                CompletableFuture.delayedExecutor(STEPPING_DOWN_PAUSE_MS, TimeUnit.MILLISECONDS))
+            .thenCompose(v -> retryingSteppingDown(attempt, deadlineNanos));
+      }
+      return error != null ? CompletableFuture.<RaftClientReply>failedFuture(error) : CompletableFuture.completedFuture(reply);
+    }).thenCompose(next -> next);
+  }
+
+  private static boolean steppingDown(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof LeaderSteppingDownException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -201,6 +201,46 @@ class ReplicatedTabletTest {
   }
 
   /**
+   * A leader handing leadership over refuses requests before acting on them ("stepping down");
+   * Ratis' async client hands that refusal back, and it must not reach the writer as a failure of
+   * unknown outcome: the tablet sends the request again until the new leader takes it.
+   */
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void requestsDuringALeadershipTransferAreSentAgainNotFailed() throws Exception {
+    try (LocalRaftCluster cluster = new LocalRaftCluster(3)) {
+      cluster.startAll();
+      try (RaftClient client = cluster.newClient(); RaftClient admin = cluster.newClient()) {
+        ReplicatedTablet tablet = new ReplicatedTablet(cluster.tableId, cluster.range, client);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger written = new AtomicInteger();
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+          while (!stop.get()) {
+            int i = written.get();
+            tablet.apply(mutation(cluster, i)).join(); // a failed write ends the loop and fails the test
+            tablet.readPartition(key(i), ReadRange.all(), Clock.SYSTEM.nowInSeconds(), ReadMode.LINEARIZABLE).join()
+                .orElseThrow(() -> new AssertionError("row " + i + " not read back"));
+            written.incrementAndGet();
+          }
+        });
+        for (int transfer = 0; transfer < 6; transfer++) {
+          LocalRaftCluster.Peer from = awaitLeader(cluster);
+          LocalRaftCluster.Peer to = cluster.peers().get((cluster.peers().indexOf(from) + 1) % 3);
+          int before = written.get();
+          await(() -> written.get() > before + 20 || writer.isDone(), "writes flow before transfer " + transfer);
+          assertTrue(admin.admin().transferLeadership(to.raftPeer.getId(), 10_000).isSuccess(), "transfer " + transfer);
+        }
+        stop.set(true);
+        writer.get(WAIT_MS, TimeUnit.MILLISECONDS);
+        assertTrue(written.get() > 120, "writes went on through six transfers: " + written.get());
+        for (LocalRaftCluster.Peer p : cluster.peers()) {
+          awaitRows(p, cluster, 0, written.get());
+        }
+      }
+    }
+  }
+
+  /**
    * Storage defers its fsyncs to the Raft log, so a replica may record an applied index (and skip
    * the entries up to it on replay) only once storage has synced: while it cannot, writes are still
    * acknowledged (the log holds them) but no index is recorded.
