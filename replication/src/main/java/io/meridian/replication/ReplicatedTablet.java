@@ -29,6 +29,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  *
  * <p>Retries after a lost leader are made by the Raft client with the same call id, and Ratis'
  * retry cache answers a retried call that was already applied, so a retry never writes twice.
+ * A request refused by a leader handing over leadership was not acted on; it is sent again as a
+ * new call ({@link #retryingSteppingDown}).
  *
  * <p>Reads ({@link #readPartition}, {@link #scanPage}) are Ratis read-only requests answered by a
  * replica's state machine from its engine: {@link ReadMode#LINEARIZABLE} through the read index,
@@ -36,15 +38,15 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * without the read index). Conditional writes are optimistic: see {@link ConditionalWriteLoop}.
  */
 public final class ReplicatedTablet implements Tablet {
+  /** How long a request a stepping-down leader refused is sent again (see {@link #retryingSteppingDown}). */
+  static final long STEPPING_DOWN_RETRY_MS = 10_000;
+  private static final long STEPPING_DOWN_PAUSE_MS = 50;
+
   private final UUID tableId;
   private final TokenRange range;
   private final RaftClient client;
   private final RaftPeerId localReplica;
   private final ConditionalRetry conditionalRetry;
-  /** How long a request a stepping-down leader refused is sent again (see {@link #retryingSteppingDown}). */
-  static final long STEPPING_DOWN_RETRY_MS = 10_000;
-  private static final long STEPPING_DOWN_PAUSE_MS = 50;
-
   private final WriteBatcher batcher = new WriteBatcher(this::sendBlindEntry);
 
   public ReplicatedTablet(UUID tableId, TokenRange range, RaftClient client) {
