@@ -6,10 +6,11 @@ import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Ports for Raft servers started by tests. A port is taken below the kernel's ephemeral range
- * (32768 and up on Linux), not with port 0: a port from that range can be handed to an outgoing
- * connection between the check and the Raft server's bind, and Ratis ends the JVM when its server
- * cannot bind.
+ * Ports for servers started by tests, Raft servers first. A port is taken below the kernel's
+ * ephemeral range (32768 and up on Linux), not with port 0: a port from that range can be handed
+ * to an outgoing connection between the check and the Raft server's bind, and Ratis ends the JVM
+ * when its server cannot bind; and once such a server closes, a connection to its port can be
+ * given that port as its source and connect to itself.
  */
 public final class RaftPorts {
   private static final int FIRST = 20_000;

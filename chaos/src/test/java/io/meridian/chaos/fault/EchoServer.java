@@ -13,7 +13,10 @@ final class EchoServer implements AutoCloseable {
     private final ServerSocket server;
 
     EchoServer() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        // Below the ephemeral range: once closed, a connection to an ephemeral port can, rarely,
+        // be given that same port as its source and connect to itself, which looks like an echo.
+        server = new ServerSocket(io.meridian.testsupport.RaftPorts.free(InetAddress.getLoopbackAddress()), 50,
+                InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::acceptLoop, "echo-accept");
         t.setDaemon(true);
         t.start();
