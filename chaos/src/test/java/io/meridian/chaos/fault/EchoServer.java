@@ -8,18 +8,21 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
+import io.meridian.testsupport.RaftPorts;
+
 /** Echoes every byte back, one thread per connection. */
 final class EchoServer implements AutoCloseable {
     private final ServerSocket server;
+    private final Thread acceptor;
 
     EchoServer() throws IOException {
         // Below the ephemeral range: once closed, a connection to an ephemeral port can, rarely,
         // be given that same port as its source and connect to itself, which looks like an echo.
-        server = new ServerSocket(io.meridian.testsupport.RaftPorts.free(InetAddress.getLoopbackAddress()), 50,
+        server = new ServerSocket(RaftPorts.free(InetAddress.getLoopbackAddress()), 50,
                 InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::acceptLoop, "echo-accept");
-        t.setDaemon(true);
-        t.start();
+        acceptor = new Thread(this::acceptLoop, "echo-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     InetSocketAddress address() {
@@ -30,6 +33,11 @@ final class EchoServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                if (server.isClosed()) {
+                    // Accepted in the window between close() and the accept call's end.
+                    s.close();
+                    return;
+                }
                 Thread t = new Thread(() -> echo(s), "echo");
                 t.setDaemon(true);
                 t.start();
@@ -55,5 +63,13 @@ final class EchoServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        // The JDK closes a listening socket for good only once a blocked accept() has returned, and
+        // until then the kernel still completes connections to it: wait for that, or a connection
+        // made right after close() may be accepted and echoed.
+        try {
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
