@@ -128,7 +128,8 @@ public final class TcpProxy implements AutoCloseable {
                 }
                 continue;
             }
-            if (mode == Mode.PARTITIONED) {
+            // closed: accepted after close(), which the JDK allows until the blocked accept returns.
+            if (mode == Mode.PARTITIONED || closed) {
                 abort(client);
                 continue;
             }
