@@ -748,6 +748,24 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
+  /**
+   * This node's replica of the tablet if it is a voting follower in its group, running and not
+   * sealed, else null. Its state may lag the leader's; see {@link FollowerReads}.
+   */
+  TabletStateMachine followedTabletStateMachine(UUID tableId, int tabletId) {
+    RaftServer s = server;
+    if (closed || s == null) {
+      return null;
+    }
+    try {
+      org.apache.ratis.server.RaftServer.Division d = s.getDivision(TabletGroups.groupId(tableId, tabletId));
+      return d.getInfo().isFollower() && d.getStateMachine() instanceof TabletStateMachine sm
+          && sm.getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.RUNNING && !sm.isSealed() ? sm : null;
+    } catch (IOException e) {
+      return null; // not a replica here
+    }
+  }
+
   /** Commits the split of a sealed tablet onto {@code replicas}; false when refused (the placement moved on). */
   boolean splitTablet(UUID tableId, int tabletId, long splitToken, List<String> replicas) {
     return MetadataStateMachine.APPLIED.equals(

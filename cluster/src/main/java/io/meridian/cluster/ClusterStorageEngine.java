@@ -69,6 +69,7 @@ public final class ClusterStorageEngine implements StorageEngine {
   private final java.util.Queue<RetiredClient> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
   /** Leader reads (partitions and scan pages) served from this node's own replica. */
   private final java.util.concurrent.atomic.AtomicLong localLeaderReads = new java.util.concurrent.atomic.AtomicLong();
+  private final FollowerReads followerReads;
 
   public ClusterStorageEngine(ClusterNode node, StorageEngine local) {
     this(node, local, BatchSettings.DEFAULTS);
@@ -77,6 +78,7 @@ public final class ClusterStorageEngine implements StorageEngine {
   public ClusterStorageEngine(ClusterNode node, StorageEngine local, BatchSettings batchSettings) {
     this.node = node;
     this.local = local;
+    this.followerReads = new FollowerReads(node);
     this.batchReplayer = new BatchReplayer(node, this, batchSettings);
     batchReplayer.start();
   }
@@ -88,6 +90,10 @@ public final class ClusterStorageEngine implements StorageEngine {
 
   long localLeaderReads() {
     return localLeaderReads.get();
+  }
+
+  FollowerReads followerReads() {
+    return followerReads;
   }
 
   LoggedBatches loggedBatches() {
@@ -375,8 +381,7 @@ public final class ClusterStorageEngine implements StorageEngine {
     return join(onOwner(tableId, key.token(), true, tabletId -> {
       ReadMode mode = mode(tableId, tabletId, consistency);
       checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
-      if (mode == ReadMode.LEADER && node.leadsTablet(tableId, tabletId)) {
-        localLeaderReads.incrementAndGet();
+      if (mode == ReadMode.LEADER && answersLocally(tableId, tabletId)) {
         return CompletableFuture.completedFuture(local.readPartition(tableId, key, range, nowSeconds));
       }
       return tablet(tableId, tabletId).readPartition(key, range, nowSeconds, mode);
@@ -399,8 +404,8 @@ public final class ClusterStorageEngine implements StorageEngine {
    * ONE reads go to the tablet's leader without a read index while a majority of its replicas is
    * up (so a client reads its own writes, as Cassandra users expect at ONE), and to a single replica
    * when it is not (available, like Cassandra at ONE, but possibly stale). Other levels are
-   * linearizable. When this node's replica leads the tablet, a leader read is served from the local
-   * engine directly: the same state the Raft request would read, without the request.
+   * linearizable. A leader read is served from the local engine directly when this node's replica
+   * leads the tablet or has caught up with the leader ({@link #answersLocally}).
    */
   private ReadMode mode(UUID tableId, int tabletId, ReadConsistency consistency) {
     if (consistency != ReadConsistency.ANY_REPLICA) {
@@ -408,6 +413,19 @@ public final class ClusterStorageEngine implements StorageEngine {
     }
     List<String> replicas = replicasOf(tableId, tabletId);
     return liveReplicas(replicas) >= majority(replicas) ? ReadMode.LEADER : ReadMode.ANY_REPLICA;
+  }
+
+  /**
+   * Whether a {@link ReadMode#LEADER} read is answered from this node's own engine, without a Raft
+   * request: when its replica leads the tablet (the state the request would read), or follows it
+   * and has caught up with everything the leader acknowledged before the read ({@link FollowerReads}).
+   */
+  private boolean answersLocally(UUID tableId, int tabletId) {
+    if (node.leadsTablet(tableId, tabletId)) {
+      localLeaderReads.incrementAndGet();
+      return true;
+    }
+    return followerReads.caughtUp(tableId, tabletId, () -> tablet(tableId, tabletId));
   }
 
   // --- tablets being split ---------------------------------------------------------------------
@@ -564,7 +582,7 @@ public final class ClusterStorageEngine implements StorageEngine {
         checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
         ScanPage page;
         try {
-          page = mode == ReadMode.LEADER && node.leadsTablet(tableId, tabletId)
+          page = mode == ReadMode.LEADER && answersLocally(tableId, tabletId)
               ? localPage(part)
               : join(tablet(tableId, tabletId).scanPage(part, after, perPartition, nowSeconds, SCAN_PAGE_PARTITIONS,
                   mode));
@@ -586,9 +604,8 @@ public final class ClusterStorageEngine implements StorageEngine {
       return true;
     }
 
-    /** A page read from this node's own replica, which leads the tablet: no Raft request. */
+    /** A page read from this node's own replica (see {@link #answersLocally}): no Raft request. */
     private ScanPage localPage(TokenRange range) {
-      localLeaderReads.incrementAndGet();
       List<PartitionData> partitions = new ArrayList<>();
       try (PartitionIterator it = local.scan(tableId, range, after, perPartition, nowSeconds)) {
         while (partitions.size() < SCAN_PAGE_PARTITIONS && it.hasNext()) {
@@ -736,7 +753,7 @@ public final class ClusterStorageEngine implements StorageEngine {
       CompletableFuture<io.meridian.replication.ReadCodec.IndexPage> page;
       try {
         checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
-        page = mode == ReadMode.LEADER && node.leadsTablet(tableId, tabletId)
+        page = mode == ReadMode.LEADER && answersLocally(tableId, tabletId)
             ? CompletableFuture.completedFuture(io.meridian.replication.TabletStateMachine.indexPage(local, tableId, tabletRange, request))
             : tablet(tableId, tabletId).indexPage(request, mode);
       } catch (RuntimeException e) {

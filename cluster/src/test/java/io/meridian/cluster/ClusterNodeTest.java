@@ -76,7 +76,7 @@ class ClusterNodeTest {
   }
 
   @Test
-  void oneReadsOnTheLeadingNodeComeFromItsOwnReplicaAndSeeEveryAcknowledgedWrite() throws IOException {
+  void oneReadsComeFromTheNodesOwnReplicaAndSeeEveryAcknowledgedWrite() throws IOException {
     List<LocalMember> m = startCluster(3);
     UUID tableId = createTable(m.get(0), 3);
     for (LocalMember member : m) {
@@ -114,9 +114,11 @@ class ClusterNodeTest {
         }
         assertEquals(rows, seen);
       }
-      // Tablets are led by different nodes, so every node led some reads and served them itself.
+      // Tablets are led by different nodes, so every node led some reads and served them itself,
+      // and answered the others from its follower replicas once they had caught up with the leader.
       for (int i = 0; i < 3; i++) {
         assertTrue(routed.get(i).localLeaderReads() > 0, "node " + i + " served leader reads from its replica");
+        assertTrue(routed.get(i).followerReads().served() > 0, "node " + i + " served reads from its follower replicas");
       }
     } finally {
       routed.forEach(ClusterStorageEngine::close);

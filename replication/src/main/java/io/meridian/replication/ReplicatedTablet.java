@@ -48,6 +48,7 @@ public final class ReplicatedTablet implements Tablet {
   private final RaftPeerId localReplica;
   private final ConditionalRetry conditionalRetry;
   private final WriteBatcher batcher = new WriteBatcher(this::sendBlindEntry);
+  private final SharedQuestion<ReadCodec.TabletStatus> leaderStatus = new SharedQuestion<>(this::status);
 
   public ReplicatedTablet(UUID tableId, TokenRange range, RaftClient client) {
     this(tableId, range, client, null, ConditionalRetry.DEFAULT);
@@ -130,6 +131,15 @@ public final class ReplicatedTablet implements Tablet {
   /** The leader's report on the tablet (no read index: sizes and seals need no linearizability). */
   public CompletableFuture<ReadCodec.TabletStatus> status() {
     return statusReply(read(new ReadCodec.StatusRead(), ReadMode.LEADER));
+  }
+
+  /**
+   * The leader's report, asked after this call, so its applied index covers every write
+   * acknowledged before the call (the leader applies a write before acknowledging it). Calls made
+   * while one such question is out share the next one ({@link SharedQuestion}).
+   */
+  public CompletableFuture<ReadCodec.TabletStatus> leaderStatusAfterNow() {
+    return leaderStatus.answerAfterNow();
   }
 
   /**

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -142,6 +144,9 @@ public final class TabletStateMachine extends BaseStateMachine {
   private volatile long durableIndexAtStart = -1;
   private volatile Throwable failure;
   private CompletableFuture<Void> orderTail = CompletableFuture.completedFuture(null); // guarded by this
+  /** Futures of {@link #whenApplied}, lowest index first; guarded by itself. */
+  private final PriorityQueue<AppliedWaiter> appliedWaiters =
+      new PriorityQueue<>(Comparator.comparingLong(AppliedWaiter::index));
   private long entriesSincePersist; // completion thread only
   private TermIndex lastPersisted; // completion thread only
 
@@ -478,6 +483,7 @@ public final class TabletStateMachine extends BaseStateMachine {
 
   private void advance(TermIndex termIndex) {
     updateLastAppliedTermIndex(termIndex);
+    releaseAppliedWaiters();
     if (++entriesSincePersist >= appliedIndexPersistEveryEntries) {
       persistAppliedIndex();
     }
@@ -540,11 +546,55 @@ public final class TabletStateMachine extends BaseStateMachine {
     }
   }
 
+  private record AppliedWaiter(long index, CompletableFuture<Void> applied) {}
+
+  /** Waiters above this many are swept of the ones their callers gave up on. */
+  private static final int APPLIED_WAITERS_SWEEP_AT = 4096;
+
+  /** The index of the last log entry this replica applied (visible to reads), or -1. */
+  public long appliedIndex() {
+    TermIndex applied = getLastAppliedTermIndex();
+    return applied == null ? -1 : applied.getIndex();
+  }
+
+  /**
+   * Completes once this replica has applied log entry {@code index} (at once if it has): a read of
+   * the local engine after that sees every write up to it. It may never complete (a replica that
+   * stopped following); callers bound the wait, and may cancel the future when they give up.
+   */
+  public CompletableFuture<Void> whenApplied(long index) {
+    if (appliedIndex() >= index) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> applied = new CompletableFuture<>();
+    synchronized (appliedWaiters) {
+      // Again under the lock: an advance in between released the waiters before this one was added.
+      if (appliedIndex() >= index) {
+        return CompletableFuture.completedFuture(null);
+      }
+      if (appliedWaiters.size() >= APPLIED_WAITERS_SWEEP_AT) {
+        appliedWaiters.removeIf(w -> w.applied().isDone());
+      }
+      appliedWaiters.add(new AppliedWaiter(index, applied));
+    }
+    return applied;
+  }
+
+  private void releaseAppliedWaiters() {
+    long applied = appliedIndex();
+    List<CompletableFuture<Void>> ready = new ArrayList<>();
+    synchronized (appliedWaiters) {
+      while (!appliedWaiters.isEmpty() && appliedWaiters.peek().index() <= applied) {
+        ready.add(appliedWaiters.poll().applied());
+      }
+    }
+    ready.forEach(f -> f.complete(null));
+  }
+
   /** This replica's report on its tablet: size, applied index and seal. */
   public ReadCodec.TabletStatus status() {
-    TermIndex applied = getLastAppliedTermIndex();
     long bytes = engine instanceof TabletSnapshots ts ? ts.approximateBytes(tableId, range) : -1;
-    return new ReadCodec.TabletStatus(bytes, applied == null ? -1 : applied.getIndex(), sealedSplitToken);
+    return new ReadCodec.TabletStatus(bytes, appliedIndex(), sealedSplitToken);
   }
 
   /** True once this replica applied a seal and everything before it is durable. */
@@ -728,6 +778,7 @@ public final class TabletStateMachine extends BaseStateMachine {
     }
     TabletSnapshotter.Restored restored = r.get();
     setLastAppliedTermIndex(restored.snapshot());
+    releaseAppliedWaiters();
     durableIndexAtStart = restored.durable().getIndex();
     lastPersisted = restored.durable();
     entriesSincePersist = 0;

@@ -120,6 +120,35 @@ class ReplicatedReadsAndConditionalWritesTest {
   }
 
   @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void aFollowerThatAppliedTheLeadersIndexAskedAfterAWriteHoldsThatWrite() throws Exception {
+    try (LocalRaftCluster cluster = new LocalRaftCluster(3);
+         RaftClient writerClient = startAndConnect(cluster);
+         RaftClient readerClient = cluster.newClient()) {
+      ReplicatedTablet writer = new ReplicatedTablet(cluster.tableId, cluster.range, writerClient);
+      ReplicatedTablet reader = new ReplicatedTablet(cluster.tableId, cluster.range, readerClient);
+      LocalRaftCluster.Peer follower = awaitFollower(cluster);
+      for (int i = 0; i < 40; i++) {
+        writer.apply(counterWrite(cluster, key(i), 200 + i)).get(WAIT_MS, TimeUnit.MILLISECONDS);
+        long leaderApplied = reader.leaderStatusAfterNow().get(WAIT_MS, TimeUnit.MILLISECONDS).appliedIndex();
+        follower.stateMachine.whenApplied(leaderApplied).get(WAIT_MS, TimeUnit.MILLISECONDS);
+        assertTrue(follower.stateMachine.appliedIndex() >= leaderApplied);
+        // The follower's own engine, read directly: what a node does with a ONE read it answers itself.
+        assertEquals(200 + i, counterValue(read(follower.engine, cluster, key(i))), "row " + i + " on the follower");
+      }
+      // An index not reached yet: the future waits for it, then completes when a write gets there.
+      long next = follower.stateMachine.appliedIndex() + 1;
+      CompletableFuture<Void> later = follower.stateMachine.whenApplied(next);
+      CompletableFuture<Void> abandoned = follower.stateMachine.whenApplied(next + 1_000_000);
+      assertTrue(!later.isDone(), "entry " + next + " is not applied yet");
+      abandoned.cancel(false);
+      writer.apply(counterWrite(cluster, key(99), 1)).get(WAIT_MS, TimeUnit.MILLISECONDS);
+      later.get(WAIT_MS, TimeUnit.MILLISECONDS);
+      assertTrue(follower.stateMachine.whenApplied(next).isDone(), "an applied index answers at once");
+    }
+  }
+
+  @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void concurrentIncrementsLoseNothingAndOneInsertIfNotExistsWins() throws Exception {
     try (LocalRaftCluster cluster = new LocalRaftCluster(3);

@@ -1,0 +1,90 @@
+package io.meridian.cluster;
+
+import io.meridian.replication.ReadCodec;
+import io.meridian.replication.ReplicatedTablet;
+import io.meridian.replication.TabletStateMachine;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * ONE reads answered by this node's follower replica of a tablet, with the guarantee of a read at
+ * the leader: the read sees every write acknowledged before it arrived.
+ *
+ * <p>The leader applies a write before acknowledging it, so the leader's applied index, asked
+ * after the read arrived, covers every such write; once this replica has applied up to that index,
+ * the local engine holds them too. Asking is a round trip to the leader, but a small one with no
+ * rows in it, and reads that arrive while a question is out share the next question
+ * ({@link ReplicatedTablet#leaderStatusAfterNow}): under load one round trip serves many reads,
+ * where forwarding sends each read and its rows through the leader's Raft server.
+ *
+ * <p>When the leader does not answer, or this replica does not catch up, within {@link #WAIT_MS},
+ * the read is forwarded to the leader instead, as are reads of a sealed tablet (so they are
+ * refused and go to the split's halves).
+ */
+final class FollowerReads {
+  /** Longest wait for the leader's index and this replica's catching up before forwarding the read. */
+  static final long WAIT_MS = 200;
+
+  private final ClusterNode node;
+  private final AtomicLong served = new AtomicLong();
+  private final AtomicLong forwarded = new AtomicLong();
+
+  FollowerReads(ClusterNode node) {
+    this.node = node;
+  }
+
+  /**
+   * True once this node's follower replica of the tablet holds every write acknowledged before
+   * this call; false (at once, or after at most {@link #WAIT_MS}) when it has no such replica or
+   * cannot tell, and the read goes to the leader.
+   */
+  boolean caughtUp(UUID tableId, int tabletId, Supplier<ReplicatedTablet> tablet) {
+    TabletStateMachine replica = node.followedTabletStateMachine(tableId, tabletId);
+    if (replica == null) {
+      return false;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+    CompletableFuture<Void> applied = null;
+    try {
+      ReadCodec.TabletStatus leader = tablet.get().leaderStatusAfterNow().get(WAIT_MS, TimeUnit.MILLISECONDS);
+      if (leader.sealedSplitToken() != null) {
+        forwarded.incrementAndGet();
+        return false;
+      }
+      applied = replica.whenApplied(leader.appliedIndex());
+      applied.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException | RuntimeException e) {
+      if (applied != null) {
+        applied.cancel(false); // let the replica drop the waiter
+      }
+      forwarded.incrementAndGet();
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      forwarded.incrementAndGet();
+      return false;
+    }
+    // Still a running, unsealed follower (not, say, pausing for a snapshot) after the wait.
+    if (node.followedTabletStateMachine(tableId, tabletId) != replica) {
+      forwarded.incrementAndGet();
+      return false;
+    }
+    served.incrementAndGet();
+    return true;
+  }
+
+  /** Reads this node's follower replicas answered themselves. */
+  long served() {
+    return served.get();
+  }
+
+  /** Reads a follower replica here could not answer in time (or at all), sent to the leader. */
+  long forwarded() {
+    return forwarded.get();
+  }
+}
