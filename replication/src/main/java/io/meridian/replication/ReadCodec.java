@@ -49,6 +49,7 @@ public final class ReadCodec {
   private static final byte KIND_SEALED = 7;
   private static final byte KIND_INDEX_READ = 8;
   private static final byte KIND_INDEX_PAGE = 9;
+  private static final byte KIND_APPLIED_INDEX_READ = 10;
   private static final int HIT_BYTES_MIN = 4 + 8 + 4 + 4;
   private static final int ROW_BYTES_MIN = 4 + 8 + 4 + 4 + 4;
   private static final int CELL_BYTES_MIN = 4 + 4 + 4 + 8 + 4 + 4;
@@ -57,7 +58,7 @@ public final class ReadCodec {
   private ReadCodec() {}
 
   /** A request the state machine answers from its local engine. */
-  public sealed interface Request permits PartitionRead, ScanRead, StatusRead, IndexRead {}
+  public sealed interface Request permits PartitionRead, ScanRead, StatusRead, AppliedIndexRead, IndexRead {}
 
   /**
    * Up to {@code hitsMax} index entries of the tablet (see {@link
@@ -72,6 +73,13 @@ public final class ReadCodec {
 
   /** The tablet's replica reports on itself: {@link TabletStatus}. Answered even when sealed. */
   public record StatusRead() implements Request {}
+
+  /**
+   * As {@link StatusRead} without the size estimate (-1), which costs the store a look at its
+   * files and memtables: for questions asked once per read. A node from before this kind answers
+   * with an error.
+   */
+  public record AppliedIndexRead() implements Request {}
 
   /**
    * What one replica says about its tablet.
@@ -100,6 +108,9 @@ public final class ReadCodec {
   public static byte[] encode(Request request) {
     if (request instanceof StatusRead) {
       return new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_STATUS_READ).finish();
+    }
+    if (request instanceof AppliedIndexRead) {
+      return new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_APPLIED_INDEX_READ).finish();
     }
     if (request instanceof PartitionRead r) {
       WireFrame.Out out = new WireFrame.Out(MAGIC, FORMAT_VERSION, KIND_PARTITION_READ);
@@ -134,6 +145,8 @@ public final class ReadCodec {
       request = new PartitionRead(getKey(in), getRange(in), in.getInt());
     } else if (in.kind() == KIND_STATUS_READ) {
       request = new StatusRead();
+    } else if (in.kind() == KIND_APPLIED_INDEX_READ) {
+      request = new AppliedIndexRead();
     } else if (in.kind() == KIND_SCAN) {
       TokenRange tokens = new TokenRange(in.getLong(), in.getLong());
       PartitionKey after = in.getBoolean() ? getKey(in) : null;

@@ -48,7 +48,8 @@ public final class ReplicatedTablet implements Tablet {
   private final RaftPeerId localReplica;
   private final ConditionalRetry conditionalRetry;
   private final WriteBatcher batcher = new WriteBatcher(this::sendBlindEntry);
-  private final SharedQuestion<ReadCodec.TabletStatus> leaderStatus = new SharedQuestion<>(this::status);
+  private final SharedQuestion<ReadCodec.TabletStatus> leaderStatus = new SharedQuestion<>(
+      () -> statusReply(read(new ReadCodec.AppliedIndexRead(), ReadMode.LEADER)));
 
   public ReplicatedTablet(UUID tableId, TokenRange range, RaftClient client) {
     this(tableId, range, client, null, ConditionalRetry.DEFAULT);

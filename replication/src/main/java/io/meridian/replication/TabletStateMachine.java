@@ -528,9 +528,11 @@ public final class TabletStateMachine extends BaseStateMachine {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (read instanceof ReadCodec.StatusRead) {
+    if (read instanceof ReadCodec.StatusRead || read instanceof ReadCodec.AppliedIndexRead) {
+      ReadCodec.TabletStatus status = read instanceof ReadCodec.StatusRead ? status()
+          : new ReadCodec.TabletStatus(-1, appliedIndex(), sealedSplitToken);
       return CompletableFuture.completedFuture(Message.valueOf(
-          org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(ReadCodec.encodeStatus(status()))));
+          org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(ReadCodec.encodeStatus(status))));
     }
     Long sealed = sealedSplitToken;
     if (sealed != null) {

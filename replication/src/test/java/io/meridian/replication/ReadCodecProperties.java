@@ -277,6 +277,8 @@ class ReadCodecProperties {
     assertEquals(status, ReadCodec.decodeStatus(java.nio.ByteBuffer.wrap(ReadCodec.encodeStatus(status))));
     assertEquals(new ReadCodec.StatusRead(), ReadCodec.decodeRequest(
         java.nio.ByteBuffer.wrap(ReadCodec.encode(new ReadCodec.StatusRead()))));
+    assertEquals(new ReadCodec.AppliedIndexRead(), ReadCodec.decodeRequest(
+        java.nio.ByteBuffer.wrap(ReadCodec.encode(new ReadCodec.AppliedIndexRead()))));
     org.junit.jupiter.api.Assertions.assertTrue(ReadCodec.isSealed(java.nio.ByteBuffer.wrap(ReadCodec.encodeSealed(token))));
     org.junit.jupiter.api.Assertions.assertFalse(ReadCodec.isSealed(java.nio.ByteBuffer.wrap(ReadCodec.encodePartitionResult(
         new ReadCodec.PartitionResult(java.util.Optional.empty(), applied)))));
