@@ -112,12 +112,8 @@ public final class MeridianNode implements AutoCloseable {
         throw new IllegalArgumentException(ServerConfigKeys.BATCH_FAIL_BYTES.key() + " is " + batchFailBytes
             + ", expected at least " + ServerConfigKeys.BATCH_WARN_BYTES.key() + " (" + batchWarnBytes + ")");
       }
-      int queryThreads = queryThreads(config, clustered);
-      if (queryThreads != config.get(ServerConfigKeys.QUERY_THREADS)) {
-        LOG.info("query.threads = {} (the default of a cluster node)", queryThreads);
-      }
       processor = new QueryProcessor(schema, systemTables, queryStorage, events, clock,
-          queryThreads, config.get(ServerConfigKeys.QUERY_QUEUE_MAX), tablets,
+          config.get(ServerConfigKeys.QUERY_THREADS), config.get(ServerConfigKeys.QUERY_QUEUE_MAX), tablets,
           batchWarnBytes, batchFailBytes, config.get(ServerConfigKeys.UNLOGGED_BATCH_PARTITIONS_WARN));
       ServerOptions options = ServerOptions.defaults(listen, config.get(ServerConfigKeys.PORT))
           .withFrameBytesMax(config.get(ServerConfigKeys.FRAME_BYTES_MAX))
@@ -186,12 +182,6 @@ public final class MeridianNode implements AutoCloseable {
    * itself: there 0 means one tablet per node, because every tablet is a Raft group whose threads
    * and log cost more than a local range (see docs/cluster.md).
    */
-  /** {@code query.threads}, or on a cluster node where it is not set, {@link ServerConfigKeys#CLUSTER_QUERY_THREADS_DEFAULT}. */
-  static int queryThreads(ServerConfig config, boolean clustered) {
-    return clustered && config.isDefault(ServerConfigKeys.QUERY_THREADS)
-        ? ServerConfigKeys.CLUSTER_QUERY_THREADS_DEFAULT : config.get(ServerConfigKeys.QUERY_THREADS);
-  }
-
   static int singleNodeTablets(int configured) {
     return configured == 0 ? io.meridian.storage.StorageConfig.TABLETS_PER_TABLE_DEFAULT : configured;
   }

@@ -36,11 +36,6 @@ public final class ServerConfig {
     return (T) values.get(key.key());
   }
 
-  /** True when no file, environment variable or flag set {@code key}: it has its default. */
-  public boolean isDefault(ConfigKey<?> key) {
-    return "default".equals(sources.get(key.key()));
-  }
-
   public static ServerConfig load(Path yamlFile, Map<String, String> env, Map<String, String> overrides) {
     Map<String, Object> values = new LinkedHashMap<>();
     Map<String, String> sources = new HashMap<>();

@@ -47,16 +47,7 @@ public final class ServerConfigKeys {
 
   public static final ConfigKey<Integer> QUERY_THREADS = ConfigKey.intKey(
       "query.threads", Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 1, 1024,
-      "threads executing requests (reads block on storage, so not on the network threads); unset on a"
-          + " cluster node: " + ServerConfigKeys.CLUSTER_QUERY_THREADS_DEFAULT + ", as reads there wait on other nodes");
-
-  /**
-   * {@code query.threads} on a cluster node when not set. A read there holds its thread for a round
-   * trip to the tablet's leader (forwarded, or a follower asking for the leader's applied index),
-   * so a pool sized for local reads leaves the CPU idle: 4 threads gave 8,503 reads/s on the
-   * 3-node benchmark and 32 gave 11,433 (docs/benchmarks.md).
-   */
-  public static final int CLUSTER_QUERY_THREADS_DEFAULT = 32;
+      "threads executing requests (reads block on storage, so not on the network threads)");
 
   public static final ConfigKey<Integer> QUERY_QUEUE_MAX = ConfigKey.intKey(
       "query.queue-max", 16384, 1, 1 << 20, "requests waiting for a query thread before OVERLOADED");

@@ -1,7 +1,6 @@
 package io.meridian.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,19 +19,6 @@ class ServerConfigTest {
   void environmentVariableSetsThePort() {
     ServerConfig config = ServerConfig.load(null, Map.of("MERIDIAN_SERVER_PORT", "19042"), Map.of());
     assertEquals(19042, config.get(ServerConfigKeys.PORT));
-  }
-
-  @Test
-  void aClusterNodeGetsMoreQueryThreadsUnlessTheSettingIsGiven() {
-    ServerConfig unset = ServerConfig.load(null, Map.of(), Map.of());
-    assertTrue(unset.isDefault(ServerConfigKeys.QUERY_THREADS));
-    assertEquals(unset.get(ServerConfigKeys.QUERY_THREADS), MeridianNode.queryThreads(unset, false));
-    assertEquals(ServerConfigKeys.CLUSTER_QUERY_THREADS_DEFAULT, MeridianNode.queryThreads(unset, true));
-
-    ServerConfig given = ServerConfig.load(null, Map.of("MERIDIAN_QUERY_THREADS", "6"), Map.of());
-    assertFalse(given.isDefault(ServerConfigKeys.QUERY_THREADS));
-    assertEquals(6, MeridianNode.queryThreads(given, true), "an explicit setting wins on a cluster node too");
-    assertEquals(6, MeridianNode.queryThreads(given, false));
   }
 
   @Test
