@@ -735,17 +735,9 @@ public final class ClusterNode implements AutoCloseable {
    * entry of its term, else null.
    */
   TabletStateMachine ledTabletStateMachine(UUID tableId, int tabletId) {
-    RaftServer s = server;
-    if (closed || s == null) {
-      return null;
-    }
-    try {
-      org.apache.ratis.server.RaftServer.Division d = s.getDivision(TabletGroups.groupId(tableId, tabletId));
-      return d.getInfo().isLeader() && d.getInfo().isLeaderReady() && d.getStateMachine() instanceof TabletStateMachine sm
-          ? sm : null;
-    } catch (IOException e) {
-      return null; // not a replica here
-    }
+    org.apache.ratis.server.RaftServer.Division d = tabletDivision(tableId, tabletId);
+    return d != null && d.getInfo().isLeader() && d.getInfo().isLeaderReady()
+        && d.getStateMachine() instanceof TabletStateMachine sm ? sm : null;
   }
 
   /**
@@ -753,14 +745,19 @@ public final class ClusterNode implements AutoCloseable {
    * sealed, else null. Its state may lag the leader's; see {@link FollowerReads}.
    */
   TabletStateMachine followedTabletStateMachine(UUID tableId, int tabletId) {
+    org.apache.ratis.server.RaftServer.Division d = tabletDivision(tableId, tabletId);
+    return d != null && d.getInfo().isFollower() && d.getStateMachine() instanceof TabletStateMachine sm
+        && sm.getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.RUNNING && !sm.isSealed() ? sm : null;
+  }
+
+  /** This node's member of the tablet's group, or null when it has none (or is stopping). */
+  private org.apache.ratis.server.RaftServer.Division tabletDivision(UUID tableId, int tabletId) {
     RaftServer s = server;
     if (closed || s == null) {
       return null;
     }
     try {
-      org.apache.ratis.server.RaftServer.Division d = s.getDivision(TabletGroups.groupId(tableId, tabletId));
-      return d.getInfo().isFollower() && d.getStateMachine() instanceof TabletStateMachine sm
-          && sm.getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.RUNNING && !sm.isSealed() ? sm : null;
+      return s.getDivision(TabletGroups.groupId(tableId, tabletId));
     } catch (IOException e) {
       return null; // not a replica here
     }
