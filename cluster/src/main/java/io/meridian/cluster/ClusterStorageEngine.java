@@ -401,8 +401,8 @@ public final class ClusterStorageEngine implements StorageEngine {
   }
 
   /**
-   * ONE reads go to the tablet's leader without a read index while a majority of its replicas is
-   * up (so a client reads its own writes, as Cassandra users expect at ONE), and to a single replica
+   * ONE reads get the leader's state without a read index while a majority of the tablet's replicas
+   * is up (so a client reads its own writes, as Cassandra users expect at ONE), and a single replica's
    * when it is not (available, like Cassandra at ONE, but possibly stale). Other levels are
    * linearizable. A leader read is served from the local engine directly when this node's replica
    * leads the tablet or has caught up with the leader ({@link #answersLocally}).
@@ -753,8 +753,10 @@ public final class ClusterStorageEngine implements StorageEngine {
       CompletableFuture<io.meridian.replication.ReadCodec.IndexPage> page;
       try {
         checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
-        page = mode == ReadMode.LEADER && answersLocally(tableId, tabletId)
-            ? CompletableFuture.completedFuture(io.meridian.replication.TabletStateMachine.indexPage(local, tableId, tabletRange, request))
+        io.meridian.replication.ReadCodec.IndexPage here = mode == ReadMode.LEADER && answersLocally(tableId, tabletId)
+            ? io.meridian.replication.TabletStateMachine.indexPage(local, tableId, tabletRange, request) : null;
+        // A replica here whose entries are still being built leaves the page to the leader.
+        page = here != null && here.ready() ? CompletableFuture.completedFuture(here)
             : tablet(tableId, tabletId).indexPage(request, mode);
       } catch (RuntimeException e) {
         page = CompletableFuture.failedFuture(e);
