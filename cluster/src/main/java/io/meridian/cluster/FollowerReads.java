@@ -48,34 +48,34 @@ final class FollowerReads {
     if (replica == null) {
       return false;
     }
+    boolean answers = awaitLeadersIndex(replica, tablet)
+        // Still a running, unsealed follower (not, say, pausing for a snapshot) after the wait.
+        && node.followedTabletStateMachine(tableId, tabletId) == replica;
+    (answers ? served : forwarded).incrementAndGet();
+    return answers;
+  }
+
+  /** True once {@code replica} applied the leader's index asked now, within {@link #WAIT_MS}; false if sealed. */
+  private static boolean awaitLeadersIndex(TabletStateMachine replica, Supplier<ReplicatedTablet> tablet) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
     CompletableFuture<Void> applied = null;
     try {
       ReadCodec.TabletStatus leader = tablet.get().leaderStatusAfterNow().get(WAIT_MS, TimeUnit.MILLISECONDS);
       if (leader.sealedSplitToken() != null) {
-        forwarded.incrementAndGet();
         return false;
       }
       applied = replica.whenApplied(leader.appliedIndex());
       applied.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return true;
     } catch (TimeoutException | ExecutionException | RuntimeException e) {
       if (applied != null) {
         applied.cancel(false); // let the replica drop the waiter
       }
-      forwarded.incrementAndGet();
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      forwarded.incrementAndGet();
       return false;
     }
-    // Still a running, unsealed follower (not, say, pausing for a snapshot) after the wait.
-    if (node.followedTabletStateMachine(tableId, tabletId) != replica) {
-      forwarded.incrementAndGet();
-      return false;
-    }
-    served.incrementAndGet();
-    return true;
   }
 
   /** Reads this node's follower replicas answered themselves. */

@@ -529,8 +529,7 @@ public final class TabletStateMachine extends BaseStateMachine {
       return CompletableFuture.failedFuture(e);
     }
     if (read instanceof ReadCodec.StatusRead || read instanceof ReadCodec.AppliedIndexRead) {
-      ReadCodec.TabletStatus status = read instanceof ReadCodec.StatusRead ? status()
-          : new ReadCodec.TabletStatus(-1, appliedIndex(), sealedSplitToken);
+      ReadCodec.TabletStatus status = status(read instanceof ReadCodec.StatusRead);
       return CompletableFuture.completedFuture(Message.valueOf(
           org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(ReadCodec.encodeStatus(status))));
     }
@@ -595,7 +594,12 @@ public final class TabletStateMachine extends BaseStateMachine {
 
   /** This replica's report on its tablet: size, applied index and seal. */
   public ReadCodec.TabletStatus status() {
-    long bytes = engine instanceof TabletSnapshots ts ? ts.approximateBytes(tableId, range) : -1;
+    return status(true);
+  }
+
+  /** As {@link #status()}; without the size (-1) unless {@code withSize}, which costs the store a look. */
+  private ReadCodec.TabletStatus status(boolean withSize) {
+    long bytes = withSize && engine instanceof TabletSnapshots ts ? ts.approximateBytes(tableId, range) : -1;
     return new ReadCodec.TabletStatus(bytes, appliedIndex(), sealedSplitToken);
   }
 
