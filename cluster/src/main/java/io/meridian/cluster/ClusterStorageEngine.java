@@ -6,6 +6,7 @@ import io.meridian.replication.ReadMode;
 import io.meridian.replication.ReplicatedTablet;
 import io.meridian.replication.ScanPage;
 import io.meridian.replication.TabletSealedException;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import io.meridian.storage.ConditionalWrite;
 import io.meridian.storage.Mutation;
@@ -28,6 +29,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.retry.RetryPolicies;
@@ -70,6 +75,13 @@ public final class ClusterStorageEngine implements StorageEngine {
   /** Leader reads (partitions and scan pages) served from this node's own replica. */
   private final java.util.concurrent.atomic.AtomicLong localLeaderReads = new java.util.concurrent.atomic.AtomicLong();
   private final FollowerReads followerReads;
+  /**
+   * Where an asynchronous read goes on after a wait ({@link #readPartitionAsync}): reads of this
+   * node's replica, and the caller's continuations. Never the threads that answered (the Raft
+   * client's, a replica's applier): those must stay free.
+   */
+  private final ExecutorService readCompletionPool;
+  private final Executor readCompletions;
 
   public ClusterStorageEngine(ClusterNode node, StorageEngine local) {
     this(node, local, BatchSettings.DEFAULTS);
@@ -79,6 +91,19 @@ public final class ClusterStorageEngine implements StorageEngine {
     this.node = node;
     this.local = local;
     this.followerReads = new FollowerReads(node);
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    this.readCompletionPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+      Thread t = new Thread(r, "meridian-read-completion-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.readCompletions = task -> {
+      try {
+        readCompletionPool.execute(task);
+      } catch (RejectedExecutionException e) {
+        task.run(); // closing: finish on the answering thread rather than leave the read unanswered
+      }
+    };
     this.batchReplayer = new BatchReplayer(node, this, batchSettings);
     batchReplayer.start();
   }
@@ -388,6 +413,32 @@ public final class ClusterStorageEngine implements StorageEngine {
     }));
   }
 
+  /**
+   * {@link #readPartition} without blocking: the result completes at once on the calling thread
+   * (a read of this node's replica that needs no wait) or on a read-completion thread.
+   */
+  @Override
+  public CompletableFuture<Optional<PartitionData>> readPartitionAsync(UUID tableId, PartitionKey key, ReadRange range,
+                                                                       int nowSeconds, ReadConsistency consistency) {
+    return onOwner(tableId, key.token(), true, tabletId -> {
+      ReadMode mode = mode(tableId, tabletId, consistency);
+      checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
+      if (mode != ReadMode.LEADER) {
+        return handOff(tablet(tableId, tabletId).readPartition(key, range, nowSeconds, mode));
+      }
+      CompletableFuture<Boolean> here = whenAnswersLocally(tableId, tabletId);
+      Function<Boolean, CompletableFuture<Optional<PartitionData>>> read = local -> local
+          ? CompletableFuture.completedFuture(this.local.readPartition(tableId, key, range, nowSeconds))
+          : handOff(tablet(tableId, tabletId).readPartition(key, range, nowSeconds, mode));
+      return here.isDone() ? here.thenCompose(read) : here.thenComposeAsync(read, readCompletions);
+    });
+  }
+
+  /** {@code f}, completing on a read-completion thread unless it is complete already. */
+  private <T> CompletableFuture<T> handOff(CompletableFuture<T> f) {
+    return f.isDone() ? f : f.whenCompleteAsync((v, e) -> { }, readCompletions);
+  }
+
   @Override
   public PartitionIterator scan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition,
                                 int nowSeconds) {
@@ -421,9 +472,14 @@ public final class ClusterStorageEngine implements StorageEngine {
    * and has caught up with everything the leader acknowledged before the read ({@link FollowerReads}).
    */
   private boolean answersLocally(UUID tableId, int tabletId) {
+    return whenAnswersLocally(tableId, tabletId).join(); // never fails
+  }
+
+  /** {@link #answersLocally} without blocking; it completes on the thread that answered. */
+  private CompletableFuture<Boolean> whenAnswersLocally(UUID tableId, int tabletId) {
     if (node.leadsTablet(tableId, tabletId)) {
       localLeaderReads.incrementAndGet();
-      return true;
+      return CompletableFuture.completedFuture(true);
     }
     return followerReads.caughtUp(tableId, tabletId, () -> tablet(tableId, tabletId));
   }
@@ -862,6 +918,7 @@ public final class ClusterStorageEngine implements StorageEngine {
   @Override
   public void close() {
     batchReplayer.close();
+    readCompletionPool.shutdown();
     for (RaftClient c : clients) {
       closeQuietly(c);
     }

@@ -5,9 +5,7 @@ import io.meridian.replication.ReplicatedTablet;
 import io.meridian.replication.TabletStateMachine;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -39,43 +37,45 @@ final class FollowerReads {
   }
 
   /**
-   * True once this node's follower replica of the tablet holds every write acknowledged before
-   * this call; false (at once, or after at most {@link #WAIT_MS}) when it has no such replica or
-   * cannot tell, and the read goes to the leader.
+   * Completes with true once this node's follower replica of the tablet holds every write
+   * acknowledged before this call; with false (at once, or after at most {@link #WAIT_MS}) when it
+   * has no such replica or cannot tell, and the read goes to the leader. It never fails. It
+   * completes on the thread that answered (the Raft client's, the replica's applier, a timer), so
+   * callers do their reads elsewhere.
    */
-  boolean caughtUp(UUID tableId, int tabletId, Supplier<ReplicatedTablet> tablet) {
+  CompletableFuture<Boolean> caughtUp(UUID tableId, int tabletId, Supplier<ReplicatedTablet> tablet) {
     TabletStateMachine replica = node.followedTabletStateMachine(tableId, tabletId);
     if (replica == null) {
-      return false;
+      return CompletableFuture.completedFuture(false);
     }
-    boolean answers = awaitLeadersIndex(replica, tablet)
-        // Still a running, unsealed follower (not, say, pausing for a snapshot) after the wait.
-        && node.followedTabletStateMachine(tableId, tabletId) == replica;
-    (answers ? served : forwarded).incrementAndGet();
-    return answers;
+    CompletableFuture<Boolean> answers;
+    try {
+      answers = awaitLeadersIndex(replica, tablet.get())
+          // Still a running, unsealed follower (not, say, pausing for a snapshot) after the wait.
+          .thenApply(applied -> applied && node.followedTabletStateMachine(tableId, tabletId) == replica)
+          .exceptionally(e -> false);
+    } catch (RuntimeException e) {
+      answers = CompletableFuture.completedFuture(false);
+    }
+    return answers.thenApply(yes -> {
+      (yes ? served : forwarded).incrementAndGet();
+      return yes;
+    });
   }
 
   /** True once {@code replica} applied the leader's index asked now, within {@link #WAIT_MS}; false if sealed. */
-  private static boolean awaitLeadersIndex(TabletStateMachine replica, Supplier<ReplicatedTablet> tablet) {
+  private static CompletableFuture<Boolean> awaitLeadersIndex(TabletStateMachine replica, ReplicatedTablet tablet) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-    CompletableFuture<Void> applied = null;
-    try {
-      ReadCodec.TabletStatus leader = tablet.get().leaderStatusAfterNow().get(WAIT_MS, TimeUnit.MILLISECONDS);
+    // A copy: the answer is shared with other reads, which must not see this read's timeout.
+    return tablet.leaderStatusAfterNow().copy().orTimeout(WAIT_MS, TimeUnit.MILLISECONDS).thenCompose(leader -> {
       if (leader.sealedSplitToken() != null) {
-        return false;
+        return CompletableFuture.completedFuture(false);
       }
-      applied = replica.whenApplied(leader.appliedIndex());
-      applied.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (TimeoutException | ExecutionException | RuntimeException e) {
-      if (applied != null) {
-        applied.cancel(false); // let the replica drop the waiter
-      }
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+      // Timing out completes this read's own waiter, which the replica then drops.
+      return replica.whenApplied(leader.appliedIndex())
+          .orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+          .thenApply(v -> true);
+    });
   }
 
   /** Reads this node's follower replicas answered themselves. */

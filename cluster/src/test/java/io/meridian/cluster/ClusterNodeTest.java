@@ -88,6 +88,7 @@ class ClusterNodeTest {
     }
     try {
       int rows = 60;
+      int handedOff = 0;
       List<io.meridian.storage.PartitionKey> keys = new ArrayList<>();
       for (int i = 0; i < rows; i++) {
         io.meridian.storage.PartitionKey key = new io.meridian.storage.PartitionKey(
@@ -96,11 +97,27 @@ class ClusterNodeTest {
         // Written through node i mod 3, read back at ONE through every node right after the acknowledgement.
         routed.get(i % 3).apply(rowMutation(tableId, key, i)).join();
         for (ClusterStorageEngine r : routed) {
-          var read = r.readPartition(tableId, key, io.meridian.storage.ReadRange.all(),
-              (int) (System.currentTimeMillis() / 1000), io.meridian.storage.ReadConsistency.ANY_REPLICA);
+          int now = (int) (System.currentTimeMillis() / 1000);
+          var read = r.readPartition(tableId, key, io.meridian.storage.ReadRange.all(), now,
+              io.meridian.storage.ReadConsistency.ANY_REPLICA);
           assertTrue(read.isPresent(), "row " + i + " read at ONE right after its write");
           assertEquals(1, read.get().rows().size(), "row " + i + ": " + read.get());
           assertEquals(i, read.get().rows().get(0).cells().get(0).value()[0]);
+          // The same read without blocking: once it waited, it goes on off the Raft and applier threads.
+          String caller = Thread.currentThread().getName();
+          String[] completedOn = new String[1];
+          var async = r.readPartitionAsync(tableId, key, io.meridian.storage.ReadRange.all(), now,
+              io.meridian.storage.ReadConsistency.ANY_REPLICA).thenApply(d -> {
+                completedOn[0] = Thread.currentThread().getName();
+                return d;
+              }).join();
+          assertTrue(async.isPresent(), "row " + i + " read asynchronously at ONE right after its write");
+          assertEquals(i, async.get().rows().get(0).cells().get(0).value()[0]);
+          assertTrue(completedOn[0].equals(caller) || completedOn[0].startsWith("meridian-read-completion-"),
+              "completed on " + completedOn[0]);
+          if (!completedOn[0].equals(caller)) {
+            handedOff++;
+          }
         }
       }
       for (ClusterStorageEngine r : routed) {
@@ -114,6 +131,8 @@ class ClusterNodeTest {
         }
         assertEquals(rows, seen);
       }
+      // A follower's read waits for the leader's applied index, so some asynchronous reads went on later.
+      assertTrue(handedOff > 0, "no asynchronous read waited");
       // Tablets are led by different nodes, so every node led some reads and served them itself,
       // and answered the others from its follower replicas once they had caught up with the leader.
       for (int i = 0; i < 3; i++) {

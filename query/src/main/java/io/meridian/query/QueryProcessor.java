@@ -238,17 +238,15 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       terms = expanded.terms();
     }
     if (statement instanceof Select select) {
-      try {
-        return CompletableFuture.completedFuture(select(select, keyspace, terms, options, fingerprint, resultMetadataId, prepared));
-      } catch (RuntimeException e) {
-        throw asProtocolError(e, options.consistency, SchemaExecutor.qualify(select.table(), keyspace).keyspace(), false);
-      }
+      Terms t = terms;
+      return typedErrors(() -> select(select, keyspace, t, options, fingerprint, resultMetadataId, prepared),
+          options.consistency, SchemaExecutor.qualify(select.table(), keyspace).keyspace(), false);
     }
     if (statement instanceof ModificationStatement m) {
       TableMetadata table = table(schema.current(), SchemaExecutor.qualify(m.table(), keyspace));
       checkNotSerialWrite(options, m);
       Terms t = terms;
-      return typedTimeouts(() -> writeExecutor.execute(new WriteExecutor.Item(table, m, t),
+      return typedErrors(() -> writeExecutor.execute(new WriteExecutor.Item(table, m, t),
           timestamp(options.defaultTimestamp), clock.nowInSeconds()), options.consistency, table.keyspace(), table.isCounter());
     }
     if (statement instanceof io.meridian.cql.ast.Batch b) {
@@ -266,7 +264,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
         items.add(new WriteExecutor.Item(table, m, terms));
       }
       Long ts = batchTs;
-      return typedTimeouts(() -> writeExecutor.batch(b.type(), items, ts, timestamp(options.defaultTimestamp),
+      return typedErrors(() -> writeExecutor.batch(b.type(), items, ts, timestamp(options.defaultTimestamp),
           clock.nowInSeconds()), options.consistency, items.get(0).table().keyspace(), items.get(0).table().isCounter());
     }
     if (statement instanceof UseKeyspace use) {
@@ -318,11 +316,12 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
    * Too few live replicas, or replicas that did not answer, surface as the protocol's typed
    * UNAVAILABLE / WRITE_TIMEOUT with this request's fields, whether the write failed at once or later.
    */
-  private CompletionStage<Message> typedTimeouts(java.util.function.Supplier<CompletionStage<Message>> write,
+  /** The request's failures, thrown or completing it, as typed protocol errors ({@link ReplicationErrors}). */
+  private CompletionStage<Message> typedErrors(java.util.function.Supplier<CompletionStage<Message>> request,
                                                  int consistency, String keyspace, boolean counter) {
     CompletionStage<Message> result;
     try {
-      result = write.get();
+      result = request.get();
     } catch (RuntimeException e) {
       throw asProtocolError(e, consistency, keyspace, counter);
     }
@@ -353,8 +352,8 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
         || consistency == ProtocolConstants.ConsistencyLevel.LOCAL_SERIAL;
   }
 
-  private Message select(Select select, String keyspace, Terms terms, QueryOptions options, int fingerprint,
-                         byte[] resultMetadataId, PreparedStatement prepared) {
+  private CompletionStage<Message> select(Select select, String keyspace, Terms terms, QueryOptions options, int fingerprint,
+                                         byte[] resultMetadataId, PreparedStatement prepared) {
     QualifiedName name = SchemaExecutor.qualify(select.table(), keyspace);
     Schema current = schema.current();
     Optional<VirtualTable> virtual = systemTables.table(name.keyspace(), name.name());
@@ -364,7 +363,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
       }
       Rows rows = VirtualTableReader.read(virtual.get(), current, select, terms, false);
       RequestContext.trace("Read system table " + name.keyspace() + "." + name.name() + ": " + rows.getData().size() + " rows");
-      return select.json() ? JsonSelection.toJson(rows, virtual.get(), select) : rows;
+      return CompletableFuture.completedFuture(select.json() ? JsonSelection.toJson(rows, virtual.get(), select) : rows);
     }
     TableMetadata table = table(current, name);
     if (isSerial(options.consistency)) {
@@ -385,18 +384,18 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     if (shape.selection.folds()) {
       ClientWarnings.checkAggregation(table, select);
     }
-    Rows rows = selectExecutor.execute(table, select, shape.selection, terms,
+    ResultShape resultShape = shape;
+    return selectExecutor.execute(table, select, shape.selection, terms,
         new SelectExecutor.Page(options.pageSize, options.pagingState, fingerprint, skip, null,
-            readConsistency(options.consistency)), clock.nowInSeconds());
-    if (select.json()) {
-      rows = JsonSelection.toJson(rows, shape.selection, table, skip);
-    }
-    if (metadataChanged) {
-      RowsMetadata m = rows.getMetadata();
-      return new com.datastax.oss.protocol.internal.response.result.DefaultRows(
-          new RowsMetadata(m.columnSpecs, m.pagingState, null, shape.metadataId), rows.getData());
-    }
-    return rows;
+            readConsistency(options.consistency)), clock.nowInSeconds()).thenApply(read -> {
+              Rows rows = select.json() ? JsonSelection.toJson(read, resultShape.selection, table, skip) : read;
+              if (metadataChanged) {
+                RowsMetadata m = rows.getMetadata();
+                return new com.datastax.oss.protocol.internal.response.result.DefaultRows(
+                    new RowsMetadata(m.columnSpecs, m.pagingState, null, resultShape.metadataId), rows.getData());
+              }
+              return rows;
+            });
   }
 
   private Message prepare(ClientSession session, Prepare p) {
@@ -487,7 +486,7 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
     if (items.isEmpty()) {
       return writeExecutor.batch(batchType(b.type), items, null, defaultTs, now);
     }
-    return typedTimeouts(() -> writeExecutor.batch(batchType(b.type), items, null, defaultTs, now), b.consistency,
+    return typedErrors(() -> writeExecutor.batch(batchType(b.type), items, null, defaultTs, now), b.consistency,
         items.get(0).table().keyspace(), items.get(0).table().isCounter());
   }
 

@@ -41,6 +41,11 @@ final class RequestContext {
     }
   }
 
+  /** Runs {@code action} with {@code context} current, or as it is when there is none (outside a request). */
+  static <T> T runIn(RequestContext context, java.util.function.Supplier<T> action) {
+    return context == null ? action.get() : context.runAs(action);
+  }
+
   /** Adds a trace event to the current request if it is traced. */
   static void trace(String activity) {
     RequestContext c = CURRENT.get();

@@ -27,6 +27,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Executes a SELECT on a user table: picks partitions (by key or by token range), reads clustering
@@ -48,191 +50,264 @@ final class SelectExecutor {
   record Page(int pageSize, ByteBuffer pagingState, int fingerprint, boolean skipMetadata, byte[] resultMetadataId,
               ReadConsistency consistency) {}
 
-  Rows execute(TableMetadata table, Select select, Selection selection, Terms terms, Page page, int nowSeconds) {
+  /**
+   * Runs the query and gives one page of rows. A query reading one partition by its key (the most
+   * common read) does not hold the calling thread while the storage answers: the rows are collected
+   * on the thread that completes the read. Other queries run on the calling thread.
+   */
+  CompletableFuture<Rows> execute(TableMetadata table, Select select, Selection selection, Terms terms, Page page,
+                                  int nowSeconds) {
+    CompletableFuture<Rows> rows;
     try {
-      return execute(table, select, selection, terms, page, nowSeconds, true);
+      rows = execute(table, select, selection, terms, page, nowSeconds, true);
     } catch (IndexNotReadyException e) {
-      if (page.pagingState() != null) {
-        throw e; // later pages continue in index order, which only the index gives
-      }
-      RequestContext.trace("An index is being built on a replica; reading without indexes");
-      return execute(table, select, selection, terms, page, nowSeconds, false);
+      rows = CompletableFuture.failedFuture(e);
     }
+    RequestContext context = RequestContext.current();
+    return rows.exceptionallyCompose(error -> {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (!(cause instanceof IndexNotReadyException) || page.pagingState() != null) {
+        // Later pages continue in index order, which only the index gives.
+        return CompletableFuture.failedFuture(cause);
+      }
+      return RequestContext.runIn(context, () -> {
+        RequestContext.trace("An index is being built on a replica; reading without indexes");
+        return execute(table, select, selection, terms, page, nowSeconds, false);
+      });
+    });
   }
 
-  private Rows execute(TableMetadata table, Select select, Selection selection, Terms terms, Page page, int nowSeconds,
-                       boolean useIndexes) {
-    WhereClause where = WhereClause.analyze(table, select.where(), terms);
-    if (!select.allowFiltering()) {
-      IndexedRestrictions.checkWithoutFiltering(table, where);
+  private CompletableFuture<Rows> execute(TableMetadata table, Select select, Selection selection, Terms terms, Page page,
+                                          int nowSeconds, boolean useIndexes) {
+    PageRead read = new PageRead(table, select, selection, terms, page, nowSeconds, useIndexes);
+    Source source = read.open();
+    CompletableFuture<Void> ready;
+    try {
+      source.rowLimit = read.rowLimit(read.remaining, 0);
+      ready = source.readAhead();
+    } catch (RuntimeException e) {
+      source.close();
+      throw e;
     }
-    boolean reversed = reversed(table, select, where);
-    PagingState resume = page.pagingState() == null ? null : PagingState.decode(page.pagingState(), page.fingerprint());
-    // A query goes on the way its first page read: a scan's paging state resumes a scan even if an
-    // index became ready since, and an index's resumes only through that index.
-    boolean resumingScan = resume != null && resume.indexTerm() == null;
-    IndexPlan indexPlan = select.distinct() || !useIndexes || resumingScan ? null : IndexPlan.choose(storage, table, where);
-    if (resume != null && resume.indexTerm() != null && indexPlan == null) {
-      throw MeridianException.invalid("The index this query was paging through is not available any more (being "
-          + "rebuilt, or its column left the indexing policy); run the query again from its first page");
-    }
-    IndexPlan partitionPlan = select.distinct() || !useIndexes ? null
-        : IndexPlan.chooseWithinPartitions(storage, table, where);
-    if (RequestContext.tracing()) {
-      RequestContext.trace(readPlan(table, where, indexPlan != null ? indexPlan : partitionPlan, page.pagingState() != null));
-    }
-    int partitionsRead = 0;
-    int rowsRead = 0;
-    int limit = limit(select.limit(), terms, "[limit]", "LIMIT");
-    int perPartitionLimit = limit(select.perPartitionLimit(), terms, "[per_partition_limit]", "PER PARTITION LIMIT");
-    if (select.distinct()) {
-      perPartitionLimit = 1;
-    }
-    // Aggregates fold the input into one row (or one per group), and LIMIT counts result rows
-    // (groups), not the rows read. With GROUP BY a page holds at most page-size groups, as in
-    // Cassandra; without it the single result row needs no paging.
-    boolean grouping = !selection.groupBy.isEmpty();
-    int pageSize = selection.folds() || page.pageSize() <= 0 ? Integer.MAX_VALUE : page.pageSize();
-    int groupPageSize = grouping && page.pageSize() > 0 ? page.pageSize() : Integer.MAX_VALUE;
-    int groupLimit = limit;
-    int groupsPerPartitionLimit = perPartitionLimit;
-    if (selection.folds()) {
-      limit = Integer.MAX_VALUE;
-    }
-    if (grouping) {
-      perPartitionLimit = Integer.MAX_VALUE;
+    RequestContext context = RequestContext.current();
+    return ready.handle((v, error) -> {
+      if (error != null) {
+        source.close();
+        throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+      }
+      return RequestContext.runIn(context, () -> read.collect(source));
+    });
+  }
+
+  /** One execution of a query: its plan, made when created, and the page it collects from a source. */
+  private final class PageRead {
+    private final TableMetadata table;
+    private final Select select;
+    private final Selection selection;
+    private final Terms terms;
+    private final Page page;
+    private final int nowSeconds;
+    private final WhereClause where;
+    private final boolean reversed;
+    private final PagingState resume;
+    private final IndexPlan indexPlan;
+    private final IndexPlan partitionPlan;
+    private final boolean grouping;
+    /** LIMIT on rows (unlimited when the rows are folded), and on groups. */
+    private final int limit;
+    private final int groupLimit;
+    private final int perPartitionLimit;
+    private final int groupsPerPartitionLimit;
+    private final int pageSize;
+    private final int groupPageSize;
+    private final boolean sortAcrossPartitions;
+    /** Rows this page may still return when it starts. */
+    private final int remaining;
+
+    PageRead(TableMetadata table, Select select, Selection selection, Terms terms, Page page, int nowSeconds,
+             boolean useIndexes) {
+      this.table = table;
+      this.select = select;
+      this.selection = selection;
+      this.terms = terms;
+      this.page = page;
+      this.nowSeconds = nowSeconds;
+      where = WhereClause.analyze(table, select.where(), terms);
+      if (!select.allowFiltering()) {
+        IndexedRestrictions.checkWithoutFiltering(table, where);
+      }
+      reversed = reversed(table, select, where);
+      resume = page.pagingState() == null ? null : PagingState.decode(page.pagingState(), page.fingerprint());
+      // A query goes on the way its first page read: a scan's paging state resumes a scan even if an
+      // index became ready since, and an index's resumes only through that index.
+      boolean resumingScan = resume != null && resume.indexTerm() == null;
+      indexPlan = select.distinct() || !useIndexes || resumingScan ? null : IndexPlan.choose(storage, table, where);
+      if (resume != null && resume.indexTerm() != null && indexPlan == null) {
+        throw MeridianException.invalid("The index this query was paging through is not available any more (being "
+            + "rebuilt, or its column left the indexing policy); run the query again from its first page");
+      }
+      partitionPlan = select.distinct() || !useIndexes ? null : IndexPlan.chooseWithinPartitions(storage, table, where);
+      if (RequestContext.tracing()) {
+        RequestContext.trace(readPlan(table, where, indexPlan != null ? indexPlan : partitionPlan, page.pagingState() != null));
+      }
+      int limit = limit(select.limit(), terms, "[limit]", "LIMIT");
+      int perPartitionLimit = limit(select.perPartitionLimit(), terms, "[per_partition_limit]", "PER PARTITION LIMIT");
+      if (select.distinct()) {
+        perPartitionLimit = 1;
+      }
+      // Aggregates fold the input into one row (or one per group), and LIMIT counts result rows
+      // (groups), not the rows read. With GROUP BY a page holds at most page-size groups, as in
+      // Cassandra; without it the single result row needs no paging.
+      grouping = !selection.groupBy.isEmpty();
+      pageSize = selection.folds() || page.pageSize() <= 0 ? Integer.MAX_VALUE : page.pageSize();
+      groupPageSize = grouping && page.pageSize() > 0 ? page.pageSize() : Integer.MAX_VALUE;
+      // A grouped paging state counts groups.
+      groupLimit = grouping && resume != null ? resume.remainingLimit() : limit;
+      groupsPerPartitionLimit = perPartitionLimit;
+      this.limit = selection.folds() ? Integer.MAX_VALUE : limit;
+      this.perPartitionLimit = grouping ? Integer.MAX_VALUE : perPartitionLimit;
+
+      // IN on several partitions with ORDER BY: rows are sorted across partitions in memory, which
+      // cannot be paged (as in Cassandra), and LIMIT applies after the sort.
+      sortAcrossPartitions = !select.orderings().isEmpty() && where.partitionKeys != null
+          && where.partitionKeys.size() > 1 && !selection.folds();
+      if (sortAcrossPartitions && page.pageSize() > 0) {
+        throw MeridianException.invalid("Cannot page queries with both ORDER BY and a IN restriction on the partition key; "
+            + "you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query");
+      }
+      remaining = sortAcrossPartitions || grouping ? Integer.MAX_VALUE : resume == null ? this.limit : resume.remainingLimit();
     }
 
-    // IN on several partitions with ORDER BY: rows are sorted across partitions in memory, which
-    // cannot be paged (as in Cassandra), and LIMIT applies after the sort.
-    boolean sortAcrossPartitions = !select.orderings().isEmpty() && where.partitionKeys != null
-        && where.partitionKeys.size() > 1 && !selection.folds();
-    if (sortAcrossPartitions && page.pageSize() > 0) {
-      throw MeridianException.invalid("Cannot page queries with both ORDER BY and a IN restriction on the partition key; "
-          + "you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query");
-    }
-    List<SortableRow> sortable = sortAcrossPartitions ? new ArrayList<>() : null;
-
-    int remaining = sortAcrossPartitions || grouping ? Integer.MAX_VALUE : resume == null ? limit : resume.remainingLimit();
-    if (grouping && resume != null) {
-      groupLimit = resume.remainingLimit(); // a grouped paging state counts groups
+    Source open() {
+      return indexPlan != null ? new IndexSource(table, where, indexPlan, resume, nowSeconds, page.consistency())
+          : new PartitionSource(table, where, resume, reversed, select.distinct(), nowSeconds, page.consistency(),
+              partitionPlan);
     }
 
-    Queue<List<ByteBuffer>> out = new ArrayDeque<>();
-    Aggregator aggregator = selection.folds() ? new Aggregator(selection, terms) : null;
-    List<ByteBuffer> groupKey = null;
-    int groups = 0;
-    int groupsInPartition = 0;
-    PagingState next = null;
-    int emitted = 0;
-    // The last row added to a group: a grouped page ends after it, so the next page starts with
-    // the first row of the next group.
-    PartitionKey lastKey = null;
-    byte[] lastClustering = null;
+    /** Without filtering, no partition can contribute more rows than this: it is pushed down to storage. */
+    int rowLimit(int remaining, int emitted) {
+      return where.needsFiltering() ? Integer.MAX_VALUE : Math.min(remaining, Math.min(perPartitionLimit, pageSize - emitted));
+    }
 
-    try (Source source = indexPlan != null ? new IndexSource(table, where, indexPlan, resume, nowSeconds, page.consistency())
-        : new PartitionSource(table, where, resume, reversed, select.distinct(), nowSeconds, page.consistency(),
-            partitionPlan)) {
-      while (remaining > 0) {
-        // Without filtering, no partition can contribute more rows than this: push it down to storage.
-        source.rowLimit = where.needsFiltering() ? Integer.MAX_VALUE
-            : Math.min(remaining, Math.min(perPartitionLimit, pageSize - emitted));
-        if (!source.hasNext()) {
-          break;
-        }
-        Next p = source.next();
-        partitionsRead++;
-        int inPartition = p.resumed ? resume.remainingInPartition() : perPartitionLimit;
-        List<ByteBuffer> pkValues = KeyEncoder.splitPartitionKey(table, p.data.key().serialized());
-        List<StoredRow> rows = p.data.rows();
-        boolean staticOnly = rows.isEmpty() && p.data.staticRow() != null && !where.clusteringRestricted && !p.resumed;
-        if (staticOnly || select.distinct()) {
-          rows = java.util.Collections.singletonList(null);
-        }
-        groupsInPartition = grouping && p.resumed ? groupsPerPartitionLimit - resume.remainingInPartition() : 0;
-        if (grouping && p.resumed) {
-          inPartition = Integer.MAX_VALUE;
-        }
-        for (StoredRow row : rows) {
-          if (inPartition <= 0 || remaining <= 0) {
+    /** Reads the page's rows from {@code source}, and closes it. */
+    Rows collect(Source source) {
+      int partitionsRead = 0;
+      int rowsRead = 0;
+      int remaining = this.remaining;
+      int groupLimit = this.groupLimit;
+      List<SortableRow> sortable = sortAcrossPartitions ? new ArrayList<>() : null;
+      Queue<List<ByteBuffer>> out = new ArrayDeque<>();
+      Aggregator aggregator = selection.folds() ? new Aggregator(selection, terms) : null;
+      List<ByteBuffer> groupKey = null;
+      int groups = 0;
+      int groupsInPartition = 0;
+      PagingState next = null;
+      int emitted = 0;
+      // The last row added to a group: a grouped page ends after it, so the next page starts with
+      // the first row of the next group.
+      PartitionKey lastKey = null;
+      byte[] lastClustering = null;
+
+      try (source) {
+        while (remaining > 0) {
+          source.rowLimit = rowLimit(remaining, emitted);
+          if (!source.hasNext()) {
             break;
           }
-          RowView view = new RowView(table, p.data, pkValues, row, nowSeconds);
-          rowsRead++;
-          // A row held only by a whole-collection deletion marker does not exist for CQL.
-          if (!view.hasLiveContent() || !passes(where, view)) {
-            continue;
+          Next p = source.next();
+          partitionsRead++;
+          int inPartition = p.resumed ? resume.remainingInPartition() : perPartitionLimit;
+          List<ByteBuffer> pkValues = KeyEncoder.splitPartitionKey(table, p.data.key().serialized());
+          List<StoredRow> rows = p.data.rows();
+          boolean staticOnly = rows.isEmpty() && p.data.staticRow() != null && !where.clusteringRestricted && !p.resumed;
+          if (staticOnly || select.distinct()) {
+            rows = java.util.Collections.singletonList(null);
           }
-          if (grouping) {
-            List<ByteBuffer> key = groupKey(selection, view);
-            if (!key.equals(groupKey)) {
-              if (groupsInPartition >= groupsPerPartitionLimit || groups >= groupLimit) {
-                // This group would exceed PER PARTITION LIMIT (skip the partition) or LIMIT (stop).
-                if (groups >= groupLimit) {
-                  remaining = 0;
-                }
-                break;
-              }
-              if (groupKey != null) {
-                out.add(aggregator.result());
-                aggregator = new Aggregator(selection, terms);
-                if (out.size() >= groupPageSize) {
-                  boolean samePartition = Arrays.equals(lastKey.serialized(), p.data.key().serialized());
-                  // A new partition means the previous one is finished (or cut by PER PARTITION LIMIT).
-                  next = source.position(new PagingState(page.fingerprint(), lastKey.token(), lastKey.serialized(),
-                      samePartition ? lastClustering : null, groupLimit - groups,
-                      samePartition ? groupsPerPartitionLimit - groupsInPartition : groupsPerPartitionLimit), p, lastClustering);
-                  groupKey = null; // the page is complete: nothing more to add
+          groupsInPartition = grouping && p.resumed ? groupsPerPartitionLimit - resume.remainingInPartition() : 0;
+          if (grouping && p.resumed) {
+            inPartition = Integer.MAX_VALUE;
+          }
+          for (StoredRow row : rows) {
+            if (inPartition <= 0 || remaining <= 0) {
+              break;
+            }
+            RowView view = new RowView(table, p.data, pkValues, row, nowSeconds);
+            rowsRead++;
+            // A row held only by a whole-collection deletion marker does not exist for CQL.
+            if (!view.hasLiveContent() || !passes(where, view)) {
+              continue;
+            }
+            if (grouping) {
+              List<ByteBuffer> key = groupKey(selection, view);
+              if (!key.equals(groupKey)) {
+                if (groupsInPartition >= groupsPerPartitionLimit || groups >= groupLimit) {
+                  // This group would exceed PER PARTITION LIMIT (skip the partition) or LIMIT (stop).
+                  if (groups >= groupLimit) {
+                    remaining = 0;
+                  }
                   break;
                 }
+                if (groupKey != null) {
+                  out.add(aggregator.result());
+                  aggregator = new Aggregator(selection, terms);
+                  if (out.size() >= groupPageSize) {
+                    boolean samePartition = Arrays.equals(lastKey.serialized(), p.data.key().serialized());
+                    // A new partition means the previous one is finished (or cut by PER PARTITION LIMIT).
+                    next = source.position(new PagingState(page.fingerprint(), lastKey.token(), lastKey.serialized(),
+                        samePartition ? lastClustering : null, groupLimit - groups,
+                        samePartition ? groupsPerPartitionLimit - groupsInPartition : groupsPerPartitionLimit), p, lastClustering);
+                    groupKey = null; // the page is complete: nothing more to add
+                    break;
+                  }
+                }
+                groupKey = key;
+                groups++;
+                groupsInPartition++;
               }
-              groupKey = key;
-              groups++;
-              groupsInPartition++;
+            }
+            if (aggregator != null) {
+              aggregator.add(view);
+              lastKey = p.data.key();
+              lastClustering = row == null ? null : row.clustering();
+            } else if (sortable != null) {
+              sortable.add(new SortableRow(row == null ? new byte[0] : row.clustering(), selection.project(view, terms)));
+            } else {
+              out.add(selection.project(view, terms));
+            }
+            inPartition--;
+            remaining--;
+            emitted++;
+            if (emitted >= pageSize && remaining > 0) {
+              boolean partitionDone = row == null || inPartition <= 0;
+              next = source.position(new PagingState(page.fingerprint(), p.data.key().token(), p.data.key().serialized(),
+                  partitionDone ? null : row.clustering(), remaining, inPartition), p, row == null ? null : row.clustering());
+              break;
             }
           }
-          if (aggregator != null) {
-            aggregator.add(view);
-            lastKey = p.data.key();
-            lastClustering = row == null ? null : row.clustering();
-          } else if (sortable != null) {
-            sortable.add(new SortableRow(row == null ? new byte[0] : row.clustering(), selection.project(view, terms)));
-          } else {
-            out.add(selection.project(view, terms));
-          }
-          inPartition--;
-          remaining--;
-          emitted++;
-          if (emitted >= pageSize && remaining > 0) {
-            boolean partitionDone = row == null || inPartition <= 0;
-            next = source.position(new PagingState(page.fingerprint(), p.data.key().token(), p.data.key().serialized(),
-                partitionDone ? null : row.clustering(), remaining, inPartition), p, row == null ? null : row.clustering());
+          if (next != null) {
             break;
           }
         }
-        if (next != null) {
-          break;
-        }
       }
+      // Without GROUP BY an aggregate always gives one row; with it, one row per group seen.
+      if (aggregator != null && (!grouping || groupKey != null)) {
+        out.add(aggregator.result());
+      }
+      if (sortable != null) {
+        // Stable: rows with equal clustering keep their partitions' ring order.
+        Comparator<SortableRow> byClustering = (a, b) -> Arrays.compareUnsigned(a.clustering(), b.clustering());
+        sortable.sort(reversed ? byClustering.reversed() : byClustering);
+        sortable.stream().limit(limit).forEach(r -> out.add(r.values()));
+      }
+      if (RequestContext.tracing()) {
+        RequestContext.trace("Read " + TraceEvents.count(rowsRead, "row") + " from " + TraceEvents.count(partitionsRead, "partition")
+            + "; returning " + TraceEvents.count(out.size(), "row") + (next == null ? "" : ", more pages follow"));
+      }
+      RowsMetadata metadata = page.skipMetadata()
+          ? new RowsMetadata(selection.outputs.size(), next == null ? null : next.encode(), null, null)
+          : new RowsMetadata(selection.specs(table), next == null ? null : next.encode(), null, null);
+      return new DefaultRows(metadata, out);
     }
-    // Without GROUP BY an aggregate always gives one row; with it, one row per group seen.
-    if (aggregator != null && (!grouping || groupKey != null)) {
-      out.add(aggregator.result());
-    }
-    if (sortable != null) {
-      // Stable: rows with equal clustering keep their partitions' ring order.
-      Comparator<SortableRow> byClustering = (a, b) -> Arrays.compareUnsigned(a.clustering(), b.clustering());
-      sortable.sort(reversed ? byClustering.reversed() : byClustering);
-      sortable.stream().limit(limit).forEach(r -> out.add(r.values()));
-    }
-    if (RequestContext.tracing()) {
-      RequestContext.trace("Read " + TraceEvents.count(rowsRead, "row") + " from " + TraceEvents.count(partitionsRead, "partition")
-          + "; returning " + TraceEvents.count(out.size(), "row") + (next == null ? "" : ", more pages follow"));
-    }
-    RowsMetadata metadata = page.skipMetadata()
-        ? new RowsMetadata(selection.outputs.size(), next == null ? null : next.encode(), null, null)
-        : new RowsMetadata(selection.specs(table), next == null ? null : next.encode(), null, null);
-    return new DefaultRows(metadata, out);
   }
 
   /** The trace event saying how the partitions of a read are found. */
@@ -351,6 +426,14 @@ final class SelectExecutor {
       return n;
     }
 
+    /**
+     * Starts reading the first partition when the source can do it without holding the calling
+     * thread; complete when the source is ready to be advanced.
+     */
+    CompletableFuture<Void> readAhead() {
+      return CompletableFuture.completedFuture(null);
+    }
+
     /** The paging state to resume after {@code row} of {@code p}; a source may add its own position. */
     PagingState position(PagingState state, Next p, byte[] row) {
       return state;
@@ -378,6 +461,8 @@ final class SelectExecutor {
     private int keyIndex;
     private StorageEngine.PartitionIterator scan;
     private boolean resumePending;
+    /** The partition {@link #readAhead} read: the next to return (null if none was read ahead). */
+    private Optional<PartitionData> readAhead;
 
     PartitionSource(TableMetadata table, WhereClause where, PagingState resume, boolean reversed, boolean distinct,
                     int nowSeconds, ReadConsistency consistency, IndexPlan partitionPlan) {
@@ -407,7 +492,8 @@ final class SelectExecutor {
           PartitionKey key = where.partitionKeys.get(keyIndex++);
           boolean resumed = resumePending && key.token() == resume.token() && Arrays.equals(key.serialized(), resume.partitionKey());
           resumePending = false;
-          Optional<PartitionData> data = read(key, resumed ? resume.clustering() : null);
+          Optional<PartitionData> data = readAhead != null ? readAhead : read(key, resumed ? resume.clustering() : null);
+          readAhead = null;
           if (data.isPresent()) {
             return new Next(data.get(), resumed);
           }
@@ -439,6 +525,25 @@ final class SelectExecutor {
       return null;
     }
 
+    /**
+     * A query of one partition by its key, reading one clustering range (not through an index),
+     * reads it asynchronously: that is all it reads.
+     */
+    @Override
+    CompletableFuture<Void> readAhead() {
+      if (where.partitionKeys == null || keyIndex != where.partitionKeys.size() - 1 || partitionPlan != null
+          || where.clusteringRanges.size() != 1) {
+        return super.readAhead();
+      }
+      PartitionKey key = where.partitionKeys.get(keyIndex);
+      boolean resumed = resumePending && key.token() == resume.token() && Arrays.equals(key.serialized(), resume.partitionKey());
+      ReadRange slice = slice(where.clusteringRanges.get(0), resumed ? resume.clustering() : null, hasStatics);
+      if (slice == null) {
+        return super.readAhead(); // nothing left to read
+      }
+      return storage.readPartitionAsync(table.id(), key, slice, nowSeconds, consistency).thenAccept(d -> readAhead = d);
+    }
+
     private ReadRange scanRange() {
       return new ReadRange(new byte[0], null, reversed, distinct ? 1 : rowLimit, hasStatics);
     }
@@ -458,23 +563,12 @@ final class SelectExecutor {
       PartitionData first = null;
       List<StoredRow> rows = new ArrayList<>();
       for (byte[][] r : ranges) {
-        byte[] start = r[0];
-        byte[] end = r[1];
-        if (afterClustering != null) {
-          if (!reversed) {
-            byte[] after = Arrays.copyOf(afterClustering, afterClustering.length + 1); // smallest key > afterClustering
-            start = Arrays2.compareUnsigned(after, start) > 0 ? after : start;
-          } else {
-            end = Arrays2.compareUnsigned(afterClustering, end) < 0 ? afterClustering : end;
-          }
-          if (end != null && Arrays2.compareUnsigned(start, end) >= 0) {
-            continue;
-          }
-        }
         // The static row costs a lookup; only tables with static columns have one.
-        boolean includeStatic = first == null && hasStatics;
-        Optional<PartitionData> d = storage.readPartition(table.id(), key,
-            new ReadRange(start, end, reversed, distinct ? 1 : rowLimit, includeStatic), nowSeconds, consistency);
+        ReadRange slice = slice(r, afterClustering, first == null && hasStatics);
+        if (slice == null) {
+          continue;
+        }
+        Optional<PartitionData> d = storage.readPartition(table.id(), key, slice, nowSeconds, consistency);
         if (d.isPresent()) {
           if (first == null) {
             first = d.get();
@@ -486,6 +580,24 @@ final class SelectExecutor {
         return Optional.empty();
       }
       return Optional.of(new PartitionData(first.key(), first.staticRow(), rows));
+    }
+
+    /** The read of clustering range {@code r} (after {@code afterClustering} when resuming); null if nothing is left of it. */
+    private ReadRange slice(byte[][] r, byte[] afterClustering, boolean includeStatic) {
+      byte[] start = r[0];
+      byte[] end = r[1];
+      if (afterClustering != null) {
+        if (!reversed) {
+          byte[] after = Arrays.copyOf(afterClustering, afterClustering.length + 1); // smallest key > afterClustering
+          start = Arrays2.compareUnsigned(after, start) > 0 ? after : start;
+        } else {
+          end = Arrays2.compareUnsigned(afterClustering, end) < 0 ? afterClustering : end;
+        }
+        if (end != null && Arrays2.compareUnsigned(start, end) >= 0) {
+          return null;
+        }
+      }
+      return new ReadRange(start, end, reversed, distinct ? 1 : rowLimit, includeStatic);
     }
 
     /**

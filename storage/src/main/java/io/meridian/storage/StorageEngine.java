@@ -54,6 +54,19 @@ public interface StorageEngine extends AutoCloseable {
     return readPartition(tableId, key, range, nowSeconds);
   }
 
+  /**
+   * {@link #readPartition} without holding the calling thread while a replica elsewhere answers. A
+   * store that reads only its own disk reads at once, on the calling thread.
+   */
+  default CompletableFuture<Optional<PartitionData>> readPartitionAsync(UUID tableId, PartitionKey key, ReadRange range,
+                                                                        int nowSeconds, ReadConsistency consistency) {
+    try {
+      return CompletableFuture.completedFuture(readPartition(tableId, key, range, nowSeconds, consistency));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** {@link #scan} at a consistency; a single node's reads are always linearizable. */
   default PartitionIterator scan(UUID tableId, TokenRange tokens, PartitionKey after, ReadRange perPartition,
                                  int nowSeconds, ReadConsistency consistency) {
