@@ -69,11 +69,9 @@ public final class MeridianNode implements AutoCloseable {
     io.meridian.storage.CommitPolicy commitPolicy = clustered
         ? io.meridian.storage.CommitPolicy.PERIODIC : config.get(ServerConfigKeys.COMMIT_POLICY);
     StorageConfig storageConfig = StorageConfig.defaults(dataDir.resolve("rocksdb"))
-        .withCommitPolicy(commitPolicy, config.get(ServerConfigKeys.PERIODIC_SYNC_MS));
-    storageConfig = new StorageConfig(storageConfig.dataDir(), storageConfig.commitPolicy(), storageConfig.periodicSyncMs(),
-        singleNodeTablets(config.get(ServerConfigKeys.TABLETS_PER_TABLE)), config.get(ServerConfigKeys.BLOCK_CACHE_BYTES),
-        storageConfig.gcGraceSeconds(), storageConfig.commitQueueCapacity(), storageConfig.commitBatchMutationsMax(),
-        storageConfig.purgeIntervalMs(), storageConfig.purgeBatchEntriesMax(), storageConfig.rangeTombstonesPerPartitionMax());
+        .withCommitPolicy(commitPolicy, config.get(ServerConfigKeys.PERIODIC_SYNC_MS))
+        .withTabletsPerTable(singleNodeTablets(config.get(ServerConfigKeys.TABLETS_PER_TABLE)))
+        .withCaches(config.get(ServerConfigKeys.BLOCK_CACHE_BYTES), config.get(ServerConfigKeys.MEMTABLE_BYTES));
     RocksStorageEngine storage = RocksStorageEngine.open(storageConfig, clock);
     QueryProcessor processor = null;
     ClusterMember cluster = null;

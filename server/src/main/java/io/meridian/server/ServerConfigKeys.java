@@ -45,6 +45,10 @@ public final class ServerConfigKeys {
   public static final ConfigKey<Long> BLOCK_CACHE_BYTES = ConfigKey.longKey(
       "storage.block-cache-bytes", 256L * 1024 * 1024, 1024 * 1024, 1L << 40, "RocksDB block cache size");
 
+  public static final ConfigKey<Long> MEMTABLE_BYTES = ConfigKey.longKey(
+      "storage.memtable-bytes", io.meridian.storage.StorageConfig.MEMTABLE_BYTES_DEFAULT, 1024 * 1024, 1L << 34,
+      "RocksDB memtable (write buffer) size per column family; smaller inserts faster, larger flushes less often");
+
   public static final ConfigKey<Integer> QUERY_THREADS = ConfigKey.intKey(
       "query.threads", Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 1, 1024,
       "threads executing requests (reads block on storage, so not on the network threads)");
@@ -94,7 +98,7 @@ public final class ServerConfigKeys {
 
   public static final List<ConfigKey<?>> ALL = List.of(
       LISTEN_ADDRESS, PORT, CLUSTER_NAME, FRAME_BYTES_MAX, CONNECTION_IN_FLIGHT_MAX, DATA_DIR,
-      COMMIT_POLICY, PERIODIC_SYNC_MS, TABLETS_PER_TABLE, BLOCK_CACHE_BYTES, QUERY_THREADS, QUERY_QUEUE_MAX,
+      COMMIT_POLICY, PERIODIC_SYNC_MS, TABLETS_PER_TABLE, BLOCK_CACHE_BYTES, MEMTABLE_BYTES, QUERY_THREADS, QUERY_QUEUE_MAX,
       BATCH_WARN_BYTES, BATCH_FAIL_BYTES, UNLOGGED_BATCH_PARTITIONS_WARN, TRACE_SESSIONS_MAX,
       SEEDS, RAFT_PORT, ELECTION_TIMEOUT_MS, TABLET_SPLIT_BYTES, DATA_CENTER, RACK);
 }

@@ -192,6 +192,7 @@ public final class RocksStorageEngine implements StorageEngine, TabletSnapshots 
     ColumnFamilyOptions metaOptions = new ColumnFamilyOptions();
     resources.add(metaOptions);
     ColumnFamilyOptions dataOptions = new ColumnFamilyOptions()
+        .setWriteBufferSize(config.memtableBytes())
         .setCompressionType(compression)
         .setTableFormatConfig(new BlockBasedTableConfig()
             .setBlockCache(cache)

@@ -686,4 +686,32 @@ class RocksStorageEngineTest {
     engine.purge().join();
     assertEquals(0, engine.storedEntryCount(T));
   }
+
+  // ------------------------------------------------------------------ memtable size
+
+  @Test
+  void writesBeyondTheMemtableSizeAreFlushedToFiles() throws Exception {
+    Path small = dir.resolve("small-memtables");
+    try (RocksStorageEngine e = RocksStorageEngine.open(StorageConfig.defaults(small).withPurge(0, 1000)
+        .withCaches(8L << 20, 1L << 20), clock)) {
+      e.createTable(T);
+      byte[] value = new byte[1024];
+      for (int i = 0; i < 3000; i++) { // about 3 MiB of rows into 1 MiB memtables
+        e.apply(rows(T, pk("m-" + i), row(b(1), Cell.live("v", value, 10)))).join();
+      }
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      while (sstFiles(small) == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(sstFiles(small) > 0, "a full 1 MiB memtable is flushed to a table file");
+      assertArrayEquals(value, e.readPartition(T, pk("m-0"), ReadRange.all(), NOW).orElseThrow().rows().get(0)
+          .cells().get(0).value());
+    }
+  }
+
+  private static long sstFiles(Path dir) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".sst")).count();
+    }
+  }
 }
