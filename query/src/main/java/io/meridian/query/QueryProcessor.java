@@ -314,11 +314,11 @@ public final class QueryProcessor implements CqlRequestHandler, AutoCloseable {
 
   /**
    * Too few live replicas, or replicas that did not answer, surface as the protocol's typed
-   * UNAVAILABLE / WRITE_TIMEOUT with this request's fields, whether the write failed at once or later.
+   * UNAVAILABLE / READ_TIMEOUT / WRITE_TIMEOUT with this request's fields, whether the request
+   * failed at once or later ({@link ReplicationErrors}).
    */
-  /** The request's failures, thrown or completing it, as typed protocol errors ({@link ReplicationErrors}). */
   private CompletionStage<Message> typedErrors(java.util.function.Supplier<CompletionStage<Message>> request,
-                                                 int consistency, String keyspace, boolean counter) {
+                                               int consistency, String keyspace, boolean counter) {
     CompletionStage<Message> result;
     try {
       result = request.get();
