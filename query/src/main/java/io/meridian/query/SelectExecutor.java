@@ -51,9 +51,10 @@ final class SelectExecutor {
               ReadConsistency consistency) {}
 
   /**
-   * Runs the query and gives one page of rows. A query reading one partition by its key (the most
-   * common read) does not hold the calling thread while the storage answers: the rows are collected
-   * on the thread that completes the read. Other queries run on the calling thread.
+   * Runs the query and gives one page of rows. A query reading partitions by key (the most common
+   * read: one partition, or an IN list) does not hold the calling thread while the storage answers:
+   * it starts every read at once, and the rows are collected on the thread that completes the last.
+   * Other queries (scans, index reads) run on the calling thread.
    */
   CompletableFuture<Rows> execute(TableMetadata table, Select select, Selection selection, Terms terms, Page page,
                                   int nowSeconds) {
@@ -448,6 +449,9 @@ final class SelectExecutor {
    * starting from a paging state if there is one.
    */
   private final class PartitionSource extends Source {
+    /** Most partitions of an IN list read at once; the partitions of a longer list are read one by one. */
+    static final int READ_AHEAD_PARTITIONS_MAX = 100;
+
     private final TableMetadata table;
     private final WhereClause where;
     private final PagingState resume;
@@ -461,8 +465,9 @@ final class SelectExecutor {
     private int keyIndex;
     private StorageEngine.PartitionIterator scan;
     private boolean resumePending;
-    /** The partition {@link #readAhead} read: the next to return (null if none was read ahead). */
-    private Optional<PartitionData> readAhead;
+    /** The partitions {@link #readAhead} read, from key {@link #readAheadFrom} on (null if none was read ahead). */
+    private List<CompletableFuture<Optional<PartitionData>>> readAhead;
+    private int readAheadFrom;
 
     PartitionSource(TableMetadata table, WhereClause where, PagingState resume, boolean reversed, boolean distinct,
                     int nowSeconds, ReadConsistency consistency, IndexPlan partitionPlan) {
@@ -489,11 +494,13 @@ final class SelectExecutor {
     Next advance() {
       if (where.partitionKeys != null) {
         while (keyIndex < where.partitionKeys.size()) {
-          PartitionKey key = where.partitionKeys.get(keyIndex++);
-          boolean resumed = resumePending && key.token() == resume.token() && Arrays.equals(key.serialized(), resume.partitionKey());
+          int at = keyIndex++;
+          PartitionKey key = where.partitionKeys.get(at);
+          boolean resumed = resumes(key);
           resumePending = false;
-          Optional<PartitionData> data = readAhead != null ? readAhead : read(key, resumed ? resume.clustering() : null);
-          readAhead = null;
+          Optional<PartitionData> data = readAhead != null
+              ? readAhead.get(at - readAheadFrom).join() // complete: the page is collected once all are
+              : read(key, resumed ? resume.clustering() : null);
           if (data.isPresent()) {
             return new Next(data.get(), resumed);
           }
@@ -526,22 +533,33 @@ final class SelectExecutor {
     }
 
     /**
-     * A query of one partition by its key, reading one clustering range (not through an index),
-     * reads it asynchronously: that is all it reads.
+     * A query of partitions by key (one, or an IN list of up to {@link #READ_AHEAD_PARTITIONS_MAX}),
+     * reading one clustering range of each and not through an index, reads them all at once and
+     * asynchronously: that is all it reads. Each read asks for the rows the first partition may
+     * use, at least as many as any later one may.
      */
     @Override
     CompletableFuture<Void> readAhead() {
-      if (where.partitionKeys == null || keyIndex != where.partitionKeys.size() - 1 || partitionPlan != null
-          || where.clusteringRanges.size() != 1) {
+      int left = where.partitionKeys == null ? 0 : where.partitionKeys.size() - keyIndex;
+      if (left == 0 || left > READ_AHEAD_PARTITIONS_MAX || partitionPlan != null || where.clusteringRanges.size() != 1) {
         return super.readAhead();
       }
-      PartitionKey key = where.partitionKeys.get(keyIndex);
-      boolean resumed = resumePending && key.token() == resume.token() && Arrays.equals(key.serialized(), resume.partitionKey());
-      ReadRange slice = slice(where.clusteringRanges.get(0), resumed ? resume.clustering() : null, hasStatics);
-      if (slice == null) {
-        return super.readAhead(); // nothing left to read
+      List<CompletableFuture<Optional<PartitionData>>> reads = new ArrayList<>(left);
+      for (int i = keyIndex; i < where.partitionKeys.size(); i++) {
+        PartitionKey key = where.partitionKeys.get(i);
+        ReadRange slice = slice(where.clusteringRanges.get(0), i == keyIndex && resumes(key) ? resume.clustering() : null,
+            hasStatics);
+        reads.add(slice == null ? CompletableFuture.completedFuture(Optional.empty()) // nothing left of it
+            : storage.readPartitionAsync(table.id(), key, slice, nowSeconds, consistency));
       }
-      return storage.readPartitionAsync(table.id(), key, slice, nowSeconds, consistency).thenAccept(d -> readAhead = d);
+      readAhead = reads;
+      readAheadFrom = keyIndex;
+      return CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Whether {@code key}, the next partition read, is the one the paging state stopped inside. */
+    private boolean resumes(PartitionKey key) {
+      return resumePending && key.token() == resume.token() && Arrays.equals(key.serialized(), resume.partitionKey());
     }
 
     private ReadRange scanRange() {

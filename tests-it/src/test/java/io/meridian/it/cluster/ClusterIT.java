@@ -108,6 +108,19 @@ class ClusterIT {
         keys.add(r.getInt("k"));
       }
       assertEquals(60, keys.size(), "rows scanned through node " + i);
+      // An IN list spans the tablets (some led elsewhere, some followed here); its partitions are
+      // read at once, at ONE (follower replicas) and at QUORUM (the leaders), in pages of 4.
+      for (DefaultConsistencyLevel level : List.of(DefaultConsistencyLevel.ONE, DefaultConsistencyLevel.QUORUM)) {
+        ResultSet in = session.execute(SimpleStatement.newInstance(
+            "SELECT k, v FROM ks.rows WHERE k IN (1, 5, 9, 13, 17, 21, 25, 29, 33, 37, 41, 45, 49, 53, 57, 100)")
+            .setNode(via).setConsistencyLevel(level).setPageSize(4));
+        Set<Integer> found = new HashSet<>();
+        for (Row r : in) {
+          assertEquals("v" + r.getInt("k"), r.getString("v"));
+          found.add(r.getInt("k"));
+        }
+        assertEquals(15, found.size(), "rows of the IN list through node " + i + " at " + level + ": " + found);
+      }
     }
   }
 
