@@ -74,6 +74,8 @@ public final class ClusterNode implements AutoCloseable {
   /** Entries in flight to storage per tablet: the node's tablets together stay below the commit queue. */
   private static final int TABLET_APPLIES_IN_FLIGHT_MAX = 16;
   private static final long RECONCILE_RETRY_MILLIS = 1_000;
+  /** When a reconcile that opened groups looks again at whether they are still running. */
+  private static final long OPENED_GROUP_RECHECK_MILLIS = 2_000;
   private static final long JOIN_TIMEOUT_MS = 120_000;
 
   /** What the rest of the node learns from the metadata log. */
@@ -359,6 +361,31 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
+  /** Whether this node's division of group {@code id} is closing or closed (it shut itself down). */
+  private boolean localGroupClosed(RaftGroupId id) {
+    try {
+      return !server.getDivision(id).getInfo().isAlive();
+    } catch (IOException e) {
+      return false; // gone meanwhile: the next reconcile adds it
+    }
+  }
+
+  /** Opens again a group whose division shut down while placed here, on the log it has on disk. */
+  private void reopenLocalGroup(RaftGroup group) {
+    LOG.warn("Raft group {} is placed here but its division shut down; opening it again", group.getGroupId());
+    try {
+      server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self.getId(), 0, group.getGroupId(),
+          false, false));
+      RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(
+          ClientId.randomId(), self.getId(), 0, group, false));
+      if (!reply.isSuccess()) {
+        throw new IllegalStateException("Cannot open Raft group " + group.getGroupId() + " again: " + reply.getException());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open Raft group " + group.getGroupId() + " again: " + e.getMessage(), e);
+    }
+  }
+
   private void addLocalGroup(RaftGroup group) {
     try {
       RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(
@@ -603,6 +630,7 @@ public final class ClusterNode implements AutoCloseable {
     if (closed) {
       return;
     }
+    boolean opened = false;
     Set<RaftGroupId> wanted = new HashSet<>();
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
       for (TablePlacement.Tablet t : e.getValue().tablets()) {
@@ -613,8 +641,18 @@ public final class ClusterNode implements AutoCloseable {
         wanted.add(id);
         if (!hasLocalGroup(id)) {
           addLocalGroup(tabletGroup(state, e.getKey(), t.id()));
+          opened = true;
+        } else if (localGroupClosed(id)) {
+          reopenLocalGroup(tabletGroup(state, e.getKey(), t.id()));
+          opened = true;
         }
       }
+    }
+    if (opened) {
+      // A replica added to a running group starts with the placement's peers, and may stand for
+      // election before the leader's configuration change reaches it; the leader, not knowing it
+      // yet, tells it to shut down. Look again once that would have happened.
+      requestReconcile(OPENED_GROUP_RECHECK_MILLIS);
     }
     for (RaftGroupId id : server.getGroupIds()) {
       TabletSpec spec = localTablets.get(id);

@@ -144,6 +144,41 @@ class ClusterNodeTest {
     }
   }
 
+  @Test
+  void aTabletDivisionThatShutDownWhilePlacedHereIsOpenedAgainAndCatchesUp() throws IOException {
+    List<LocalMember> m = startCluster(3);
+    UUID tableId = createTable(m.get(0), 3);
+    for (LocalMember member : m) {
+      awaitGroups(member, 8, "tablet groups opened");
+    }
+    TablePlacement placement = m.get(0).node.state().placements().get(tableId);
+    LocalMember victim = m.get(1);
+    var id = TabletGroups.groupId(tableId, placement.tablet(0).id());
+    // As Ratis does to a replica added to a running group that stands for election before the
+    // leader's configuration change reaches it: the leader tells it to shut down.
+    victim.node.server().getDivision(id).close();
+    assertTrue(!victim.node.server().getDivision(id).getInfo().isAlive(), "closed, still listed");
+    // Any metadata change makes the node reconcile its groups.
+    m.get(0).schema.createTable("ks", "other", List.of(ColumnMetadata.partitionKey("k", CqlTypes.INT, 0)), Map.of(), false);
+    await(() -> {
+      try {
+        return victim.node.server().getDivision(id).getInfo().isAlive();
+      } catch (IOException e) {
+        return false;
+      }
+    }, "the division opened again");
+    // It follows again: a write through node 0 reaches the replica on node 1.
+    ClusterStorageEngine routed = new ClusterStorageEngine(m.get(0).node, m.get(0).engine);
+    try {
+      io.meridian.storage.PartitionKey key = new io.meridian.storage.PartitionKey(placement.range(0).end(), new byte[] {9});
+      routed.apply(rowMutation(tableId, key, 9)).join();
+      await(() -> victim.engine.readPartition(tableId, key, io.meridian.storage.ReadRange.all(),
+          (int) (System.currentTimeMillis() / 1000)).isPresent(), "the write applied on the reopened replica");
+    } finally {
+      routed.close();
+    }
+  }
+
   private static io.meridian.storage.Mutation rowMutation(UUID tableId, io.meridian.storage.PartitionKey key, int i) {
     return new io.meridian.storage.Mutation(tableId, key, io.meridian.storage.DeletionTime.LIVE, List.of(),
         List.of(new io.meridian.storage.RowUpdate(new byte[] {7}, io.meridian.storage.DeletionTime.LIVE, 10L, 0,
