@@ -651,8 +651,13 @@ public final class ClusterNode implements AutoCloseable {
     if (opened) {
       // A replica added to a running group starts with the placement's peers, and may stand for
       // election before the leader's configuration change reaches it; the leader, not knowing it
-      // yet, tells it to shut down. Look again once that would have happened.
-      requestReconcile(OPENED_GROUP_RECHECK_MILLIS);
+      // yet, tells it to shut down. Look again once that would have happened (scheduled apart
+      // from the queued reconcile, which may run sooner than that).
+      try {
+        reconciler.schedule(() -> requestReconcile(), OPENED_GROUP_RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
     }
     for (RaftGroupId id : server.getGroupIds()) {
       TabletSpec spec = localTablets.get(id);
