@@ -376,20 +376,21 @@ public final class ClusterNode implements AutoCloseable {
     try {
       server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self.getId(), 0, group.getGroupId(),
           false, false));
-      RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(
-          ClientId.randomId(), self.getId(), 0, group, false));
-      if (!reply.isSuccess()) {
-        throw new IllegalStateException("Cannot open Raft group " + group.getGroupId() + " again: " + reply.getException());
-      }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot open Raft group " + group.getGroupId() + " again: " + e.getMessage(), e);
+      throw new UncheckedIOException("Cannot close Raft group " + group.getGroupId() + ": " + e.getMessage(), e);
     }
+    addLocalGroup(group, false);
   }
 
   private void addLocalGroup(RaftGroup group) {
+    addLocalGroup(group, true);
+  }
+
+  /** @param format a new replica (empty log), else one recovering the log it has on disk */
+  private void addLocalGroup(RaftGroup group, boolean format) {
     try {
       RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(
-          ClientId.randomId(), self.getId(), 0, group, true));
+          ClientId.randomId(), self.getId(), 0, group, format));
       if (!reply.isSuccess()) {
         throw new IllegalStateException("Cannot open Raft group " + group.getGroupId() + ": " + reply.getException());
       }
