@@ -76,6 +76,8 @@ public final class ClusterNode implements AutoCloseable {
   private static final long RECONCILE_RETRY_MILLIS = 1_000;
   /** When a reconcile that opened groups looks again at whether they are still running. */
   private static final long OPENED_GROUP_RECHECK_MILLIS = 2_000;
+  /** How often the node reconciles its groups with the placement when nothing changed. */
+  private static final long RECONCILE_PERIOD_MILLIS = 10_000;
   private static final long JOIN_TIMEOUT_MS = 120_000;
 
   /** What the rest of the node learns from the metadata log. */
@@ -108,6 +110,7 @@ public final class ClusterNode implements AutoCloseable {
   private final RaftProperties clientProperties = new RaftProperties();
   private final ScheduledExecutorService reconciler;
   private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+  private final ReopenBackoff reopenBackoff = new ReopenBackoff();
   private final Object stateChanged = new Object();
   private volatile RaftServer server;
   private volatile RaftClient metadataClient;
@@ -166,6 +169,7 @@ public final class ClusterNode implements AutoCloseable {
       node.rebalancer = new Rebalancer(node);
       node.rebalancer.request();
       node.splitter = new TabletSplitter(node);
+      node.reconcileEveryPeriod();
       if (node.state().leaving().contains(node.peerId())) {
         node.finishDecommission(); // stopped while leaving: carry on
       }
@@ -370,9 +374,31 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** Opens again a group whose division shut down while placed here, on the log it has on disk. */
-  private void reopenLocalGroup(RaftGroup group) {
-    LOG.warn("Raft group {} is placed here but its division shut down; opening it again", group.getGroupId());
+  /**
+   * Reconciles now and then without a metadata change as well: a division may shut down at any
+   * time (Ratis closes one on some errors), and nothing else would notice that it is placed here
+   * but no longer running.
+   */
+  private void reconcileEveryPeriod() {
+    reconciler.scheduleWithFixedDelay(this::requestReconcile, RECONCILE_PERIOD_MILLIS, RECONCILE_PERIOD_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static long soonest(long a, long b) {
+    return a < 0 ? b : Math.min(a, b);
+  }
+
+  /**
+   * Opens again a group whose division shut down while placed here, on the log it has on disk;
+   * {@code times} counts the reopenings in a row (see {@link ReopenBackoff}).
+   */
+  private void reopenLocalGroup(RaftGroup group, int times) {
+    if (times == 1) {
+      LOG.warn("Raft group {} is placed here but its division shut down; opening it again", group.getGroupId());
+    } else {
+      LOG.warn("Raft group {} is placed here but its division shut down again; opening it again ({} times in a row;"
+          + " the next try waits {} s)", group.getGroupId(), times, ReopenBackoff.wait(times) / 1000);
+    }
     try {
       server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self.getId(), 0, group.getGroupId(),
           false, false));
@@ -631,7 +657,7 @@ public final class ClusterNode implements AutoCloseable {
     if (closed) {
       return;
     }
-    boolean opened = false;
+    long lookAgainMillis = -1; // when to look at the groups again, if at all
     Set<RaftGroupId> wanted = new HashSet<>();
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
       for (TablePlacement.Tablet t : e.getValue().tablets()) {
@@ -642,20 +668,28 @@ public final class ClusterNode implements AutoCloseable {
         wanted.add(id);
         if (!hasLocalGroup(id)) {
           addLocalGroup(tabletGroup(state, e.getKey(), t.id()));
-          opened = true;
+          lookAgainMillis = soonest(lookAgainMillis, OPENED_GROUP_RECHECK_MILLIS);
         } else if (localGroupClosed(id)) {
-          reopenLocalGroup(tabletGroup(state, e.getKey(), t.id()));
-          opened = true;
+          long now = System.currentTimeMillis();
+          long wait = reopenBackoff.waitMillis(id, now);
+          if (wait == 0) {
+            int times = reopenBackoff.reopened(id, now);
+            reopenLocalGroup(tabletGroup(state, e.getKey(), t.id()), times);
+            lookAgainMillis = soonest(lookAgainMillis, OPENED_GROUP_RECHECK_MILLIS);
+          } else {
+            lookAgainMillis = soonest(lookAgainMillis, wait);
+          }
         }
       }
     }
-    if (opened) {
+    if (lookAgainMillis >= 0) {
       // A replica added to a running group starts with the placement's peers, and may stand for
       // election before the leader's configuration change reaches it; the leader, not knowing it
-      // yet, tells it to shut down. Look again once that would have happened (scheduled apart
-      // from the queued reconcile, which may run sooner than that).
+      // yet, tells it to shut down. Look again once that would have happened, or once a division
+      // that keeps shutting down may be opened again (scheduled apart from the queued reconcile,
+      // which may run sooner than that).
       try {
-        reconciler.schedule(() -> requestReconcile(), OPENED_GROUP_RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+        reconciler.schedule(() -> requestReconcile(), lookAgainMillis, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // closing
       }

@@ -145,7 +145,7 @@ class ClusterNodeTest {
   }
 
   @Test
-  void aTabletDivisionThatShutDownWhilePlacedHereIsOpenedAgainAndCatchesUp() throws IOException {
+  void aTabletDivisionThatShutDownWhilePlacedHereIsOpenedAgainAndCatchesUp() throws IOException, InterruptedException {
     List<LocalMember> m = startCluster(3);
     UUID tableId = createTable(m.get(0), 3);
     for (LocalMember member : m) {
@@ -177,6 +177,19 @@ class ClusterNodeTest {
     } finally {
       routed.close();
     }
+    // Shut down again, later: opened again once the back-off's first wait has passed (the node
+    // looks again every so often, and on every metadata change).
+    Thread.sleep(3_000);
+    victim.node.server().getDivision(id).close();
+    long closedAt = System.currentTimeMillis();
+    await(() -> {
+      try {
+        return victim.node.server().getDivision(id).getInfo().isAlive();
+      } catch (IOException e) {
+        return false;
+      }
+    }, "the division opened a second time");
+    assertTrue(System.currentTimeMillis() - closedAt < 25_000, "reopened within the period and the first wait");
   }
 
   private static io.meridian.storage.Mutation rowMutation(UUID tableId, io.meridian.storage.PartitionKey key, int i) {
