@@ -160,13 +160,7 @@ class ClusterNodeTest {
     assertTrue(!victim.node.server().getDivision(id).getInfo().isAlive(), "closed, still listed");
     // Any metadata change makes the node reconcile its groups.
     m.get(0).schema.createTable("ks", "other", List.of(ColumnMetadata.partitionKey("k", CqlTypes.INT, 0)), Map.of(), false);
-    await(() -> {
-      try {
-        return victim.node.server().getDivision(id).getInfo().isAlive();
-      } catch (IOException e) {
-        return false;
-      }
-    }, "the division opened again");
+    await(() -> divisionAlive(victim, id), "the division opened again");
     // It follows again: a write through node 0 reaches the replica on node 1.
     ClusterStorageEngine routed = new ClusterStorageEngine(m.get(0).node, m.get(0).engine);
     try {
@@ -182,14 +176,16 @@ class ClusterNodeTest {
     Thread.sleep(3_000);
     victim.node.server().getDivision(id).close();
     long closedAt = System.currentTimeMillis();
-    await(() -> {
-      try {
-        return victim.node.server().getDivision(id).getInfo().isAlive();
-      } catch (IOException e) {
-        return false;
-      }
-    }, "the division opened a second time");
+    await(() -> divisionAlive(victim, id), "the division opened a second time");
     assertTrue(System.currentTimeMillis() - closedAt < 25_000, "reopened within the period and the first wait");
+  }
+
+  private static boolean divisionAlive(LocalMember member, org.apache.ratis.protocol.RaftGroupId id) {
+    try {
+      return member.node.server().getDivision(id).getInfo().isAlive();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static io.meridian.storage.Mutation rowMutation(UUID tableId, io.meridian.storage.PartitionKey key, int i) {
