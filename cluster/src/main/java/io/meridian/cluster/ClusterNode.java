@@ -397,7 +397,7 @@ public final class ClusterNode implements AutoCloseable {
       LOG.warn("Raft group {} is placed here but its division shut down; opening it again", group.getGroupId());
     } else {
       LOG.warn("Raft group {} is placed here but its division shut down again; opening it again ({} times in a row;"
-          + " the next try waits {} s)", group.getGroupId(), times, ReopenBackoff.wait(times) / 1000);
+          + " the next try waits {} s)", group.getGroupId(), times, ReopenBackoff.waitAfter(times) / 1000);
     }
     try {
       server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self.getId(), 0, group.getGroupId(),

@@ -28,7 +28,7 @@ final class ReopenBackoff {
     if (r == null) {
       return 0;
     }
-    return Math.max(0, r.lastMillis() + wait(r.times()) - nowMillis);
+    return Math.max(0, r.lastMillis() + waitAfter(r.times()) - nowMillis);
   }
 
   /** Records that group {@code id} was opened again now; returns how often in a row, this included. */
@@ -40,7 +40,7 @@ final class ReopenBackoff {
   }
 
   /** The wait after the {@code times}-th reopening in a row. */
-  static long wait(int times) {
+  static long waitAfter(int times) {
     int doublings = Math.min(times - 1, 30);
     return Math.min(MAX_WAIT_MILLIS, FIRST_WAIT_MILLIS << doublings);
   }

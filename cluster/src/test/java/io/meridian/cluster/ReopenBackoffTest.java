@@ -49,8 +49,8 @@ class ReopenBackoffTest {
 
   @Test
   void waitsDoNotOverflowHoweverOftenADivisionIsReopened() {
-    assertEquals(ReopenBackoff.FIRST_WAIT_MILLIS, ReopenBackoff.wait(1));
-    assertEquals(ReopenBackoff.MAX_WAIT_MILLIS, ReopenBackoff.wait(40));
-    assertEquals(ReopenBackoff.MAX_WAIT_MILLIS, ReopenBackoff.wait(Integer.MAX_VALUE));
+    assertEquals(ReopenBackoff.FIRST_WAIT_MILLIS, ReopenBackoff.waitAfter(1));
+    assertEquals(ReopenBackoff.MAX_WAIT_MILLIS, ReopenBackoff.waitAfter(40));
+    assertEquals(ReopenBackoff.MAX_WAIT_MILLIS, ReopenBackoff.waitAfter(Integer.MAX_VALUE));
   }
 }
