@@ -703,6 +703,7 @@ public final class ClusterNode implements AutoCloseable {
           throw new UncheckedIOException(e);
         }
         localTablets.remove(id);
+        reopenBackoff.forget(id);
         if (spec == null) {
           continue; // an orphan found on disk at start (see stateMachineFor)
         }

@@ -39,6 +39,11 @@ final class ReopenBackoff {
     return times;
   }
 
+  /** Forgets group {@code id}: it is no longer placed here. */
+  void forget(RaftGroupId id) {
+    reopened.remove(id);
+  }
+
   /** The wait after the {@code times}-th reopening in a row. */
   static long waitAfter(int times) {
     int doublings = Math.min(times - 1, 30);

@@ -45,6 +45,8 @@ class ReopenBackoffTest {
     assertEquals(0, backoff.waitMillis(a, later));
     assertEquals(1, backoff.reopened(a, later), "counted from one again");
     assertEquals(ReopenBackoff.FIRST_WAIT_MILLIS, backoff.waitMillis(a, later));
+    backoff.forget(a);
+    assertEquals(0, backoff.waitMillis(a, later), "a group placed here again starts afresh");
   }
 
   @Test
