@@ -399,13 +399,18 @@ public final class ClusterNode implements AutoCloseable {
       LOG.warn("Raft group {} is placed here but its division shut down again; opening it again ({} times in a row;"
           + " the next try waits {} s)", group.getGroupId(), times, ReopenBackoff.waitAfter(times) / 1000);
     }
-    try {
-      server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self.getId(), 0, group.getGroupId(),
-          false, false));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot close Raft group " + group.getGroupId() + ": " + e.getMessage(), e);
-    }
+    removeLocalGroup(group.getGroupId(), false);
     addLocalGroup(group, false);
+  }
+
+  /** @param deleteDirectory also delete its log and files, else keep them to open it again */
+  private void removeLocalGroup(RaftGroupId id, boolean deleteDirectory) {
+    try {
+      server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self.getId(), 0, id,
+          deleteDirectory, false));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot close Raft group " + id + ": " + e.getMessage(), e);
+    }
   }
 
   private void addLocalGroup(RaftGroup group) {
@@ -697,11 +702,7 @@ public final class ClusterNode implements AutoCloseable {
     for (RaftGroupId id : server.getGroupIds()) {
       TabletSpec spec = localTablets.get(id);
       if (!id.equals(metadataGroupId) && !wanted.contains(id)) {
-        try {
-          server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self.getId(), 0, id, true, false));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
+        removeLocalGroup(id, true);
         localTablets.remove(id);
         reopenBackoff.forget(id);
         if (spec == null) {
