@@ -664,6 +664,9 @@ public final class ClusterNode implements AutoCloseable {
     }
     long lookAgainMillis = -1; // when to look at the groups again, if at all
     Set<RaftGroupId> wanted = new HashSet<>();
+    // Taken once: looking each placed tablet up in the server's list would be quadratic.
+    Set<RaftGroupId> local = new HashSet<>();
+    server.getGroupIds().forEach(local::add);
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
       for (TablePlacement.Tablet t : e.getValue().tablets()) {
         if (!t.replicas().contains(peerId())) {
@@ -671,7 +674,7 @@ public final class ClusterNode implements AutoCloseable {
         }
         RaftGroupId id = TabletGroups.groupId(e.getKey(), t.id());
         wanted.add(id);
-        if (!hasLocalGroup(id)) {
+        if (!local.contains(id)) {
           addLocalGroup(tabletGroup(state, e.getKey(), t.id()));
           lookAgainMillis = soonest(lookAgainMillis, OPENED_GROUP_RECHECK_MILLIS);
         } else if (localGroupClosed(id)) {
