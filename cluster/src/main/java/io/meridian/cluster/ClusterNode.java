@@ -804,18 +804,9 @@ public final class ClusterNode implements AutoCloseable {
   // --- moving tablets ------------------------------------------------------------------------------
 
   /**
-   * True when this node's replica leads the tablet's group and has applied the first entry of its
-   * term, so its state holds every write acknowledged before it became leader; and the tablet is
-   * not sealed (being split: its halves answer for its rows).
-   */
-  boolean leadsTablet(UUID tableId, int tabletId) {
-    TabletStateMachine led = ledTabletStateMachine(tableId, tabletId);
-    return led != null && !led.isSealed();
-  }
-
-  /**
    * This node's replica of the tablet if it leads the tablet's group and has applied the first
-   * entry of its term, else null.
+   * entry of its term (so its state holds every write acknowledged before it became leader), else
+   * null.
    */
   TabletStateMachine ledTabletStateMachine(UUID tableId, int tabletId) {
     org.apache.ratis.server.RaftServer.Division d = tabletDivision(tableId, tabletId);

@@ -6,8 +6,10 @@ import io.meridian.replication.ReadMode;
 import io.meridian.replication.ReplicatedTablet;
 import io.meridian.replication.ScanPage;
 import io.meridian.replication.TabletSealedException;
+import io.meridian.replication.TabletStateMachine;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import io.meridian.storage.ConditionalWrite;
 import io.meridian.storage.Mutation;
 import io.meridian.storage.PartitionData;
@@ -406,10 +408,11 @@ public final class ClusterStorageEngine implements StorageEngine {
     return join(onOwner(tableId, key.token(), true, tabletId -> {
       ReadMode mode = mode(tableId, tabletId, consistency);
       checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
-      if (mode == ReadMode.LEADER && answersLocally(tableId, tabletId)) {
-        return CompletableFuture.completedFuture(local.readPartition(tableId, key, range, nowSeconds));
-      }
-      return tablet(tableId, tabletId).readPartition(key, range, nowSeconds, mode);
+      Optional<PartitionData> here = mode == ReadMode.LEADER
+          ? readHere(answersLocally(tableId, tabletId), () -> local.readPartition(tableId, key, range, nowSeconds))
+          : null;
+      return here != null ? CompletableFuture.completedFuture(here)
+          : tablet(tableId, tabletId).readPartition(key, range, nowSeconds, mode);
     }));
   }
 
@@ -426,10 +429,12 @@ public final class ClusterStorageEngine implements StorageEngine {
       if (mode != ReadMode.LEADER) {
         return handOff(tablet(tableId, tabletId).readPartition(key, range, nowSeconds, mode));
       }
-      CompletableFuture<Boolean> here = whenAnswersLocally(tableId, tabletId);
-      Function<Boolean, CompletableFuture<Optional<PartitionData>>> read = local -> local
-          ? CompletableFuture.completedFuture(this.local.readPartition(tableId, key, range, nowSeconds))
-          : handOff(tablet(tableId, tabletId).readPartition(key, range, nowSeconds, mode));
+      CompletableFuture<LocalReplica> here = whenAnswersLocally(tableId, tabletId);
+      Function<LocalReplica, CompletableFuture<Optional<PartitionData>>> read = replica -> {
+        Optional<PartitionData> data = readHere(replica, () -> local.readPartition(tableId, key, range, nowSeconds));
+        return data != null ? CompletableFuture.completedFuture(data)
+            : handOff(tablet(tableId, tabletId).readPartition(key, range, nowSeconds, mode));
+      };
       return here.isDone() ? here.thenCompose(read) : here.thenComposeAsync(read, readCompletions);
     });
   }
@@ -471,17 +476,37 @@ public final class ClusterStorageEngine implements StorageEngine {
    * request: when its replica leads the tablet (the state the request would read), or follows it
    * and has caught up with everything the leader acknowledged before the read ({@link FollowerReads}).
    */
-  private boolean answersLocally(UUID tableId, int tabletId) {
+  private LocalReplica answersLocally(UUID tableId, int tabletId) {
     return whenAnswersLocally(tableId, tabletId).join(); // never fails
   }
 
-  /** {@link #answersLocally} without blocking; it completes on the thread that answered. */
-  private CompletableFuture<Boolean> whenAnswersLocally(UUID tableId, int tabletId) {
-    if (node.leadsTablet(tableId, tabletId)) {
+  /**
+   * {@link #answersLocally} without blocking; it completes on the thread that answered, with the
+   * replica to read (see {@link #readHere}) or null to ask the leader.
+   */
+  private CompletableFuture<LocalReplica> whenAnswersLocally(UUID tableId, int tabletId) {
+    TabletStateMachine led = node.ledTabletStateMachine(tableId, tabletId);
+    if (led != null && !led.isSealed()) { // a sealed tablet's halves answer for its rows
       localLeaderReads.incrementAndGet();
-      return CompletableFuture.completedFuture(true);
+      return CompletableFuture.completedFuture(LocalReplica.of(led));
     }
     return followerReads.caughtUp(tableId, tabletId, () -> tablet(tableId, tabletId));
+  }
+
+  /**
+   * {@code read} of this node's engine, if {@code here} may answer (not null) and no snapshot
+   * install replaced the replica's rows while it ran; else null, and the caller asks the leader.
+   */
+  private <T> T readHere(LocalReplica here, Supplier<T> read) {
+    if (here == null) {
+      return null;
+    }
+    T result = read.get();
+    if (here.stillSame()) {
+      return result;
+    }
+    LOG.debug("A snapshot install overlapped a read of this node's replica; reading through the leader");
+    return null;
   }
 
   // --- tablets being split ---------------------------------------------------------------------
@@ -638,8 +663,8 @@ public final class ClusterStorageEngine implements StorageEngine {
         checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
         ScanPage page;
         try {
-          page = mode == ReadMode.LEADER && answersLocally(tableId, tabletId)
-              ? localPage(part)
+          ScanPage here = mode == ReadMode.LEADER ? readHere(answersLocally(tableId, tabletId), () -> localPage(part)) : null;
+          page = here != null ? here
               : join(tablet(tableId, tabletId).scanPage(part, after, perPartition, nowSeconds, SCAN_PAGE_PARTITIONS,
                   mode));
         } catch (RuntimeException e) {
@@ -809,8 +834,10 @@ public final class ClusterStorageEngine implements StorageEngine {
       CompletableFuture<io.meridian.replication.ReadCodec.IndexPage> page;
       try {
         checkAlive(tableId, tabletId, mode == ReadMode.ANY_REPLICA);
-        io.meridian.replication.ReadCodec.IndexPage here = mode == ReadMode.LEADER && answersLocally(tableId, tabletId)
-            ? io.meridian.replication.TabletStateMachine.indexPage(local, tableId, tabletRange, request) : null;
+        io.meridian.replication.ReadCodec.IndexPage here = mode == ReadMode.LEADER
+            ? readHere(answersLocally(tableId, tabletId),
+                () -> TabletStateMachine.indexPage(local, tableId, tabletRange, request))
+            : null;
         // A replica here whose entries are still being built leaves the page to the leader.
         page = here != null && here.ready() ? CompletableFuture.completedFuture(here)
             : tablet(tableId, tabletId).indexPage(request, mode);

@@ -37,29 +37,30 @@ final class FollowerReads {
   }
 
   /**
-   * Completes with true once this node's follower replica of the tablet holds every write
-   * acknowledged before this call; with false (at once, or after at most {@link #WAIT_MS}) when it
+   * Completes with this node's follower replica of the tablet once it holds every write
+   * acknowledged before this call; with null (at once, or after at most {@link #WAIT_MS}) when it
    * has no such replica or cannot tell, and the read goes to the leader. It never fails. It
    * completes on the thread that answered (the Raft client's, the replica's applier, a timer), so
    * callers do their reads elsewhere.
    */
-  CompletableFuture<Boolean> caughtUp(UUID tableId, int tabletId, Supplier<ReplicatedTablet> tablet) {
+  CompletableFuture<LocalReplica> caughtUp(UUID tableId, int tabletId, Supplier<ReplicatedTablet> tablet) {
     TabletStateMachine replica = node.followedTabletStateMachine(tableId, tabletId);
     if (replica == null) {
-      return CompletableFuture.completedFuture(false);
+      return CompletableFuture.completedFuture(null);
     }
-    CompletableFuture<Boolean> answers;
+    CompletableFuture<LocalReplica> answers;
     try {
       answers = awaitLeadersIndex(replica, tablet.get())
           // Still a running, unsealed follower (not, say, pausing for a snapshot) after the wait.
-          .thenApply(applied -> applied && node.followedTabletStateMachine(tableId, tabletId) == replica)
-          .exceptionally(e -> false);
+          .thenApply(applied -> applied && node.followedTabletStateMachine(tableId, tabletId) == replica
+              ? LocalReplica.of(replica) : null)
+          .exceptionally(e -> null);
     } catch (RuntimeException e) {
-      answers = CompletableFuture.completedFuture(false);
+      answers = CompletableFuture.completedFuture(null);
     }
-    return answers.thenApply(yes -> {
-      (yes ? served : forwarded).incrementAndGet();
-      return yes;
+    return answers.thenApply(here -> {
+      (here != null ? served : forwarded).incrementAndGet();
+      return here;
     });
   }
 

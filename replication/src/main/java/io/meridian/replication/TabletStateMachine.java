@@ -128,6 +128,11 @@ public final class TabletStateMachine extends BaseStateMachine {
   /** Reported by reads and recorded with the applied index; written on the completion thread only. */
   private final ConflictVersions visibleVersions = new ConflictVersions();
   private final AtomicLong snapshotsInstalled = new AtomicLong();
+  /**
+   * Moves when a snapshot install may begin to replace this replica's rows (Ratis pauses the
+   * replica first) and again when it has replaced them (reinitialize): see {@link #rowsEpoch}.
+   */
+  private final AtomicLong rowsEpoch = new AtomicLong();
   /** Null when the engine cannot export a range: no snapshots then. */
   private final TabletSnapshotter snapshotter;
 
@@ -772,6 +777,7 @@ public final class TabletStateMachine extends BaseStateMachine {
       restoreFromSnapshot();
       return null;
     });
+    rowsEpoch.incrementAndGet(); // before running again: a read that began earlier may have seen a mix
     getLifeCycle().transition(LifeCycle.State.STARTING);
     getLifeCycle().transition(LifeCycle.State.RUNNING);
   }
@@ -830,8 +836,23 @@ public final class TabletStateMachine extends BaseStateMachine {
     }
   }
 
+  /**
+   * For reading this replica's rows straight from the engine: take the epoch once the replica may
+   * answer, read, then ask {@link #sameRowsSince}. A read between the two saw the rows before a
+   * snapshot install or after it, never a tablet it was halfway through replacing.
+   */
+  public long rowsEpoch() {
+    return rowsEpoch.get();
+  }
+
+  /** True if this replica is running and no snapshot install began or ended since {@code epoch} ({@link #rowsEpoch}). */
+  public boolean sameRowsSince(long epoch) {
+    return getLifeCycleState() == LifeCycle.State.RUNNING && rowsEpoch.get() == epoch;
+  }
+
   @Override
   public void pause() {
+    rowsEpoch.incrementAndGet();
     flushAppliedIndex();
     // Ratis pauses once per received snapshot chunk and reloads only a PAUSED state machine.
     if (getLifeCycle().compareAndTransition(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING)) {

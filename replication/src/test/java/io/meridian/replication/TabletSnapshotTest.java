@@ -8,6 +8,7 @@ import static io.meridian.replication.ReplicatedTabletTest.mutation;
 import static io.meridian.replication.ReplicatedTabletTest.row;
 import static io.meridian.replication.ReplicatedTabletTest.writeRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meridian.common.Clock;
@@ -66,6 +67,9 @@ class TabletSnapshotTest {
         lagging.start(RaftStorage.StartupOption.RECOVER);
         awaitRows(lagging, cluster, 0, 800);
         assertEquals(1, lagging.stateMachine.snapshotsInstalled(), "caught up by one snapshot install");
+        // Local reads of this replica taken before the install are not trusted after it: the
+        // pause before and the reload after each moved the epoch they are checked against.
+        assertTrue(lagging.stateMachine.rowsEpoch() >= 2, "epoch after an install: " + lagging.stateMachine.rowsEpoch());
         assertTrue(lagging.stateMachine.entriesApplied() < 100,
             "only entries after the snapshot are applied one by one, not the 400 missed: "
                 + lagging.stateMachine.entriesApplied());
@@ -90,6 +94,7 @@ class TabletSnapshotTest {
         awaitRows(other, cluster, 0, rowsBeforeStop);
         assertEquals(snapshotIndex, other.latestSnapshotIndex());
         assertEquals(0, other.stateMachine.snapshotsInstalled());
+        assertEquals(0, other.stateMachine.rowsEpoch(), "no install, so no local read is made again");
         assertEquals(0, other.stateMachine.entriesApplied());
         // The tail also holds Ratis' own metadata entries, which are neither applied nor skipped.
         long skipped = other.stateMachine.entriesSkippedOnReplay();
@@ -101,6 +106,13 @@ class TabletSnapshotTest {
         for (LocalRaftCluster.Peer p : cluster.peers()) {
           awaitRows(p, cluster, 0, rowsBeforeStop + 20);
         }
+
+        // What Ratis does first when a snapshot arrives: a read that began before is not trusted.
+        long epoch = other.stateMachine.rowsEpoch();
+        assertTrue(other.stateMachine.sameRowsSince(epoch));
+        other.stateMachine.pause();
+        assertFalse(other.stateMachine.sameRowsSince(epoch), "paused for an install");
+        assertFalse(other.stateMachine.sameRowsSince(other.stateMachine.rowsEpoch()), "not running while paused");
       }
     }
   }
