@@ -48,20 +48,22 @@ public final class LostWriteChecker {
     public Result check(History history) {
         Map<String, List<Op>> inserts = history.byKey(OpKind.INSERT_UNIQUE);
         Map<String, List<Op>> reads = history.byKey(OpKind.READ_SET);
+        Map<String, List<Op>> readsAtOne = history.byKey(OpKind.READ_SET_ONE);
         Map<String, Boolean> sets = new LinkedHashMap<>();
         inserts.keySet().forEach(k -> sets.put(k, true));
         reads.keySet().forEach(k -> sets.put(k, true));
         List<SetResult> results = new ArrayList<>();
         Verdict verdict = Verdict.VALID;
         for (String set : sets.keySet()) {
-            SetResult r = checkSet(set, inserts.getOrDefault(set, List.of()), reads.getOrDefault(set, List.of()));
+            SetResult r = checkSet(set, inserts.getOrDefault(set, List.of()), reads.getOrDefault(set, List.of()),
+                readsAtOne.getOrDefault(set, List.of()));
             results.add(r);
             verdict = verdict.and(r.verdict());
         }
         return new Result(verdict, results);
     }
 
-    private SetResult checkSet(String set, List<Op> inserts, List<Op> reads) {
+    private SetResult checkSet(String set, List<Op> inserts, List<Op> reads, List<Op> readsAtOne) {
         Map<Long, Outcome> attempted = new HashMap<>();
         for (Op op : inserts) {
             Outcome previous = attempted.put(op.value(), op.outcome());
@@ -77,60 +79,82 @@ public final class LostWriteChecker {
             return new SetResult(set, Verdict.UNKNOWN, acknowledged, 0, 0, List.of(), List.of(), List.of(), List.of(),
                 "no successful final read");
         }
+        Anomalies found = anomalies(attempted, finalRead.get().values());
+        List<String> problems = found.describe("");
+        // Every ONE read made after it, through each node, is held to the same bar.
+        for (Op one : readsAtOne) {
+            if (one.outcome() == Outcome.OK) {
+                problems.addAll(anomalies(attempted, one.values()).describe(one.note() + ": "));
+            }
+        }
+        Verdict verdict = problems.isEmpty() ? Verdict.VALID : Verdict.INVALID;
+        return new SetResult(set, verdict, acknowledged, found.unknownPresent, found.unknownAbsent,
+            List.copyOf(found.lost), List.copyOf(found.unexpected), List.copyOf(found.failedButPresent),
+            List.copyOf(found.duplicated), String.join("; ", problems));
+    }
+
+    /** What one read of a set shows against the inserts attempted. */
+    private static final class Anomalies {
+        final TreeSet<Long> lost = new TreeSet<>();
+        final TreeSet<Long> unexpected = new TreeSet<>();
+        final TreeSet<Long> failedButPresent = new TreeSet<>();
+        final TreeSet<Long> duplicated = new TreeSet<>();
+        int unknownPresent;
+        int unknownAbsent;
+
+        List<String> describe(String prefix) {
+            List<String> problems = new ArrayList<>();
+            LostWriteChecker.describe(problems, prefix, "lost (acknowledged, not read)", lost);
+            LostWriteChecker.describe(problems, prefix, "never inserted", unexpected);
+            LostWriteChecker.describe(problems, prefix, "insert failed yet present", failedButPresent);
+            LostWriteChecker.describe(problems, prefix, "read more than once", duplicated);
+            return problems;
+        }
+    }
+
+    private static Anomalies anomalies(Map<Long, Outcome> attempted, List<Long> read) {
+        Anomalies found = new Anomalies();
         Map<Long, Integer> seen = new HashMap<>();
-        for (Long v : finalRead.get().values()) {
+        for (Long v : read) {
             seen.merge(v, 1, Integer::sum);
         }
-        TreeSet<Long> lost = new TreeSet<>();
-        TreeSet<Long> unexpected = new TreeSet<>();
-        TreeSet<Long> failedButPresent = new TreeSet<>();
-        TreeSet<Long> duplicated = new TreeSet<>();
-        int unknownPresent = 0;
-        int unknownAbsent = 0;
         for (Map.Entry<Long, Outcome> a : attempted.entrySet()) {
             boolean present = seen.containsKey(a.getKey());
             switch (a.getValue()) {
                 case OK -> {
                     if (!present) {
-                        lost.add(a.getKey());
+                        found.lost.add(a.getKey());
                     }
                 }
                 case INFO -> {
                     if (present) {
-                        unknownPresent++;
+                        found.unknownPresent++;
                     } else {
-                        unknownAbsent++;
+                        found.unknownAbsent++;
                     }
                 }
                 case FAIL -> {
                     if (present) {
-                        failedButPresent.add(a.getKey());
+                        found.failedButPresent.add(a.getKey());
                     }
                 }
             }
         }
         for (Map.Entry<Long, Integer> s : seen.entrySet()) {
             if (!attempted.containsKey(s.getKey())) {
-                unexpected.add(s.getKey());
+                found.unexpected.add(s.getKey());
             }
             if (s.getValue() > 1) {
-                duplicated.add(s.getKey());
+                found.duplicated.add(s.getKey());
             }
         }
-        List<String> problems = new ArrayList<>();
-        describe(problems, "lost (acknowledged, not read)", lost);
-        describe(problems, "never inserted", unexpected);
-        describe(problems, "insert failed yet present", failedButPresent);
-        describe(problems, "read more than once", duplicated);
-        Verdict verdict = problems.isEmpty() ? Verdict.VALID : Verdict.INVALID;
-        return new SetResult(set, verdict, acknowledged, unknownPresent, unknownAbsent, List.copyOf(lost),
-            List.copyOf(unexpected), List.copyOf(failedButPresent), List.copyOf(duplicated), String.join("; ", problems));
+        return found;
     }
 
-    private static void describe(List<String> problems, String what, TreeSet<Long> values) {
+    private static void describe(List<String> problems, String prefix, String what, TreeSet<Long> values) {
         if (!values.isEmpty()) {
             List<Long> shown = values.stream().limit(20).toList();
-            problems.add(values.size() + " " + what + ": " + shown + (values.size() > shown.size() ? "..." : ""));
+            problems.add(prefix + values.size() + " " + what + ": " + shown + (values.size() > shown.size() ? "..." : ""));
         }
     }
 }

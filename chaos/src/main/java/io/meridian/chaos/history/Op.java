@@ -70,6 +70,7 @@ public record Op(long id, int process, OpKind kind, String key, Long value, Long
             case CAS -> "cas(" + show(expected) + "->" + show(value) + ")";
             case INSERT_UNIQUE -> "insert(" + value + ")";
             case READ_SET -> "read-set(" + (values == null ? "?" : values.size() + " values") + ")";
+            case READ_SET_ONE -> "read-set-one(" + (values == null ? "?" : values.size() + " values") + ")";
         };
         return "#" + id + " p" + process + " " + what + " " + outcome.name().toLowerCase();
     }

@@ -11,5 +11,10 @@ public enum OpKind {
     /** Insert of a value that is never inserted twice, into the set named by {@link Op#key()}. */
     INSERT_UNIQUE,
     /** Read of a whole set after the faults are healed; {@link Op#values()} is what it held. */
-    READ_SET
+    READ_SET,
+    /**
+     * Read of a whole set at consistency ONE through one node (named in {@link Op#note()}), after
+     * the {@link #READ_SET}s: each node answers from its own replica when it can.
+     */
+    READ_SET_ONE
 }

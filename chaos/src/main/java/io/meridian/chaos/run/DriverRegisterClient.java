@@ -2,6 +2,7 @@ package io.meridian.chaos.run;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -108,6 +109,23 @@ public final class DriverRegisterClient implements RegisterClient {
     public List<Long> readSet(String set) {
         List<Long> out = new ArrayList<>();
         for (Row row : session.execute(readSet.bind(set).setConsistencyLevel(ConsistencyLevel.QUORUM))) {
+            out.add(row.getLong(0));
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> nodes() {
+        return session.getMetadata().getNodes().values().stream().map(n -> n.getEndPoint().toString()).sorted().toList();
+    }
+
+    @Override
+    public List<Long> readSetAtOne(String set, String node) {
+        Node target = session.getMetadata().getNodes().values().stream()
+            .filter(n -> n.getEndPoint().toString().equals(node)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no node " + node + " in the driver's metadata"));
+        List<Long> out = new ArrayList<>();
+        for (Row row : session.execute(readSet.bind(set).setConsistencyLevel(ConsistencyLevel.ONE).setNode(target))) {
             out.add(row.getLong(0));
         }
         return out;

@@ -32,7 +32,10 @@ public final class FinalReads {
         this.process = process;
     }
 
-    /** Returns how many registers and sets could not be read at all. */
+    /**
+     * Returns how many registers and sets could not be read at all, counting a set once for each
+     * node that could not read it at ONE.
+     */
     public int readAll(Workload workload) throws InterruptedException {
         int unread = 0;
         for (String key : workload.registers()) {
@@ -41,7 +44,32 @@ public final class FinalReads {
         for (String set : workload.sets()) {
             unread += readSet(set) ? 0 : 1;
         }
+        // Then through every node at ONE: a follower answers from its own replica once it has
+        // caught up with the leader, so each replica's copy of the sets is checked too.
+        for (String node : client.nodes()) {
+            for (String set : workload.sets()) {
+                unread += readSetAtOne(set, node) ? 0 : 1;
+            }
+        }
         return unread;
+    }
+
+    private boolean readSetAtOne(String set, String node) throws InterruptedException {
+        String note = "final read at ONE via " + node;
+        for (int attempt = 0; attempt < attemptsMax; attempt++) {
+            long invoke = nanoClock.getAsLong();
+            try {
+                List<Long> values = client.readSetAtOne(set, node);
+                recorder.record(new Op(0, process, OpKind.READ_SET_ONE, set, null, null, values, invoke,
+                    nanoClock.getAsLong(), Outcome.OK, note));
+                return true;
+            } catch (Exception e) {
+                recorder.record(new Op(0, process, OpKind.READ_SET_ONE, set, null, null, null, invoke,
+                    nanoClock.getAsLong(), Outcome.FAIL, note + ": " + ClientWorker.describe(e)));
+                Thread.sleep(pause.toMillis());
+            }
+        }
+        return false;
     }
 
     private boolean readRegister(String key) throws InterruptedException {

@@ -34,6 +34,16 @@ public interface RegisterClient extends AutoCloseable {
     /** Every value of a set. */
     List<Long> readSet(String set) throws Exception;
 
+    /** The nodes {@link #readSetAtOne} can be sent to; none if the client cannot pick one. */
+    default List<String> nodes() {
+        return List.of();
+    }
+
+    /** Every value of a set, read at consistency ONE through {@code node} (one of {@link #nodes}). */
+    default List<Long> readSetAtOne(String set, String node) throws Exception {
+        throw new UnsupportedOperationException("this client cannot read through a chosen node");
+    }
+
     @Override
     void close();
 }

@@ -2,6 +2,7 @@ package io.meridian.chaos.check;
 
 import io.meridian.chaos.history.History;
 import io.meridian.chaos.history.Op;
+import io.meridian.chaos.history.OpKind;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -41,6 +42,26 @@ class LostWriteCheckerTest {
         assertEquals(Verdict.INVALID, r.verdict());
         assertEquals(List.of(1L), r.sets().get(0).lost());
         assertTrue(r.summary().contains("lost"), r.summary());
+    }
+
+    @Test
+    void aReadAtOneThroughOneNodeMissingAnAcknowledgedInsertIsALoss() {
+        Op quorumRead = Op.readSet(2, 0, "s", List.of(1L, 2L), 10, 11, OK);
+        Op oneViaA = new Op(3, 0, OpKind.READ_SET_ONE, "s", null, null, List.of(1L, 2L), 12, 13, OK,
+            "final read at ONE via /127.0.0.1:9042");
+        Op oneViaB = new Op(4, 0, OpKind.READ_SET_ONE, "s", null, null, List.of(2L), 14, 15, OK,
+            "final read at ONE via /127.0.0.2:9042");
+        Op failedViaC = new Op(5, 0, OpKind.READ_SET_ONE, "s", null, null, null, 16, 17, FAIL,
+            "final read at ONE via /127.0.0.3:9042");
+        Op insert1 = Op.insert(0, 0, "s", 1, 0, 1, OK);
+        Op insert2 = Op.insert(1, 1, "s", 2, 0, 1, OK);
+
+        assertEquals(Verdict.VALID, checker.check(History.of(insert1, insert2, quorumRead, oneViaA, failedViaC)).verdict(),
+            "every replica read holds both inserts; a failed read judges nothing");
+        LostWriteChecker.Result r = checker.check(History.of(insert1, insert2, quorumRead, oneViaA, oneViaB));
+        assertEquals(Verdict.INVALID, r.verdict());
+        assertTrue(r.summary().contains("via /127.0.0.2:9042: 1 lost"), r.summary());
+        assertEquals(List.of(), r.sets().get(0).lost(), "the quorum read itself lost nothing");
     }
 
     @Test
