@@ -70,16 +70,39 @@ class ProcessClusterLauncherTest {
         return dir.resolve("home");
     }
 
-    private static int freePortBlock() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort() < 60000 ? s.getLocalPort() : 40000;
+    /**
+     * A base port whose ports are free for {@code nodes} nodes: node i's client port (base + i) and
+     * Raft port (base + 1000 + i), each on 127.0.0.(i + 1), as {@link ProcessClusterLauncher} gives them.
+     * Below the kernel's ephemeral range, for the reason {@code RaftPorts} gives.
+     */
+    private static int freePortBlock(int nodes) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000);
+            if (allFree(base, nodes)) {
+                return base;
+            }
         }
+        throw new IOException("no block of free ports found for " + nodes + " nodes");
+    }
+
+    private static boolean allFree(int base, int nodes) {
+        for (int i = 0; i < nodes; i++) {
+            String host = "127.0.0." + (i + 1);
+            for (int port : new int[] {base + i, base + 1000 + i}) {
+                try (ServerSocket s = new ServerSocket()) {
+                    s.bind(new InetSocketAddress(host, port));
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Test
     void startsKillsPausesAndRestartsNodeProcessesOnTheirOwnData(@TempDir Path dir) throws Exception {
         Path work = dir.resolve("work");
-        int port = freePortBlock();
+        int port = freePortBlock(2);
         try (ProcessClusterLauncher l = new ProcessClusterLauncher(config(fakeHome(dir), work, 2, port),
                 NetworkFaults.UNSUPPORTED)) {
             l.start(0);
@@ -107,7 +130,7 @@ class ProcessClusterLauncherTest {
         Path script = home.resolve("bin/meridian");
         Files.writeString(script, "#!/usr/bin/env bash\necho 'no such flag: --seeds' >&2\nexit 3\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (ProcessClusterLauncher l = new ProcessClusterLauncher(config(home, dir.resolve("w"), 1, freePortBlock()),
+        try (ProcessClusterLauncher l = new ProcessClusterLauncher(config(home, dir.resolve("w"), 1, freePortBlock(1)),
                 NetworkFaults.UNSUPPORTED)) {
             IOException e = assertThrows(IOException.class, () -> l.start(0));
             assertTrue(e.getMessage().contains("exited with 3"), e.getMessage());
