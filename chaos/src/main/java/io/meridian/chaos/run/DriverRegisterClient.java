@@ -107,8 +107,12 @@ public final class DriverRegisterClient implements RegisterClient {
 
     @Override
     public List<Long> readSet(String set) {
+        return items(session.execute(readSet.bind(set).setConsistencyLevel(ConsistencyLevel.QUORUM)));
+    }
+
+    private static List<Long> items(ResultSet rows) {
         List<Long> out = new ArrayList<>();
-        for (Row row : session.execute(readSet.bind(set).setConsistencyLevel(ConsistencyLevel.QUORUM))) {
+        for (Row row : rows) {
             out.add(row.getLong(0));
         }
         return out;
@@ -124,11 +128,7 @@ public final class DriverRegisterClient implements RegisterClient {
         Node target = session.getMetadata().getNodes().values().stream()
             .filter(n -> n.getEndPoint().toString().equals(node)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no node " + node + " in the driver's metadata"));
-        List<Long> out = new ArrayList<>();
-        for (Row row : session.execute(readSet.bind(set).setConsistencyLevel(ConsistencyLevel.ONE).setNode(target))) {
-            out.add(row.getLong(0));
-        }
-        return out;
+        return items(session.execute(readSet.bind(set).setConsistencyLevel(ConsistencyLevel.ONE).setNode(target)));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.meridian.chaos.history.Outcome;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 
 /**
@@ -42,34 +43,17 @@ public final class FinalReads {
             unread += readRegister(key) ? 0 : 1;
         }
         for (String set : workload.sets()) {
-            unread += readSet(set) ? 0 : 1;
+            unread += readSet(set, OpKind.READ_SET, "final read", () -> client.readSet(set)) ? 0 : 1;
         }
         // Then through every node at ONE: a follower answers from its own replica once it has
         // caught up with the leader, so each replica's copy of the sets is checked too.
         for (String node : client.nodes()) {
             for (String set : workload.sets()) {
-                unread += readSetAtOne(set, node) ? 0 : 1;
+                unread += readSet(set, OpKind.READ_SET_ONE, "final read at ONE via " + node,
+                    () -> client.readSetAtOne(set, node)) ? 0 : 1;
             }
         }
         return unread;
-    }
-
-    private boolean readSetAtOne(String set, String node) throws InterruptedException {
-        String note = "final read at ONE via " + node;
-        for (int attempt = 0; attempt < attemptsMax; attempt++) {
-            long invoke = nanoClock.getAsLong();
-            try {
-                List<Long> values = client.readSetAtOne(set, node);
-                recorder.record(new Op(0, process, OpKind.READ_SET_ONE, set, null, null, values, invoke,
-                    nanoClock.getAsLong(), Outcome.OK, note));
-                return true;
-            } catch (Exception e) {
-                recorder.record(new Op(0, process, OpKind.READ_SET_ONE, set, null, null, null, invoke,
-                    nanoClock.getAsLong(), Outcome.FAIL, note + ": " + ClientWorker.describe(e)));
-                Thread.sleep(pause.toMillis());
-            }
-        }
-        return false;
     }
 
     private boolean readRegister(String key) throws InterruptedException {
@@ -89,17 +73,18 @@ public final class FinalReads {
         return false;
     }
 
-    private boolean readSet(String set) throws InterruptedException {
+    /** Reads {@code set} with {@code read} until it succeeds or the attempts run out, recording each attempt as {@code kind}. */
+    private boolean readSet(String set, OpKind kind, String note, Callable<List<Long>> read) throws InterruptedException {
         for (int attempt = 0; attempt < attemptsMax; attempt++) {
             long invoke = nanoClock.getAsLong();
             try {
-                List<Long> values = client.readSet(set);
-                recorder.record(new Op(0, process, OpKind.READ_SET, set, null, null, values, invoke,
-                    nanoClock.getAsLong(), Outcome.OK, "final read"));
+                List<Long> values = read.call();
+                recorder.record(new Op(0, process, kind, set, null, null, values, invoke, nanoClock.getAsLong(),
+                    Outcome.OK, note));
                 return true;
             } catch (Exception e) {
-                recorder.record(new Op(0, process, OpKind.READ_SET, set, null, null, null, invoke,
-                    nanoClock.getAsLong(), Outcome.FAIL, "final read: " + ClientWorker.describe(e)));
+                recorder.record(new Op(0, process, kind, set, null, null, null, invoke, nanoClock.getAsLong(),
+                    Outcome.FAIL, note + ": " + ClientWorker.describe(e)));
                 Thread.sleep(pause.toMillis());
             }
         }
