@@ -5,12 +5,14 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 
 /**
- * When a tablet's Raft group snapshots and purges its log. A snapshot is taken every
- * {@code autoTriggerEntries} applied entries (and when the server stops); the log is then purged
- * up to the snapshot, in whole closed segments of at most {@code logSegmentBytes}, once at least
- * {@code purgeGapEntries} entries can go. A replica that needs a purged entry gets the snapshot.
+ * When a tablet's Raft group snapshots and purges its log. Each replica asks for a snapshot once
+ * at least {@code autoTriggerEntries} entries were applied since its last one and they hold a
+ * fair share of the tablet's bytes ({@link SnapshotTrigger}), and takes one when the server stops;
+ * the log is then purged up to the snapshot, in whole closed segments of at most
+ * {@code logSegmentBytes}, once at least {@code purgeGapEntries} entries can go. A replica that
+ * needs a purged entry gets the snapshot.
  *
- * @param autoTriggerEntries entries between snapshots; 0 turns snapshots (and so purging) off
+ * @param autoTriggerEntries fewest entries between snapshots; 0 turns snapshots (and so purging) off
  * @param purgeGapEntries fewest entries a purge removes
  * @param logSegmentBytes largest log segment file; purging frees whole segments
  * @param snapshotOnStop also snapshot when the server stops, so a restart has no log to replay
@@ -29,13 +31,22 @@ public record SnapshotSettings(long autoTriggerEntries, int purgeGapEntries, lon
     }
   }
 
+  /** Where {@link #applyTo} leaves {@code autoTriggerEntries} for the state machines. */
+  static final String EVERY_ENTRIES_KEY = "meridian.snapshot.every-entries";
+  /**
+   * Ratis' own trigger, kept on only because it also gates the snapshot at stop: set beyond any
+   * log, so only {@link SnapshotTrigger} asks for snapshots while running.
+   */
+  private static final long RATIS_TRIGGER_NEVER = Long.MAX_VALUE / 4;
+
   public void applyTo(RaftProperties props) {
     boolean on = autoTriggerEntries > 0;
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, on);
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(props, on && snapshotOnStop);
     if (on) {
-      RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, autoTriggerEntries);
+      RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, RATIS_TRIGGER_NEVER);
     }
+    props.setLong(EVERY_ENTRIES_KEY, autoTriggerEntries);
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, TabletSnapshotter.SNAPSHOTS_RETAINED);
     // Purge up to our own snapshot, not only up to what every follower has: a follower that is
     // down or far behind is brought back by sending it the snapshot, instead of pinning the log.
@@ -44,5 +55,10 @@ public record SnapshotSettings(long autoTriggerEntries, int purgeGapEntries, lon
     RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(logSegmentBytes));
     RaftServerConfigKeys.Log.setPreallocatedSize(props, SizeInBytes.valueOf(Math.min(logSegmentBytes, 4L << 20)));
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(props, true);
+  }
+
+  /** The {@code autoTriggerEntries} that {@link #applyTo} put in {@code props}; 0 (off) if none. */
+  static long everyEntries(RaftProperties props) {
+    return props.getLong(EVERY_ENTRIES_KEY, 0L);
   }
 }

@@ -96,6 +96,8 @@ import org.slf4j.LoggerFactory;
 public final class TabletStateMachine extends BaseStateMachine {
   private static final Logger log = LoggerFactory.getLogger(TabletStateMachine.class);
   public static final int APPLIED_INDEX_PERSIST_EVERY_ENTRIES_DEFAULT = 256;
+  /** How long a snapshot this replica asked its server for may take. */
+  static final long SNAPSHOT_REQUEST_TIMEOUT_MS = 10 * 60_000;
   /**
    * Most entries handed to storage and not yet written by it. Ratis does not wait for our futures, so
    * without this a replaying or lagging replica would flood the engine's bounded commit queue,
@@ -135,6 +137,10 @@ public final class TabletStateMachine extends BaseStateMachine {
   private final AtomicLong rowsEpoch = new AtomicLong();
   /** Null when the engine cannot export a range: no snapshots then. */
   private final TabletSnapshotter snapshotter;
+  /** Asks this replica's server for snapshots; off until {@link #initialize} reads the settings. */
+  private volatile SnapshotTrigger snapshotTrigger = new SnapshotTrigger(0, () -> 0, () -> { });
+  private final org.apache.ratis.protocol.ClientId snapshotRequester = org.apache.ratis.protocol.ClientId.randomId();
+  private final AtomicLong snapshotRequests = new AtomicLong();
 
   private AppliedIndexFile appliedIndexFile;
   /** Records a seal (its index and split token) so it survives restarts; see {@link #applyControl}. */
@@ -228,6 +234,9 @@ public final class TabletStateMachine extends BaseStateMachine {
     if (snapshotter != null) {
       snapshotter.init(storage);
       restoreFromSnapshot();
+      TabletSnapshots snapshots = (TabletSnapshots) engine;
+      snapshotTrigger = new SnapshotTrigger(SnapshotSettings.everyEntries(server.getProperties()),
+          () -> snapshots.approximateBytes(tableId, range), () -> askForSnapshot(server, groupId));
     }
     getLifeCycle().transition(LifeCycle.State.STARTING);
     getLifeCycle().transition(LifeCycle.State.RUNNING);
@@ -256,6 +265,34 @@ public final class TabletStateMachine extends BaseStateMachine {
 
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    CompletableFuture<Message> applied = apply(trx);
+    snapshotTrigger.applied(trx.getLogEntry().getSerializedSize());
+    return applied;
+  }
+
+  /**
+   * Asks this replica's own server for a snapshot (Ratis takes it on its apply thread, through
+   * {@link #takeSnapshot}); not waited for, as that thread is the caller.
+   */
+  private void askForSnapshot(RaftServer server, RaftGroupId groupId) {
+    org.apache.ratis.protocol.SnapshotManagementRequest request = org.apache.ratis.protocol.SnapshotManagementRequest
+        .newCreate(snapshotRequester, server.getId(), groupId, snapshotRequests.incrementAndGet(), SNAPSHOT_REQUEST_TIMEOUT_MS, 1);
+    CompletableFuture<org.apache.ratis.protocol.RaftClientReply> reply;
+    try {
+      reply = server.snapshotManagementAsync(request);
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    reply.whenComplete((r, error) -> {
+      if (error != null || !r.isSuccess()) {
+        log.warn("tablet {} of table {}: snapshot request failed: {}", range, tableId,
+            error != null ? error.toString() : r.getException());
+      }
+      snapshotTrigger.answered();
+    });
+  }
+
+  private CompletableFuture<Message> apply(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     TermIndex termIndex = TermIndex.valueOf(entry);
     Throwable failed = failure;
@@ -756,6 +793,7 @@ public final class TabletStateMachine extends BaseStateMachine {
       return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
     }
     snapshotter.take(applied, logOrderedState());
+    snapshotTrigger.taken();
     return applied.getIndex();
   }
 
@@ -799,6 +837,7 @@ public final class TabletStateMachine extends BaseStateMachine {
     }
     if (restored.installed()) {
       snapshotsInstalled.incrementAndGet();
+      snapshotTrigger.taken();
     }
   }
 
