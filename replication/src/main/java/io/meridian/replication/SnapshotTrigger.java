@@ -7,19 +7,18 @@ import java.util.function.LongSupplier;
  * ({@link TabletSnapshotter}), so a count of entries alone would rewrite a large tablet of small
  * writes far more often than its log grows by the tablet's size. A snapshot is asked for once at
  * least {@code everyEntries} entries were applied since the last one and those entries' log
- * bytes come to at least 1/{@link #TABLET_BYTES_PER_LOG_BYTE} of the tablet's bytes: a snapshot
- * then rewrites at most that many bytes per byte logged, and the log kept between snapshots stays
- * near that share of the tablet (or {@code everyEntries} entries, when more).
+ * bytes come to at least 1/{@code tabletBytesPerLogByte} of the tablet's bytes: a snapshot then
+ * rewrites at most that many bytes per byte logged, and the log kept between snapshots stays near
+ * that share of the tablet (or {@code everyEntries} entries, when more).
  *
  * <p>Called on Ratis' apply thread ({@link #applied}) and from the snapshot request's answer.
  */
 final class SnapshotTrigger {
-  /** Tablet bytes rewritten per log byte at most; also the tablet's size over the log kept. */
-  static final int TABLET_BYTES_PER_LOG_BYTE = 4;
   /** A tablet too large for the log so far is measured again after this share of everyEntries more. */
   private static final int SIZE_CHECKS_PER_INTERVAL = 10;
 
   private final long everyEntries;
+  private final int tabletBytesPerLogByte;
   private final LongSupplier tabletBytes;
   private final Runnable ask;
   private long entries;
@@ -29,11 +28,13 @@ final class SnapshotTrigger {
 
   /**
    * @param everyEntries fewest entries between snapshots; 0 turns snapshots off
+   * @param tabletBytesPerLogByte most tablet bytes rewritten per byte logged; 0 counts entries only
    * @param tabletBytes the tablet's approximate size now
    * @param ask asks for a snapshot; {@link #taken} follows if one is taken, {@link #answered} in any case
    */
-  SnapshotTrigger(long everyEntries, LongSupplier tabletBytes, Runnable ask) {
+  SnapshotTrigger(long everyEntries, int tabletBytesPerLogByte, LongSupplier tabletBytes, Runnable ask) {
     this.everyEntries = everyEntries;
+    this.tabletBytesPerLogByte = tabletBytesPerLogByte;
     this.tabletBytes = tabletBytes;
     this.ask = ask;
   }
@@ -46,7 +47,7 @@ final class SnapshotTrigger {
       if (everyEntries <= 0 || asked || entries < everyEntries || entries < nextSizeCheck) {
         return;
       }
-      if (logBytes * TABLET_BYTES_PER_LOG_BYTE < tabletBytes.getAsLong()) {
+      if (tabletBytesPerLogByte > 0 && logBytes * tabletBytesPerLogByte < tabletBytes.getAsLong()) {
         nextSizeCheck = entries + Math.max(1, everyEntries / SIZE_CHECKS_PER_INTERVAL);
         return;
       }

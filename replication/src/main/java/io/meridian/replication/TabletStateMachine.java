@@ -138,7 +138,7 @@ public final class TabletStateMachine extends BaseStateMachine {
   /** Null when the engine cannot export a range: no snapshots then. */
   private final TabletSnapshotter snapshotter;
   /** Asks this replica's server for snapshots; off until {@link #initialize} reads the settings. */
-  private volatile SnapshotTrigger snapshotTrigger = new SnapshotTrigger(0, () -> 0, () -> { });
+  private volatile SnapshotTrigger snapshotTrigger = new SnapshotTrigger(0, 0, () -> 0, () -> { });
   private final org.apache.ratis.protocol.ClientId snapshotRequester = org.apache.ratis.protocol.ClientId.randomId();
   private final AtomicLong snapshotRequests = new AtomicLong();
 
@@ -236,6 +236,7 @@ public final class TabletStateMachine extends BaseStateMachine {
       restoreFromSnapshot();
       TabletSnapshots snapshots = (TabletSnapshots) engine;
       snapshotTrigger = new SnapshotTrigger(SnapshotSettings.everyEntries(server.getProperties()),
+          SnapshotSettings.tabletBytesPerLogByte(server.getProperties()),
           () -> snapshots.approximateBytes(tableId, range), () -> askForSnapshot(server, groupId));
     }
     getLifeCycle().transition(LifeCycle.State.STARTING);

@@ -12,7 +12,7 @@ class SnapshotTriggerTest {
   private final AtomicLong tabletBytes = new AtomicLong();
 
   private SnapshotTrigger trigger(long everyEntries) {
-    return new SnapshotTrigger(everyEntries, () -> {
+    return new SnapshotTrigger(everyEntries, 4, () -> {
       sizeLookups.incrementAndGet();
       return tabletBytes.get();
     }, asks::incrementAndGet);
@@ -64,6 +64,17 @@ class SnapshotTriggerTest {
     assertEquals(1, asks.get());
     t.applied(10);
     assertEquals(2, asks.get());
+  }
+
+  @Test
+  void withoutTheSizeRuleOnlyEntriesCount() {
+    SnapshotTrigger t = new SnapshotTrigger(100, 0, () -> {
+      sizeLookups.incrementAndGet();
+      return Long.MAX_VALUE;
+    }, asks::incrementAndGet);
+    apply(t, 100, 1);
+    assertEquals(1, asks.get(), "a huge tablet does not hold the snapshot back");
+    assertEquals(0, sizeLookups.get());
   }
 
   @Test
