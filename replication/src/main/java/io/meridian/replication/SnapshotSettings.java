@@ -8,10 +8,9 @@ import org.apache.ratis.util.SizeInBytes;
  * When a tablet's Raft group snapshots and purges its log. Each replica asks for a snapshot once
  * at least {@code autoTriggerEntries} entries were applied since its last one and their log bytes
  * come to 1/{@code tabletBytesPerLogByte} of the tablet's bytes ({@link SnapshotTrigger}), and
- * takes one when the server stops;
- * the log is then purged up to the snapshot, in whole closed segments of at most
- * {@code logSegmentBytes}, once at least {@code purgeGapEntries} entries can go. A replica that
- * needs a purged entry gets the snapshot.
+ * takes one when the server stops; the log is then purged up to the snapshot, in whole closed
+ * segments of at most {@code logSegmentBytes}, once at least {@code purgeGapEntries} entries can
+ * go. A replica that needs a purged entry gets the snapshot.
  *
  * @param autoTriggerEntries fewest entries between snapshots; 0 turns snapshots (and so purging) off
  * @param purgeGapEntries fewest entries a purge removes
@@ -22,7 +21,10 @@ import org.apache.ratis.util.SizeInBytes;
  */
 public record SnapshotSettings(long autoTriggerEntries, int purgeGapEntries, long logSegmentBytes,
                                boolean snapshotOnStop, int tabletBytesPerLogByte) {
-  /** Production defaults: a snapshot every 100k entries once they hold a quarter of the tablet's size, 8 MiB segments. */
+  /**
+   * Production defaults: a snapshot after 100k entries once their log holds a quarter of the
+   * tablet's size; 8 MiB segments.
+   */
   public static final SnapshotSettings DEFAULTS = new SnapshotSettings(100_000, 1024, 8L << 20, true, 4);
   /** No snapshots: the log is kept whole and replayed from the start (the behaviour before snapshots). */
   public static final SnapshotSettings NONE = new SnapshotSettings(0, 1024, 8L << 20, false, 0);
@@ -35,7 +37,7 @@ public record SnapshotSettings(long autoTriggerEntries, int purgeGapEntries, lon
     }
   }
 
-  /** Where {@link #applyTo} leaves {@code autoTriggerEntries} and {@code tabletBytesPerLogByte} for the state machines. */
+  /** Where {@link #applyTo} leaves {@code autoTriggerEntries} and {@code tabletBytesPerLogByte} for state machines. */
   static final String EVERY_ENTRIES_KEY = "meridian.snapshot.every-entries";
   static final String TABLET_BYTES_PER_LOG_BYTE_KEY = "meridian.snapshot.tablet-bytes-per-log-byte";
   /**

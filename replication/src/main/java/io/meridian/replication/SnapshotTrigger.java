@@ -72,8 +72,4 @@ final class SnapshotTrigger {
     asked = false;
     nextSizeCheck = entries + Math.max(1, everyEntries / SIZE_CHECKS_PER_INTERVAL);
   }
-
-  synchronized long entriesSinceSnapshot() {
-    return entries;
-  }
 }

@@ -277,7 +277,8 @@ public final class TabletStateMachine extends BaseStateMachine {
    */
   private void askForSnapshot(RaftServer server, RaftGroupId groupId) {
     org.apache.ratis.protocol.SnapshotManagementRequest request = org.apache.ratis.protocol.SnapshotManagementRequest
-        .newCreate(snapshotRequester, server.getId(), groupId, snapshotRequests.incrementAndGet(), SNAPSHOT_REQUEST_TIMEOUT_MS, 1);
+        .newCreate(snapshotRequester, server.getId(), groupId, snapshotRequests.incrementAndGet(),
+            SNAPSHOT_REQUEST_TIMEOUT_MS, 1);
     CompletableFuture<org.apache.ratis.protocol.RaftClientReply> reply;
     try {
       reply = server.snapshotManagementAsync(request);
@@ -885,7 +886,7 @@ public final class TabletStateMachine extends BaseStateMachine {
     return rowsEpoch.get();
   }
 
-  /** True if this replica is running and no snapshot install began or ended since {@code epoch} ({@link #rowsEpoch}). */
+  /** True if this replica runs and no snapshot install began or ended since {@code epoch} ({@link #rowsEpoch}). */
   public boolean sameRowsSince(long epoch) {
     return getLifeCycleState() == LifeCycle.State.RUNNING && rowsEpoch.get() == epoch;
   }
