@@ -664,7 +664,7 @@ public final class ClusterNode implements AutoCloseable {
     }
     long lookAgainMillis = -1; // when to look at the groups again, if at all
     Set<RaftGroupId> wanted = new HashSet<>();
-    // Taken once: looking each placed tablet up in the server's list would be quadratic.
+    // Taken once, for both loops: looking up each placed tablet in the server's list is quadratic.
     Set<RaftGroupId> local = new HashSet<>();
     server.getGroupIds().forEach(local::add);
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
@@ -702,7 +702,7 @@ public final class ClusterNode implements AutoCloseable {
         // closing
       }
     }
-    for (RaftGroupId id : server.getGroupIds()) {
+    for (RaftGroupId id : local) { // groups opened above are wanted: none of them is removed
       TabletSpec spec = localTablets.get(id);
       if (!id.equals(metadataGroupId) && !wanted.contains(id)) {
         removeLocalGroup(id, true);
