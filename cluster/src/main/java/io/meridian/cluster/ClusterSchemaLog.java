@@ -61,7 +61,9 @@ final class ClusterSchemaLog implements SchemaLog {
           throw MeridianException.invalid("Materialized views are not supported on a multi-node cluster yet");
         }
         if (!known.contains(t.id())) {
-          added.put(t.id(), TablePlacement.spread(state.activeNodes(), node.settings().tabletsPerTable(), rf));
+          // Successive tables start their leaders on successive nodes (matters when a table has fewer tablets than nodes).
+          int tablesPlaced = known.size() + added.size();
+          added.put(t.id(), TablePlacement.spread(state.activeNodes(), node.settings().tabletsPerTable(), rf, tablesPlaced));
         }
       }
     }

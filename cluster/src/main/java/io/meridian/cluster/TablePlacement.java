@@ -157,20 +157,41 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
    * walking on (and wrapping around) until {@code replicationFactor} distinct nodes are found. That
    * is how a driver walks the ring drawn by {@link #tokensOf}, so both name the same replicas; data
    * and leadership spread evenly. The factor is capped at the node count; a table gets at least one
-   * tablet per node (so {@code tabletsPerTable} 0 gives exactly one per node).
+   * tablet per node (so {@code tabletsPerTable} 0 gives exactly one per node), except on a cluster
+   * of no more nodes than the factor: see {@link #spread(List, int, int, int)}.
    */
   public static TablePlacement spread(List<NodeRecord> nodes, int tabletsPerTable, int replicationFactor) {
+    return spread(nodes, tabletsPerTable, replicationFactor, 0);
+  }
+
+  /**
+   * As {@link #spread(List, int, int)}, but when every node holds a replica of every tablet (the
+   * factor is at least the node count) the table gets exactly {@code tabletsPerTable} tablets, and
+   * 0 means one, led by node {@code firstLeader} mod N. More tablets would not spread the data,
+   * which is on every node anyway; each would only add a Raft group, and writes to a tablet share
+   * its log entries, so fewer tablets carry fuller entries (one tablet did twice the inserts of
+   * three on 3 nodes, see benchmarks.md). {@code firstLeader} lets successive tables start on
+   * different nodes, so their leaders spread instead; any ring names every node as a replica here,
+   * so drivers route as well as before. A table that later finds more nodes than its factor is
+   * split until it has a tablet per node ({@link TabletSplitter}).
+   */
+  public static TablePlacement spread(List<NodeRecord> nodes, int tabletsPerTable, int replicationFactor,
+                                      int firstLeader) {
     if (nodes.isEmpty()) {
       throw new IllegalStateException("the cluster has no nodes");
     }
     int n = nodes.size();
-    int tablets = Math.max(tabletsPerTable, n);
     int rf = Math.max(1, Math.min(replicationFactor, n));
+    boolean everywhere = rf == n;
+    int tablets = everywhere ? Math.max(tabletsPerTable, 1) : Math.max(tabletsPerTable, n);
+    int offset = everywhere ? Math.floorMod(firstLeader, n) : 0;
     List<List<String>> replicas = new ArrayList<>(tablets);
     for (int i = 0; i < tablets; i++) {
       List<String> peers = new ArrayList<>(rf);
       for (int k = 0; peers.size() < rf; k++) {
-        String peer = nodes.get(((i + k) % tablets) % n).peerId();
+        // With fewer tablets than nodes (only when every node is a replica), walk the nodes.
+        int walk = tablets < n ? i + k : (i + k) % tablets;
+        String peer = nodes.get((walk + offset) % n).peerId();
         if (!peers.contains(peer)) {
           peers.add(peer);
         }

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Splits the tablets this node leads once their range holds more than
- * {@link ClusterSettings#tabletSplitBytes} (the local store's estimate), one at a time:
+ * {@link ClusterSettings#tabletSplitBytes} (the local store's estimate), or while their table has
+ * fewer tablets than the cluster has nodes and not every node holds it ({@link #tooFewToSpread}),
+ * one at a time:
  *
  * <ol>
  *   <li>the tablet's group seals itself at the middle token of its range (a log entry, see
@@ -100,6 +102,9 @@ final class TabletSplitter implements AutoCloseable {
         if (token == null && status.approximateBytes() > node.settings().tabletSplitBytes()) {
           token = middle(range);
         }
+        if (token == null && tooFewToSpread(p, t, state.activeNodes().size()) && widest(p, at)) {
+          token = middle(range);
+        }
         if (token != null && token > range.start() && token < range.end()) {
           if (split(state, tableId, t, range, token, status.approximateBytes())) {
             splitsDone++;
@@ -111,9 +116,35 @@ final class TabletSplitter implements AutoCloseable {
     return 0;
   }
 
+  /**
+   * A table created when every node held all of it may have fewer tablets than nodes (see
+   * {@link TablePlacement#spread(java.util.List, int, int, int)}); once the cluster has more nodes
+   * than the tablet has replicas, such a table is split, widest tablet first, until it has one
+   * tablet per node, so the rebalancer can spread it over the new nodes.
+   */
+  static boolean tooFewToSpread(TablePlacement p, TablePlacement.Tablet t, int activeNodes) {
+    return p.tabletCount() < activeNodes && t.replicas().size() < activeNodes;
+  }
+
+  /** Whether the tablet at {@code at} is the table's widest (the first of equals). */
+  static boolean widest(TablePlacement p, int at) {
+    long width = width(p.range(at));
+    for (int j = 0; j < p.tabletCount(); j++) {
+      int c = Long.compareUnsigned(width(p.range(j)), width);
+      if (c > 0 || (c == 0 && j < at)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long width(TokenRange range) {
+    return range.end() - range.start(); // unsigned: the full ring is 2^64 - 1
+  }
+
   /** The token halfway through the range, or null when the range is too narrow to split. */
   static Long middle(TokenRange range) {
-    long width = range.end() - range.start(); // unsigned: the full ring is 2^64 - 1
+    long width = width(range);
     if (Long.compareUnsigned(width, RANGE_WIDTH_MIN) < 0) {
       return null;
     }

@@ -2,6 +2,7 @@ package io.meridian.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meridian.storage.TabletRanges;
 import java.util.ArrayList;
@@ -27,16 +28,46 @@ class TablePlacementTest {
 
   @Test
   void theReplicationFactorIsCappedAtTheNodeCountAndEveryNodeLeadsATablet() {
-    assertEquals(List.of(List.of("n0", "n1"), List.of("n1", "n0")), TablePlacement.spread(nodes(2), 1, 5).replicas());
+    assertEquals(List.of(List.of("n0", "n1"), List.of("n1", "n0")), TablePlacement.spread(nodes(2), 2, 5).replicas());
   }
 
   @Test
-  void zeroTabletsPerTableMeansOnePerNodeEachLeadingOne() {
-    TablePlacement p = TablePlacement.spread(nodes(3), 0, 3);
-    assertEquals(List.of(List.of("n0", "n1", "n2"), List.of("n1", "n2", "n0"), List.of("n2", "n0", "n1")), p.replicas());
+  void zeroTabletsPerTableMeansOnePerNodeEachLeadingOneWhenNotEveryNodeIsAReplica() {
+    TablePlacement p = TablePlacement.spread(nodes(3), 0, 2);
+    assertEquals(List.of(List.of("n0", "n1"), List.of("n1", "n2"), List.of("n2", "n0")), p.replicas());
     for (int j = 0; j < 3; j++) {
       assertEquals(List.of(Long.toString(TabletRanges.split(3).get(j).end())), TablePlacement.tokensOf(j, 3, 0));
     }
+    // A count below the node count is raised to it: drivers' rings have a range per node.
+    assertEquals(3, TablePlacement.spread(nodes(3), 1, 2).tabletCount());
+  }
+
+  @Test
+  void aTableOnEveryNodeGetsOneTabletByDefaultLedWhereTheCallerSays() {
+    TablePlacement p = TablePlacement.spread(nodes(3), 0, 3, 4);
+    assertEquals(List.of(List.of("n1", "n2", "n0")), p.replicas());
+    assertEquals(1, p.baseTabletCount());
+    assertEquals(List.of(List.of("n0", "n1", "n2")), TablePlacement.spread(nodes(3), 0, 5).replicas(),
+        "a factor above the node count is every node too; the first leader defaults to node 0");
+    // An explicit count is kept, even below the node count, and the leaders start at the offset.
+    assertEquals(List.of(List.of("n2", "n0", "n1"), List.of("n0", "n1", "n2")),
+        TablePlacement.spread(nodes(3), 2, 3, 2).replicas());
+    assertEquals(List.of(List.of("n1", "n0"), List.of("n0", "n1"), List.of("n1", "n0"), List.of("n0", "n1")),
+        TablePlacement.spread(nodes(2), 4, 2, 1).replicas());
+  }
+
+  @Test
+  void aTableWithFewerTabletsThanNodesIsSplitWidestFirstOnceNotEveryNodeHoldsIt() {
+    TablePlacement one = TablePlacement.spread(nodes(3), 0, 3);
+    TablePlacement.Tablet only = one.tablet(0);
+    assertTrue(TabletSplitter.tooFewToSpread(one, only, 4), "4 nodes, 3 replicas, 1 tablet");
+    assertTrue(!TabletSplitter.tooFewToSpread(one, only, 3), "3 nodes all hold it");
+    assertTrue(TabletSplitter.widest(one, 0));
+    TablePlacement two = one.split(0, 0L);
+    assertTrue(TabletSplitter.widest(two, 0) && !TabletSplitter.widest(two, 1), "equal halves: the first is taken");
+    TablePlacement three = two.split(two.tablet(0).id(), Long.MIN_VALUE / 2);
+    assertTrue(TabletSplitter.widest(three, 2), "the unsplit half is now the widest: " + three);
+    assertTrue(!TabletSplitter.tooFewToSpread(three, three.tablet(0), 3), "as many tablets as nodes");
   }
 
   @Test
