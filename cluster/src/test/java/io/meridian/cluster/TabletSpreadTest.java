@@ -88,8 +88,7 @@ class TabletSpreadTest {
     String newPeer = joining.node.peerId();
     long deadline = System.currentTimeMillis() + 120_000;
     while (System.currentTimeMillis() < deadline
-        && (first.node.state().placements().get(tableId).tabletCount() < 4
-        || first.node.state().placements().get(tableId).tablets().stream().noneMatch(t -> t.replicas().contains(newPeer)))) {
+        && !settled(first.node.state().placements().get(tableId), newPeer)) {
       for (LocalMember m : members) {
         m.node.splitTabletsNow(); // the splitters also run every few seconds; this only hurries them
       }
@@ -120,6 +119,12 @@ class TabletSpreadTest {
         assertTrue(p.isPresent(), "row " + k);
       }
     }
+  }
+
+  /** Split to four, no move under way (each tablet back to 3 replicas), and some on the new node. */
+  private static boolean settled(TablePlacement p, String newPeer) {
+    return p.tabletCount() >= 4 && p.tablets().stream().allMatch(t -> t.replicas().size() == 3)
+        && p.tablets().stream().anyMatch(t -> t.replicas().contains(newPeer));
   }
 
   private static PartitionKey key(int k) {
