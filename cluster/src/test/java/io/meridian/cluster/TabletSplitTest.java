@@ -185,8 +185,9 @@ class TabletSplitTest {
     }
   }
 
-  private static PartitionKey key(int k) {
-    long token = k * 0x9E3779B97F4A7C15L + 1; // spread over the ring, never Long.MIN_VALUE for these k
+  /** Key {@code k} at a token spread over the ring (a multiplicative hash), never Long.MIN_VALUE. */
+  static PartitionKey key(int k) {
+    long token = k * 0x9E3779B97F4A7C15L + 1;
     return new PartitionKey(token == Long.MIN_VALUE ? 1 : token, ByteBuffer.allocate(4).putInt(k).array());
   }
 

@@ -128,8 +128,7 @@ class TabletSpreadTest {
   }
 
   private static PartitionKey key(int k) {
-    long token = k * 0x9E3779B97F4A7C15L + 1; // spread over the ring, never Long.MIN_VALUE for these k
-    return new PartitionKey(token == Long.MIN_VALUE ? 1 : token, ByteBuffer.allocate(4).putInt(k).array());
+    return TabletSplitTest.key(k);
   }
 
   private static Mutation row(UUID tableId, int k) {
