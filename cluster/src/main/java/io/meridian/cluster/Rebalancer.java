@@ -107,7 +107,8 @@ final class Rebalancer implements AutoCloseable {
     return moves;
   }
 
-  private static java.util.function.ToIntFunction<UUID> replicationFactors(ClusterState state) {
+  /** Each placed table's replication factor as its keyspace asks (uncapped), else its first tablet's replica count. */
+  static java.util.function.ToIntFunction<UUID> replicationFactors(ClusterState state) {
     Map<UUID, Integer> rf = new HashMap<>();
     if (state.schema() != null) {
       for (KeyspaceMetadata ks : SchemaStore.fromBytes(state.schema()).keyspaces().values()) {

@@ -84,12 +84,21 @@ final class TabletSplitter implements AutoCloseable {
   /** Finishes a sealed tablet, or splits one that grew too large, among those this node leads. Returns the splits made. */
   synchronized int check() {
     ClusterState state = node.state();
+    int activeNodes = state.activeNodes().size();
+    java.util.function.ToIntFunction<UUID> replicationFactors = null; // read from the schema only when needed
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
       UUID tableId = e.getKey();
       if (tableId.equals(BatchLog.TABLE_ID)) {
         continue; // small, and written by every coordinator: not worth splitting
       }
       TablePlacement p = e.getValue();
+      boolean spreadBySplitting = false;
+      if (p.tabletCount() < activeNodes) {
+        if (replicationFactors == null) {
+          replicationFactors = Rebalancer.replicationFactors(state);
+        }
+        spreadBySplitting = tooFewToSpread(p, replicationFactors.applyAsInt(tableId), activeNodes);
+      }
       for (int at = 0; at < p.tabletCount() && !closed; at++) {
         TablePlacement.Tablet t = p.tablet(at);
         TabletStateMachine replica = node.ledTabletStateMachine(tableId, t.id());
@@ -102,7 +111,7 @@ final class TabletSplitter implements AutoCloseable {
         if (token == null && status.approximateBytes() > node.settings().tabletSplitBytes()) {
           token = middle(range);
         }
-        if (token == null && tooFewToSpread(p, t, state.activeNodes().size()) && widest(p, at)) {
+        if (token == null && spreadBySplitting && widest(p, at)) {
           token = middle(range);
         }
         if (token != null && token > range.start() && token < range.end()) {
@@ -119,11 +128,12 @@ final class TabletSplitter implements AutoCloseable {
   /**
    * A table created when every node held all of it may have fewer tablets than nodes (see
    * {@link TablePlacement#spread(java.util.List, int, int, int)}); once the cluster has more nodes
-   * than the tablet has replicas, such a table is split, widest tablet first, until it has one
-   * tablet per node, so the rebalancer can spread it over the new nodes.
+   * than its keyspace asks replicas for, such a table is split, widest tablet first, until it has
+   * one tablet per node, so the rebalancer can spread it over the new nodes. (Its keyspace's factor,
+   * not its replica count: a table whose factor grows with the cluster gains a replica instead.)
    */
-  static boolean tooFewToSpread(TablePlacement p, TablePlacement.Tablet t, int activeNodes) {
-    return p.tabletCount() < activeNodes && t.replicas().size() < activeNodes;
+  static boolean tooFewToSpread(TablePlacement p, int replicationFactor, int activeNodes) {
+    return p.tabletCount() < activeNodes && replicationFactor < activeNodes;
   }
 
   /** Whether the tablet at {@code at} is the table's widest (the first of equals). */

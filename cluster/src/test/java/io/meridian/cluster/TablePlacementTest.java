@@ -59,15 +59,15 @@ class TablePlacementTest {
   @Test
   void aTableWithFewerTabletsThanNodesIsSplitWidestFirstOnceNotEveryNodeHoldsIt() {
     TablePlacement one = TablePlacement.spread(nodes(3), 0, 3);
-    TablePlacement.Tablet only = one.tablet(0);
-    assertTrue(TabletSplitter.tooFewToSpread(one, only, 4), "4 nodes, 3 replicas, 1 tablet");
-    assertTrue(!TabletSplitter.tooFewToSpread(one, only, 3), "3 nodes all hold it");
+    assertTrue(TabletSplitter.tooFewToSpread(one, 3, 4), "4 nodes, RF 3, 1 tablet");
+    assertTrue(!TabletSplitter.tooFewToSpread(one, 3, 3), "3 nodes all hold it");
+    assertTrue(!TabletSplitter.tooFewToSpread(one, 5, 4), "RF 5 on 4 nodes: it gains a replica, not tablets");
     assertTrue(TabletSplitter.widest(one, 0));
     TablePlacement two = one.split(0, 0L);
     assertTrue(TabletSplitter.widest(two, 0) && !TabletSplitter.widest(two, 1), "equal halves: the first is taken");
     TablePlacement three = two.split(two.tablet(0).id(), Long.MIN_VALUE / 2);
     assertTrue(TabletSplitter.widest(three, 2), "the unsplit half is now the widest: " + three);
-    assertTrue(!TabletSplitter.tooFewToSpread(three, three.tablet(0), 3), "as many tablets as nodes");
+    assertTrue(!TabletSplitter.tooFewToSpread(three, 1, 3), "as many tablets as nodes");
   }
 
   @Test
