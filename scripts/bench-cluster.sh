@@ -20,6 +20,11 @@
 #   BENCH_OUT_DIR        logs and results.md                     (default bench/target/cluster-<UTC timestamp>)
 #   MERIDIAN_JAVA_OPTS   JVM options of each Meridian node       (default -Xms1g -Xmx2g)
 #   C5_HEAP              heap of each Cassandra node             (default 2g; other C5_* as for cassandra5-cluster.sh)
+#   CLUSTER_NODE_CPUS    cores each node may use, e.g. 0.25      (default: no limit). Each node's process
+#                        goes into a cgroup (v1 cpu controller, needs root) of its own with that CFS
+#                        quota once the cluster is up, so that N nodes on one machine stand for N hosts:
+#                        a scale-out run gives 3 and 6 nodes the same per-node share. The load generator
+#                        is not limited.
 set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
@@ -51,20 +56,50 @@ if [[ ! -f "$BENCH_JAR" ]]; then
   exit 1
 fi
 mkdir -p "$OUT_DIR"
-trap '"$CLUSTER" stop >/dev/null 2>&1 || true' EXIT
+
+CGROUP_ROOT=/sys/fs/cgroup/cpu/meridian-bench-cluster
+# Puts each running node (pid files of either cluster script) into a cgroup of its own capped at
+# CLUSTER_NODE_CPUS cores. cgroup.procs of cgroup v1 moves every thread of the process.
+cap_node_cpus() {
+  local quota i=0 pidfile
+  quota="$(awk -v c="$CLUSTER_NODE_CPUS" 'BEGIN { printf "%d", c * 100000 }')"
+  for pidfile in "$MERIDIAN_CLUSTER_DIR"/node*/meridian.pid "${C5_CLUSTER_DIR:-/nonexistent}"/node*/cassandra.pid; do
+    [[ -f "$pidfile" ]] || continue
+    i=$((i + 1))
+    mkdir -p "$CGROUP_ROOT/node$i"
+    echo 100000 >"$CGROUP_ROOT/node$i/cpu.cfs_period_us"
+    echo "$quota" >"$CGROUP_ROOT/node$i/cpu.cfs_quota_us"
+    echo "$(cat "$pidfile")" >"$CGROUP_ROOT/node$i/cgroup.procs"
+  done
+  echo "bench-cluster: $i nodes capped at $CLUSTER_NODE_CPUS cores each" >&2
+}
+# Empty cgroups can be removed; their processes have exited by then.
+remove_cgroups() {
+  [[ -d "$CGROUP_ROOT" ]] || return 0
+  rmdir "$CGROUP_ROOT"/node* "$CGROUP_ROOT" 2>/dev/null || true
+}
+if [[ -n "${CLUSTER_NODE_CPUS:-}" && ! -w /sys/fs/cgroup/cpu ]]; then
+  echo "bench-cluster: CLUSTER_NODE_CPUS needs a writable cgroup v1 cpu controller at /sys/fs/cgroup/cpu" >&2
+  exit 1
+fi
+trap '"$CLUSTER" stop >/dev/null 2>&1 || true; remove_cgroups' EXIT
 
 results="$OUT_DIR/results.md"
 for workload in $WORKLOADS; do
   "$CLUSTER" wipe >/dev/null 2>&1 || true
   "$CLUSTER" start "$NODES"
+  if [[ -n "${CLUSTER_NODE_CPUS:-}" ]]; then
+    cap_node_cpus
+  fi
   # shellcheck disable=SC2086
   java -jar "$BENCH_JAR" --host 127.0.0.1 --port "$PORT" --workload "$workload" \
     --duration-s "${BENCH_DURATION_S:-30}" --warmup-s "${BENCH_WARMUP_S:-10}" \
     --concurrency "${BENCH_CONCURRENCY:-64}" --keys "${BENCH_KEYS:-100000}" --threads "${BENCH_THREADS:-2}" \
-    --consistency "${BENCH_CONSISTENCY:-LOCAL_ONE}" --rf "$RF" --label "${SYSTEM}-${NODES}n-rf${RF}" \
+    --consistency "${BENCH_CONSISTENCY:-LOCAL_ONE}" --rf "$RF" --label "${SYSTEM}-${NODES}n-rf${RF}${CLUSTER_NODE_CPUS:+-cpu$CLUSTER_NODE_CPUS}" \
     ${BENCH_EXTRA_ARGS:-} --report "$results" \
     | tee "$OUT_DIR/$workload.log" || echo "bench-cluster: $workload run reported errors (see $OUT_DIR/$workload.log)" >&2
   "$CLUSTER" stop
+  remove_cgroups
   if [[ "$SYSTEM" == cassandra5 ]]; then
     # The next wipe deletes the node directories; keep each node's log of this workload.
     for node_log in "$C5_CLUSTER_DIR"/node*/logs/system.log; do
