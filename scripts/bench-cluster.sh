@@ -69,12 +69,12 @@ cap_node_cpus() {
   # of each period once its share is used, up to 80 ms added to any round trip through it.
   quota="$(awk -v c="$CLUSTER_NODE_CPUS" 'BEGIN { printf "%d", c * 10000 }')"
   for pidfile in "$MERIDIAN_CLUSTER_DIR"/node*/meridian.pid "${C5_CLUSTER_DIR:-/nonexistent}"/node*/cassandra.pid; do
-    [[ -f "$pidfile" ]] || continue
+    [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null || continue
     i=$((i + 1))
     mkdir -p "$CGROUP_ROOT/node$i"
     echo 10000 >"$CGROUP_ROOT/node$i/cpu.cfs_period_us"
     echo "$quota" >"$CGROUP_ROOT/node$i/cpu.cfs_quota_us"
-    echo "$(cat "$pidfile")" >"$CGROUP_ROOT/node$i/cgroup.procs"
+    cat "$pidfile" >"$CGROUP_ROOT/node$i/cgroup.procs"
   done
   echo "bench-cluster: $i nodes capped at $CLUSTER_NODE_CPUS cores each" >&2
 }
@@ -93,8 +93,10 @@ results="$OUT_DIR/results.md"
 for workload in $WORKLOADS; do
   "$CLUSTER" wipe >/dev/null 2>&1 || true
   "$CLUSTER" start "$NODES"
+  capper=""
   if [[ -n "${CLUSTER_NODE_CPUS:-}" ]]; then
     (sleep "${CLUSTER_NODE_CPUS_AFTER_S:-0}"; cap_node_cpus) &
+    capper=$!
   fi
   # shellcheck disable=SC2086
   java -jar "$BENCH_JAR" --host 127.0.0.1 --port "$PORT" --workload "$workload" \
@@ -103,6 +105,8 @@ for workload in $WORKLOADS; do
     --consistency "${BENCH_CONSISTENCY:-LOCAL_ONE}" --rf "$RF" --label "${SYSTEM}-${NODES}n-rf${RF}${CLUSTER_NODE_CPUS:+-cpu$CLUSTER_NODE_CPUS}" \
     ${BENCH_EXTRA_ARGS:-} --report "$results" \
     | tee "$OUT_DIR/$workload.log" || echo "bench-cluster: $workload run reported errors (see $OUT_DIR/$workload.log)" >&2
+  # A run shorter than the delay must not leave the cap to fall on the next workload's cluster.
+  [[ -z "$capper" ]] || kill "$capper" 2>/dev/null || true
   "$CLUSTER" stop
   remove_cgroups
   if [[ "$SYSTEM" == cassandra5 ]]; then
