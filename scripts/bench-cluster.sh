@@ -64,15 +64,15 @@ CGROUP_ROOT=/sys/fs/cgroup/cpu/meridian-bench-cluster
 # Puts each running node (pid files of either cluster script) into a cgroup of its own capped at
 # CLUSTER_NODE_CPUS cores. cgroup.procs of cgroup v1 moves every thread of the process.
 cap_node_cpus() {
-  local quota i=0 pidfile
+  local period_us=10000 quota i=0 pidfile
   # A short period (10 ms) spreads the quota out: with the default 100 ms a node stalls for most
   # of each period once its share is used, up to 80 ms added to any round trip through it.
-  quota="$(awk -v c="$CLUSTER_NODE_CPUS" 'BEGIN { printf "%d", c * 10000 }')"
+  quota="$(awk -v c="$CLUSTER_NODE_CPUS" -v p="$period_us" 'BEGIN { printf "%d", c * p }')"
   for pidfile in "$MERIDIAN_CLUSTER_DIR"/node*/meridian.pid "${C5_CLUSTER_DIR:-/nonexistent}"/node*/cassandra.pid; do
     [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null || continue
     i=$((i + 1))
     mkdir -p "$CGROUP_ROOT/node$i"
-    echo 10000 >"$CGROUP_ROOT/node$i/cpu.cfs_period_us"
+    echo "$period_us" >"$CGROUP_ROOT/node$i/cpu.cfs_period_us"
     echo "$quota" >"$CGROUP_ROOT/node$i/cpu.cfs_quota_us"
     cat "$pidfile" >"$CGROUP_ROOT/node$i/cgroup.procs"
   done

@@ -54,8 +54,10 @@ class TabletSnapshotTest {
 
         // Ratis deletes older snapshots just after a new one is renamed into place, so for a
         // moment there is one more than retained.
-        await(() -> snapshotDirs(leader) >= 1 && snapshotDirs(leader) <= TabletSnapshotter.SNAPSHOTS_RETAINED,
-            "older snapshots are deleted");
+        await(() -> {
+          long dirs = snapshotDirs(leader);
+          return dirs >= 1 && dirs <= TabletSnapshotter.SNAPSHOTS_RETAINED;
+        }, "older snapshots are deleted");
 
         List<LocalRaftCluster.Peer> followers = cluster.peers().stream().filter(p -> p != leader).toList();
         LocalRaftCluster.Peer lagging = followers.get(0);
