@@ -19,7 +19,10 @@ import java.util.function.ToIntFunction;
  *   <li>a tablet with more replicas than its keyspace asks for (an interrupted move) drops one;
  *       one with fewer (placed when the cluster had fewer nodes) gains one;
  *   <li>replica counts per node are evened out, per table and then over all tables together
- *       (most loaded node to least loaded, never changing a count by more than needed);
+ *       (most loaded node to least loaded, never changing a count by more than needed), moving
+ *       by preference a tablet that drivers' ring ({@link DriverRing}) routes to the receiving
+ *       node and not to the giving one, so a table spread onto new nodes ends up where drivers
+ *       send its requests;
  *   <li>preferred leaders (first replicas) are evened out the same way, by reordering only.
  * </ol>
  *
@@ -59,10 +62,17 @@ final class RebalancePlan {
    *     leaves alone a tablet without a live majority (it could not commit the change)
    */
   static Optional<Move> next(ClusterState state, ToIntFunction<UUID> replicationFactor, Predicate<String> live) {
+    return next(state, replicationFactor, live, 0);
+  }
+
+  /** @param tabletsPerTable the setting the drivers' ring is drawn with ({@link TablePlacement#tokensOf}) */
+  static Optional<Move> next(ClusterState state, ToIntFunction<UUID> replicationFactor, Predicate<String> live,
+                             int tabletsPerTable) {
     List<String> active = state.activeNodes().stream().map(NodeRecord::peerId).toList();
     if (active.isEmpty()) {
       return Optional.empty();
     }
+    DriverRing ring = new DriverRing(active, tabletsPerTable);
     Map<String, Integer> global = counts(state, active, null, false);
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
       Optional<Move> m = repair(e.getKey(), e.getValue(), active, global,
@@ -74,14 +84,15 @@ final class RebalancePlan {
     for (boolean leaders : new boolean[] {false, true}) {
       for (UUID table : state.placements().keySet()) {
         Optional<Move> m = even(state, active, table, leaders, counts(state, active, table, leaders),
-            counts(state, active, null, leaders), false, live);
+            counts(state, active, null, leaders), false, live, ring, replicationFactor.applyAsInt(table));
         if (m.isPresent()) {
           return m;
         }
       }
       Map<String, Integer> all = counts(state, active, null, leaders);
       for (UUID table : state.placements().keySet()) {
-        Optional<Move> m = even(state, active, table, leaders, all, counts(state, active, table, leaders), true, live);
+        Optional<Move> m = even(state, active, table, leaders, all, counts(state, active, table, leaders), true, live,
+            ring, replicationFactor.applyAsInt(table));
         if (m.isPresent()) {
           return m;
         }
@@ -135,10 +146,11 @@ final class RebalancePlan {
    * One move from the most to the least loaded node by {@code load} if they differ by more than
    * one, taking a tablet of {@code table}. With {@code keepTableEven}, only a tablet whose move
    * keeps the table's own counts within one (the global pass must not undo the per-table one).
+   * Of the tablets that can move, the one {@code ring} fits best after the move (see {@link #fit}).
    */
   private static Optional<Move> even(ClusterState state, List<String> active, UUID table, boolean leaders,
                                      Map<String, Integer> load, Map<String, Integer> tieBreak, boolean keepTableEven,
-                                     Predicate<String> live) {
+                                     Predicate<String> live, DriverRing ring, int replicationFactor) {
     Comparator<String> byLoad = Comparator.<String>comparingInt(load::get).thenComparingInt(tieBreak::get)
         .thenComparingInt(active::indexOf);
     Optional<String> lowLive = active.stream().filter(live).min(byLoad);
@@ -156,6 +168,8 @@ final class RebalancePlan {
       if (keepTableEven && own.get(high) <= own.get(low)) {
         continue;
       }
+      Move best = null;
+      int bestFit = Integer.MIN_VALUE;
       for (int i = 0; i < p.tabletCount(); i++) {
         List<String> current = p.replicas().get(i);
         if (!hasLiveMajority(current, live)) {
@@ -172,11 +186,26 @@ final class RebalancePlan {
           }
         } else if (current.contains(high) && !current.contains(low)) {
           target.set(current.indexOf(high), low);
-          return Optional.of(new Move(table, p.tablet(i).id(), current, target));
+          int fit = fit(ring.replicas(p.range(i), replicationFactor), low, high);
+          if (fit > bestFit) {
+            best = new Move(table, p.tablet(i).id(), current, target);
+            bestFit = fit;
+          }
         }
+      }
+      if (best != null) {
+        return Optional.of(best);
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * How well moving a replica from {@code high} to {@code low} suits the nodes drivers route the
+   * tablet to: one point for adding a node they route to, one for removing a node they do not.
+   */
+  private static int fit(List<String> routed, String low, String high) {
+    return (routed.contains(low) ? 1 : 0) + (routed.contains(high) ? 0 : 1);
   }
 
   private static boolean hasLiveMajority(List<String> replicas, Predicate<String> live) {

@@ -96,7 +96,8 @@ final class Rebalancer implements AutoCloseable {
     int moves = 0;
     while (!closed && node.isMetadataLeader() && moves < MOVES_PER_PASS_MAX) {
       ClusterState state = node.state();
-      Optional<RebalancePlan.Move> next = RebalancePlan.next(state, replicationFactors(state), node::isUp);
+      Optional<RebalancePlan.Move> next = RebalancePlan.next(state, replicationFactors(state), node::isUp,
+          node.settings().tabletsPerTable());
       if (next.isEmpty()) {
         break;
       }

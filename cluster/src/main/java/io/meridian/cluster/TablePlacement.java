@@ -153,27 +153,45 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
   }
 
   /**
+   * The replication factor the drivers' ring is drawn for when the ring cannot name every factor's
+   * replicas at once (see {@link #replicaSetStep}): 3, the factor of nearly every production
+   * keyspace. Every node draws the same ring, so this is a constant, not a per-node setting.
+   */
+  public static final int RING_REPLICATION_FACTOR = 3;
+
+  /**
    * Tablet i is led by node i mod N; its other replicas are the leaders of the tablets after it,
    * walking on (and wrapping around) until {@code replicationFactor} distinct nodes are found. That
    * is how a driver walks the ring drawn by {@link #tokensOf}, so both name the same replicas; data
    * and leadership spread evenly. The factor is capped at the node count; a table gets at least one
    * tablet per node (so {@code tabletsPerTable} 0 gives exactly one per node), except on a cluster
-   * of no more nodes than the factor: see {@link #spread(List, int, int, int)}.
+   * of no more nodes than the factor, or one whose nodes divide into replica sets: see
+   * {@link #spread(List, int, int, int)}.
    */
   public static TablePlacement spread(List<NodeRecord> nodes, int tabletsPerTable, int replicationFactor) {
     return spread(nodes, tabletsPerTable, replicationFactor, 0);
   }
 
   /**
-   * As {@link #spread(List, int, int)}, but when every node holds a replica of every tablet (the
-   * factor is at least the node count) the table gets exactly {@code tabletsPerTable} tablets, and
-   * 0 means one, led by node {@code firstLeader} mod N. More tablets would not spread the data,
-   * which is on every node anyway; each would only add a Raft group, and writes to a tablet share
-   * its log entries, so fewer tablets carry fuller entries (one tablet did twice the inserts of
-   * three on 3 nodes, see benchmarks.md). {@code firstLeader} lets successive tables start on
-   * different nodes, so their leaders spread instead; any ring names every node as a replica here,
-   * so drivers route as well as before. A table that later finds more nodes than its factor is
-   * split until it has a tablet per node ({@link TabletSplitter}).
+   * As {@link #spread(List, int, int)}, with two exceptions that give a table fewer tablets, so
+   * each node holds fewer of its Raft groups and each group's log entries carry more writes (one
+   * tablet did twice the inserts of three on 3 nodes, see benchmarks.md):
+   *
+   * <ul>
+   *   <li>When every node holds a replica of every tablet (the factor is at least the node count)
+   *       the table gets exactly {@code tabletsPerTable} tablets, and 0 means one. More tablets
+   *       would not spread the data, which is on every node anyway.
+   *   <li>When the factor is {@link #RING_REPLICATION_FACTOR} and the nodes divide into replica
+   *       sets ({@link #replicaSetStep}; 6 nodes at RF 3 make two sets of three), tablet i is on
+   *       replica set i mod S, and 0 means one tablet per set. Each node then holds the table's
+   *       data in as few groups as an even spread allows, as on a cluster of the factor's size, so
+   *       adding a set of nodes adds a set's throughput. (Replica sets also lose less data when
+   *       several nodes fail at once: only losing a majority of one set loses rows.)
+   * </ul>
+   *
+   * In both cases the first leader is node {@code firstLeader}'s place in the set, so successive
+   * tables start their leaders on different nodes. A table that later finds more nodes than that is
+   * split until it has {@link #tabletsToSpread} tablets ({@link TabletSplitter}).
    */
   public static TablePlacement spread(List<NodeRecord> nodes, int tabletsPerTable, int replicationFactor,
                                       int firstLeader) {
@@ -182,6 +200,21 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
     }
     int n = nodes.size();
     int rf = Math.max(1, Math.min(replicationFactor, n));
+    if (onReplicaSets(n, rf)) {
+      int step = replicaSetStep(n, rf);
+      int sets = n / step;
+      int tablets = replicaSetTablets(sets, tabletsPerTable);
+      List<List<String>> replicas = new ArrayList<>(tablets);
+      for (int i = 0; i < tablets; i++) {
+        int rotation = Math.floorMod(firstLeader + i / sets, rf);
+        List<String> peers = new ArrayList<>(rf);
+        for (int k = 0; k < rf; k++) {
+          peers.add(nodes.get(((i % sets) * step + (k + rotation) % rf) % n).peerId());
+        }
+        replicas.add(peers);
+      }
+      return equalRanges(replicas);
+    }
     boolean everywhere = rf == n;
     int tablets = everywhere ? Math.max(tabletsPerTable, 1) : Math.max(tabletsPerTable, n);
     int offset = everywhere ? Math.floorMod(firstLeader, n) : 0;
@@ -202,12 +235,76 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
   }
 
   /**
-   * The tokens node {@code nodeIndex} shows drivers: the last token of every tablet it leads under
-   * {@link #spread}, so a driver's ring (a token belongs to the node with the next token up, its
-   * replicas follow on the ring) names the same replicas as the placement. With more nodes than
-   * tablets the ring is drawn as if there were one tablet per node.
+   * How many tablets a table of this factor needs to spread evenly over {@code nodeCount} nodes:
+   * one per replica set when the nodes divide into sets, else one per node (1 when every node holds
+   * the table).
+   */
+  public static int tabletsToSpread(int nodeCount, int replicationFactor) {
+    int rf = Math.max(1, Math.min(replicationFactor, nodeCount));
+    if (rf == nodeCount) {
+      return 1;
+    }
+    return onReplicaSets(nodeCount, rf) ? nodeCount / replicaSetStep(nodeCount, rf) : nodeCount;
+  }
+
+  /**
+   * The stride between replica sets, or 0 when the nodes do not divide into them. Sets of
+   * {@code rf} consecutive nodes starting every {@code g = gcd(N, rf)} nodes cover each node
+   * {@code rf / g} times with {@code N / g} sets: the fewest tablets that spread a table evenly.
+   * With {@code g = 1} that is a tablet per node, the ordinary ring; with {@code rf >= N} every node
+   * holds everything.
+   */
+  static int replicaSetStep(int nodeCount, int replicationFactor) {
+    int rf = Math.max(1, Math.min(replicationFactor, nodeCount));
+    int g = gcd(nodeCount, rf);
+    return g > 1 && nodeCount > rf ? g : 0;
+  }
+
+  /**
+   * Whether a table of this (capped) factor goes on replica sets: the ring drivers see is drawn for
+   * one factor only, {@link #RING_REPLICATION_FACTOR}, so tables of other factors keep a tablet
+   * per node, which the ordinary ring names for every factor.
+   */
+  private static boolean onReplicaSets(int nodeCount, int rf) {
+    return rf == Math.min(RING_REPLICATION_FACTOR, nodeCount) && replicaSetStep(nodeCount, rf) > 0;
+  }
+
+  /** Tablets on {@code sets} replica sets: a whole number per set, at least as many as asked. */
+  private static int replicaSetTablets(int sets, int tabletsPerTable) {
+    int asked = Math.max(tabletsPerTable, 1);
+    return (asked + sets - 1) / sets * sets;
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? a : gcd(b, a % b);
+  }
+
+  /**
+   * The tokens node {@code nodeIndex} shows drivers, so a driver's ring (a token belongs to the
+   * node with the next token up, its replicas follow on the ring) names the same replicas as the
+   * placement. Ordinarily that is the last token of every tablet it leads under {@link #spread};
+   * with more nodes than tablets the ring is drawn as if there were one tablet per node. When the
+   * nodes divide into replica sets for {@link #RING_REPLICATION_FACTOR}, each tablet's replicas
+   * show the last tokens of its range, one each in set order, so the walk from any other token of
+   * the range names exactly that set (the last {@code rf - 1} tokens of each tablet route to a
+   * mix, which a driver's request survives: any node forwards).
    */
   public static List<String> tokensOf(int nodeIndex, int nodeCount, int tabletsPerTable) {
+    int rf = Math.min(RING_REPLICATION_FACTOR, nodeCount);
+    if (onReplicaSets(nodeCount, rf)) {
+      int step = replicaSetStep(nodeCount, rf);
+      int sets = nodeCount / step;
+      int tablets = replicaSetTablets(sets, tabletsPerTable);
+      List<TokenRange> split = TabletRanges.split(tablets);
+      List<String> tokens = new ArrayList<>();
+      for (int i = 0; i < tablets; i++) {
+        int k = Math.floorMod(nodeIndex - (i % sets) * step, nodeCount);
+        if (k < rf) {
+          tokens.add(Long.toString(split.get(i).end() - (rf - 1 - k)));
+        }
+      }
+      return tokens;
+    }
     int ranges = Math.max(tabletsPerTable, nodeCount);
     List<TokenRange> split = TabletRanges.split(ranges);
     List<String> tokens = new ArrayList<>();

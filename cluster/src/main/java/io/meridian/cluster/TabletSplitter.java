@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Splits the tablets this node leads once their range holds more than
  * {@link ClusterSettings#tabletSplitBytes} (the local store's estimate), or while their table has
- * fewer tablets than the cluster has nodes and not every node holds it ({@link #tooFewToSpread}),
+ * fewer tablets than it needs to spread over the cluster's nodes ({@link #tooFewToSpread}),
  * one at a time:
  *
  * <ol>
@@ -126,14 +126,14 @@ final class TabletSplitter implements AutoCloseable {
   }
 
   /**
-   * A table created when every node held all of it may have fewer tablets than nodes (see
-   * {@link TablePlacement#spread(java.util.List, int, int, int)}); once the cluster has more nodes
-   * than its keyspace asks replicas for, such a table is split, widest tablet first, until it has
-   * one tablet per node, so the rebalancer can spread it over the new nodes. (Its keyspace's factor,
-   * not its replica count: a table whose factor grows with the cluster gains a replica instead.)
+   * A table created when every node held all of it, or on fewer replica sets, may have fewer
+   * tablets than it needs on today's nodes (see {@link TablePlacement#tabletsToSpread}); such a
+   * table is split, widest tablet first, until it has that many, so the rebalancer can spread it
+   * over the new nodes. (Its keyspace's factor, not its replica count: a table whose factor grows
+   * with the cluster gains a replica instead.)
    */
   static boolean tooFewToSpread(TablePlacement p, int replicationFactor, int activeNodes) {
-    return p.tabletCount() < activeNodes && replicationFactor < activeNodes;
+    return p.tabletCount() < TablePlacement.tabletsToSpread(activeNodes, replicationFactor);
   }
 
   /** Whether the tablet at {@code at} is the table's widest (the first of equals). */

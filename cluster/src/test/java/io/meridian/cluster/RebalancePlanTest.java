@@ -100,6 +100,25 @@ class RebalancePlanTest {
     assertTrue(moves <= 9, "few moves: " + moves);
   }
 
+  /**
+   * Three nodes become six: a table at RF 3 split in two (as the splitter does) has its halves on
+   * the first three nodes; the moves that even it out put one half on the new nodes, the half the
+   * drivers' ring of six nodes routes there, so drivers reach a replica directly afterwards.
+   */
+  @Test
+  void aTableSpreadOntoNewNodesEndsWhereTheDriversRingRoutesIt() {
+    TablePlacement one = TablePlacement.spread(nodes(3), 0, 3);
+    ClusterState[] s = {state(nodes(6), Map.of(T1, one.split(0, 0L)))};
+    int moves = runToEnd(s, 3);
+    TablePlacement p = s[0].placements().get(T1);
+    DriverRing ring = new DriverRing(nodes(6).stream().map(NodeRecord::peerId).toList(), 0);
+    for (int i = 0; i < p.tabletCount(); i++) {
+      assertEquals(Set.copyOf(ring.replicas(p.range(i), 3)), Set.copyOf(p.replicas().get(i)), "tablet " + i + ": " + p);
+    }
+    assertEquals(Set.of("n3", "n4", "n5"), Set.copyOf(p.replicas().get(1)), "the upper half moved: " + p);
+    assertTrue(moves <= 5, "three replica moves and leader reorders: " + moves);
+  }
+
   @Test
   void eachTableIsSpreadNotOnlyTheTotal() {
     Map<UUID, TablePlacement> placements = new LinkedHashMap<>();

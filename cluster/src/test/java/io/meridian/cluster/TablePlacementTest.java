@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meridian.storage.TabletRanges;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -79,42 +81,80 @@ class TablePlacementTest {
   /**
    * A driver puts a token on the node with the next token up (wrapping) and the replicas on the
    * following distinct nodes; with the tokens the nodes show, that must name the placement's
-   * replicas for every tablet.
+   * replicas for every tablet, whatever the node count, except for a table whose factor is not the
+   * one the ring is drawn for on nodes that divide into replica sets (checked below to be even).
    */
   @Test
   void theRingDrivenByTheShownTokensNamesThePlacementsReplicas() {
     for (int n = 1; n <= 10; n++) {
-      // 8 tablets, or 0: one per node; with more nodes than 8, one per node too.
-      int configured = n <= 5 ? 8 : 0;
-      int tablets = Math.max(configured, n);
-      int rfWanted = 2 + n % 2;
-      List<NodeRecord> nodes = nodes(n);
-      TreeMap<Long, Integer> ring = new TreeMap<>();
-      for (int j = 0; j < n; j++) {
-        for (String t : TablePlacement.tokensOf(j, n, configured)) {
-          ring.put(Long.parseLong(t), j);
-        }
-      }
-      int rf = Math.min(rfWanted, n);
-      TablePlacement p = TablePlacement.spread(nodes, configured, rf);
-      assertEquals(tablets, p.tabletCount());
-      for (int i = 0; i < tablets; i++) {
-        long token = TabletRanges.split(tablets).get(i).end() - 1; // a key inside tablet i
-        List<String> replicas = new ArrayList<>();
-        Long at = ring.ceilingKey(token);
-        while (replicas.size() < rf) {
-          if (at == null) {
-            at = ring.firstKey();
+      for (int configured : new int[] {0, 8}) {
+        List<NodeRecord> nodes = nodes(n);
+        List<String> peers = nodes.stream().map(NodeRecord::peerId).toList();
+        DriverRing ring = new DriverRing(peers, configured);
+        boolean replicaSetRing = TablePlacement.replicaSetStep(n, TablePlacement.RING_REPLICATION_FACTOR) > 0;
+        for (int rfWanted = 1; rfWanted <= 4; rfWanted++) {
+          int rf = Math.min(rfWanted, n);
+          TablePlacement p = TablePlacement.spread(nodes, configured, rfWanted);
+          String where = n + " nodes, RF " + rfWanted + ", " + configured + " configured";
+          assertTrue(p.tabletCount() >= TablePlacement.tabletsToSpread(n, rfWanted), where);
+          if (replicaSetRing && rf != TablePlacement.RING_REPLICATION_FACTOR) {
+            continue;
           }
-          String peer = nodes.get(ring.get(at)).peerId();
-          if (!replicas.contains(peer)) {
-            replicas.add(peer);
+          for (int i = 0; i < p.tabletCount(); i++) {
+            long token = p.range(i).end() - rf; // a key inside tablet i, below the tokens its replicas show
+            assertEquals(Set.copyOf(p.replicas().get(i)), Set.copyOf(ring.replicas(token, rf)), where + ", tablet " + i);
+            assertEquals(Set.copyOf(p.replicas().get(i)), Set.copyOf(ring.replicas(p.range(i), rf)), where + ", tablet " + i);
           }
-          at = ring.higherKey(at);
         }
-        assertEquals(p.replicas().get(i), replicas, n + " nodes, tablet " + i);
       }
     }
+  }
+
+  /** With the default count, every node holds the same number of each table's replicas and leaders. */
+  @Test
+  void everyNodeHoldsAnEqualShareOfATableWhateverTheNodeCountAndFactor() {
+    for (int n = 1; n <= 12; n++) {
+      for (int rf = 1; rf <= 5; rf++) {
+        TablePlacement p = TablePlacement.spread(nodes(n), 0, rf);
+        assertEquals(TablePlacement.tabletsToSpread(n, rf), p.tabletCount(), n + " nodes, RF " + rf);
+        Map<String, Integer> held = new HashMap<>();
+        Map<String, Integer> led = new HashMap<>();
+        for (List<String> replicas : p.replicas()) {
+          assertEquals(Math.min(rf, n), Set.copyOf(replicas).size(), n + " nodes, RF " + rf + ": " + p);
+          replicas.forEach(peer -> held.merge(peer, 1, Integer::sum));
+          led.merge(replicas.get(0), 1, Integer::sum);
+        }
+        assertEquals(n, held.size(), "every node holds some: " + p);
+        assertEquals(1, Set.copyOf(held.values()).size(), n + " nodes, RF " + rf + ", held " + held);
+        assertTrue(led.values().stream().allMatch(c -> c == 1), n + " nodes, RF " + rf + ", led " + led);
+      }
+    }
+  }
+
+  @Test
+  void sixNodesAtFactorThreeMakeTwoReplicaSetsOfATabletEach() {
+    TablePlacement p = TablePlacement.spread(nodes(6), 0, 3);
+    assertEquals(List.of(List.of("n0", "n1", "n2"), List.of("n3", "n4", "n5")), p.replicas());
+    // The next table starts its leaders one place further in each set.
+    assertEquals(List.of(List.of("n1", "n2", "n0"), List.of("n4", "n5", "n3")),
+        TablePlacement.spread(nodes(6), 0, 3, 1).replicas());
+    // A count that is not a whole number per set is rounded up; tablets alternate between sets.
+    assertEquals(List.of(List.of("n0", "n1", "n2"), List.of("n3", "n4", "n5"), List.of("n1", "n2", "n0"),
+        List.of("n4", "n5", "n3")), TablePlacement.spread(nodes(6), 3, 3).replicas());
+    // Each node shows the last tokens of its set's tablets, in set order.
+    long middle = TabletRanges.split(2).get(0).end();
+    assertEquals(List.of(Long.toString(middle - 2)), TablePlacement.tokensOf(0, 6, 0));
+    assertEquals(List.of(Long.toString(middle)), TablePlacement.tokensOf(2, 6, 0));
+    assertEquals(List.of(Long.toString(Long.MAX_VALUE - 1)), TablePlacement.tokensOf(4, 6, 0));
+    // Other factors keep a tablet per node; 9 nodes make three sets, 12 four.
+    assertEquals(6, TablePlacement.spread(nodes(6), 0, 2).tabletCount());
+    assertEquals(3, TablePlacement.spread(nodes(9), 0, 3).tabletCount());
+    assertEquals(4, TablePlacement.tabletsToSpread(12, 3));
+    assertEquals(7, TablePlacement.tabletsToSpread(7, 3));
+    // A table on one set of three is split once the cluster has six nodes, into two.
+    TablePlacement one = TablePlacement.spread(nodes(3), 0, 3);
+    assertTrue(TabletSplitter.tooFewToSpread(one, 3, 6));
+    assertTrue(!TabletSplitter.tooFewToSpread(one.split(0, 0L), 3, 6));
   }
 
   @Test
