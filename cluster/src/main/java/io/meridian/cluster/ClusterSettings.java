@@ -13,9 +13,10 @@ import java.util.UUID;
  *     cluster when it has no metadata yet (so it must be started first, or at least not wiped)
  * @param raftDir where the node's Raft logs live (one directory per group)
  * @param tabletsPerTable token-range tablets of a new table, each its own Raft group; at least one per
- *     node, so 0 means exactly one per node, unless every node holds the table: then as set, and 0
- *     means one (each Ratis group brings its own log, log worker and appender threads, and fewer
- *     groups per table carry fuller log entries; see {@link TablePlacement#spread(List, int, int, int)})
+ *     node, so 0 means exactly one per node, unless every node holds the table (then as set, and 0
+ *     means one) or the nodes divide into replica sets (0 means one per set): each Ratis group
+ *     brings its own log, log worker and appender threads, and fewer groups per table carry fuller
+ *     log entries; see {@link TablePlacement#spread(List, int, int, int)}
  * @param electionTimeoutMinMs lower bound of the randomized election timeout (upper: twice it)
  * @param tabletSplitBytes a tablet whose range holds more than this (the store's estimate) splits in two
  */
