@@ -185,8 +185,8 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
    *       sets ({@link #replicaSetStep}; 6 nodes at RF 3 make two sets of three), tablet i is on
    *       replica set i mod S, and 0 means one tablet per set. Each node then holds the table's
    *       data in as few groups as an even spread allows, as on a cluster of the factor's size, so
-   *       adding a set of nodes adds a set's throughput. (Replica sets also lose less data when
-   *       several nodes fail at once: only losing a majority of one set loses rows.)
+   *       adding a set of nodes adds a set's throughput. (Fewer distinct sets also make it less
+   *       likely that nodes failing together take a majority of some tablet.)
    * </ul>
    *
    * In both cases the first leader is node {@code firstLeader}'s place in the set, so successive
