@@ -201,15 +201,13 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
     int n = nodes.size();
     int rf = Math.max(1, Math.min(replicationFactor, n));
     if (onReplicaSets(n, rf)) {
-      int step = replicaSetStep(n, rf);
-      int sets = n / step;
-      int tablets = replicaSetTablets(sets, tabletsPerTable);
-      List<List<String>> replicas = new ArrayList<>(tablets);
-      for (int i = 0; i < tablets; i++) {
-        int rotation = Math.floorMod(firstLeader + i / sets, rf);
+      ReplicaSets sets = new ReplicaSets(n, rf, tabletsPerTable);
+      List<List<String>> replicas = new ArrayList<>(sets.tablets());
+      for (int i = 0; i < sets.tablets(); i++) {
+        int rotation = Math.floorMod(firstLeader + i / sets.count(), rf);
         List<String> peers = new ArrayList<>(rf);
         for (int k = 0; k < rf; k++) {
-          peers.add(nodes.get(((i % sets) * step + (k + rotation) % rf) % n).peerId());
+          peers.add(nodes.get(sets.node(i, (k + rotation) % rf)).peerId());
         }
         replicas.add(peers);
       }
@@ -244,7 +242,7 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
     if (rf == nodeCount) {
       return 1;
     }
-    return onReplicaSets(nodeCount, rf) ? nodeCount / replicaSetStep(nodeCount, rf) : nodeCount;
+    return onReplicaSets(nodeCount, rf) ? new ReplicaSets(nodeCount, rf, 0).count() : nodeCount;
   }
 
   /**
@@ -269,10 +267,26 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
     return rf == Math.min(RING_REPLICATION_FACTOR, nodeCount) && replicaSetStep(nodeCount, rf) > 0;
   }
 
-  /** Tablets on {@code sets} replica sets: a whole number per set, at least as many as asked. */
-  private static int replicaSetTablets(int sets, int tabletsPerTable) {
-    int asked = Math.max(tabletsPerTable, 1);
-    return (asked + sets - 1) / sets * sets;
+  /**
+   * The replica sets of {@code nodeCount} nodes for factor {@code rf} (which must divide into
+   * sets, see {@link #onReplicaSets}) and the tablets a new table gets on them: a whole number per
+   * set, at least as many as asked, tablet i on set i mod {@link #count}. The placement and the
+   * ring drivers are shown both read replicas from {@link #node}, so they cannot disagree.
+   */
+  private record ReplicaSets(int nodeCount, int rf, int step, int count, int tablets) {
+    ReplicaSets(int nodeCount, int rf, int tabletsPerTable) {
+      this(nodeCount, rf, replicaSetStep(nodeCount, rf), nodeCount / replicaSetStep(nodeCount, rf),
+          roundUp(Math.max(tabletsPerTable, 1), nodeCount / replicaSetStep(nodeCount, rf)));
+    }
+
+    /** The node index of tablet {@code tablet}'s {@code k}-th replica in set order. */
+    int node(int tablet, int k) {
+      return ((tablet % count) * step + k) % nodeCount;
+    }
+
+    private static int roundUp(int n, int multiple) {
+      return (n + multiple - 1) / multiple * multiple;
+    }
   }
 
   private static int gcd(int a, int b) {
@@ -292,15 +306,14 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
   public static List<String> tokensOf(int nodeIndex, int nodeCount, int tabletsPerTable) {
     int rf = Math.min(RING_REPLICATION_FACTOR, nodeCount);
     if (onReplicaSets(nodeCount, rf)) {
-      int step = replicaSetStep(nodeCount, rf);
-      int sets = nodeCount / step;
-      int tablets = replicaSetTablets(sets, tabletsPerTable);
-      List<TokenRange> split = TabletRanges.split(tablets);
+      ReplicaSets sets = new ReplicaSets(nodeCount, rf, tabletsPerTable);
+      List<TokenRange> split = TabletRanges.split(sets.tablets());
       List<String> tokens = new ArrayList<>();
-      for (int i = 0; i < tablets; i++) {
-        int k = Math.floorMod(nodeIndex - (i % sets) * step, nodeCount);
-        if (k < rf) {
-          tokens.add(Long.toString(split.get(i).end() - (rf - 1 - k)));
+      for (int i = 0; i < sets.tablets(); i++) {
+        for (int k = 0; k < rf; k++) {
+          if (sets.node(i, k) == nodeIndex) {
+            tokens.add(Long.toString(split.get(i).end() - (rf - 1 - k)));
+          }
         }
       }
       return tokens;
