@@ -48,7 +48,7 @@ final class BatchLog {
    * different node, so every node leads (and replays) a share of the log.
    */
   static TablePlacement placement(List<NodeRecord> nodes) {
-    return TablePlacement.spread(nodes, nodes.size(), REPLICATION_FACTOR);
+    return TablePlacement.perNode(nodes, nodes.size(), REPLICATION_FACTOR, 0);
   }
 
   /**

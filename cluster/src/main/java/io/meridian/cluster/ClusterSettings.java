@@ -14,7 +14,8 @@ import java.util.UUID;
  * @param raftDir where the node's Raft logs live (one directory per group)
  * @param tabletsPerTable token-range tablets of a new table, each its own Raft group; at least one per
  *     node, so 0 means exactly one per node, unless every node holds the table (then as set, and 0
- *     means one) or the nodes divide into replica sets (0 means one per set): each Ratis group
+ *     means one) or the table follows the token ring at RF 3 (0 means one per section, a replica
+ *     set of three nodes, and more cuts each section evenly): each Ratis group
  *     brings its own log, log worker and appender threads, and fewer groups per table carry fuller
  *     log entries; see {@link TablePlacement#spread(List, int, int, int)}
  * @param electionTimeoutMinMs lower bound of the randomized election timeout (upper: twice it)

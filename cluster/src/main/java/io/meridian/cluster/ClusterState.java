@@ -77,12 +77,31 @@ public record ClusterState(List<NodeRecord> nodes, byte[] schema, UUID schemaVer
     return nodes.stream().filter(n -> n.peerId().equals(peerId)).findFirst();
   }
 
-  /** Adds the node, or replaces the record with the same host id (a restart with new ports). */
+  /**
+   * Adds the node, or replaces the record with the same host id (a restart with new ports) keeping
+   * its tokens. A new member gets the next token of the ring ({@link TokenRing#nextToken}); the
+   * tokens in {@code node} are ignored, they are the metadata group's to give.
+   */
   public ClusterState withNode(NodeRecord node) {
     List<NodeRecord> next = new ArrayList<>(nodes);
-    next.removeIf(n -> n.hostId().equals(node.hostId()));
     int at = indexOf(node.hostId());
-    next.add(at < 0 ? next.size() : at, node);
+    List<Long> tokens = at >= 0 ? nodes.get(at).tokens() : List.of(TokenRing.nextToken(nodes));
+    next.removeIf(n -> n.hostId().equals(node.hostId()));
+    next.add(at < 0 ? next.size() : at, node.withTokens(tokens));
+    return new ClusterState(next, schema, schemaVersion, placements, leaving);
+  }
+
+  /**
+   * The same state with a token for every member that has none, given in join order as if each
+   * had just joined: for a state written before members kept tokens.
+   */
+  public ClusterState withTokensGiven() {
+    List<NodeRecord> next = new ArrayList<>(nodes);
+    for (int i = 0; i < next.size(); i++) {
+      if (next.get(i).tokens().isEmpty()) {
+        next.set(i, next.get(i).withTokens(List.of(TokenRing.nextToken(next))));
+      }
+    }
     return new ClusterState(next, schema, schemaVersion, placements, leaving);
   }
 

@@ -31,12 +31,18 @@ import java.util.zip.CRC32C;
 public final class MetadataCodec {
   private static final int COMMAND_MAGIC = 0x4D524D43; // "MRMC"
   private static final int STATE_MAGIC = 0x4D524353; // "MRCS"
-  private static final byte FORMAT = 1;
+  /**
+   * Command format 2 writes a new table's tablets with their ids and last tokens (tablets placed by
+   * the token ring are not equal ranges); format 1 commands still decode.
+   */
+  private static final byte FORMAT = 2;
   /**
    * State format 2 adds the leaving peers after the placements; format 3 writes each tablet's id
-   * and last token (tablets split). Older states still decode: their tablets are equal ranges.
+   * and last token (tablets split); format 4 each member's tokens. Older states still decode:
+   * their tablets are equal ranges, and their members get tokens in join order
+   * ({@link ClusterState#withTokensGiven}).
    */
-  private static final byte STATE_FORMAT = 3;
+  private static final byte STATE_FORMAT = 4;
   private static final byte JOIN = 1;
   private static final byte COMMIT_SCHEMA = 2;
   private static final byte SET_REPLICAS = 3;
@@ -85,7 +91,7 @@ public final class MetadataCodec {
             out.writeUTF(change.name());
             writeStrings(out, change.argumentTypes());
           }
-          writeNewPlacements(out, c.added());
+          writePlacements(out, c.added());
           out.writeUTF(c.originPeer());
         }
       }
@@ -107,7 +113,7 @@ public final class MetadataCodec {
             changes.add(new SchemaChange(SchemaChange.ChangeType.valueOf(in.readUTF()),
                 SchemaChange.Target.valueOf(in.readUTF()), in.readUTF(), in.readUTF(), readStrings(in)));
           }
-          Map<UUID, TablePlacement> added = readNewPlacements(in);
+          Map<UUID, TablePlacement> added = format >= 2 ? readPlacements(in) : readNewPlacements(in);
           yield new MetadataCommand.CommitSchema(base, version, schema, changes, added, in.readUTF());
         }
         case SET_REPLICAS -> new MetadataCommand.SetReplicas(UuidBytes.read(in), in.readInt(), readStrings(in),
@@ -129,6 +135,10 @@ public final class MetadataCodec {
       out.writeInt(state.nodes().size());
       for (NodeRecord n : state.nodes()) {
         writeNode(out, n);
+        out.writeInt(n.tokens().size());
+        for (long token : n.tokens()) {
+          out.writeLong(token);
+        }
       }
       out.writeBoolean(state.schema() != null);
       if (state.schema() != null) {
@@ -146,7 +156,15 @@ public final class MetadataCodec {
       int n = count(in);
       List<NodeRecord> nodes = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        nodes.add(readNode(in));
+        NodeRecord node = readNode(in);
+        if (format >= 4) {
+          List<Long> tokens = new ArrayList<>();
+          for (int t = count(in); t > 0; t--) {
+            tokens.add(in.readLong());
+          }
+          node = node.withTokens(tokens);
+        }
+        nodes.add(node);
       }
       byte[] schema = null;
       UUID version = null;
@@ -156,7 +174,8 @@ public final class MetadataCodec {
       }
       Map<UUID, TablePlacement> placements = format >= 3 ? readPlacements(in) : readNewPlacements(in);
       java.util.Set<String> leaving = format >= 2 ? new java.util.TreeSet<>(readStrings(in)) : java.util.Set.of();
-      return new IndexedState(new ClusterState(nodes, schema, version, placements, leaving), appliedIndex);
+      ClusterState state = new ClusterState(nodes, schema, version, placements, leaving);
+      return new IndexedState(format >= 4 ? state : state.withTokensGiven(), appliedIndex);
     });
   }
 
@@ -241,25 +260,9 @@ public final class MetadataCodec {
   }
 
   /**
-   * Placements of new tables, in a schema change: only the replica lists, the tablets being equal
-   * ranges with ids 0..n-1. (Format 1 of the command, which every version decodes.)
+   * Placements of new tables as format 1 of the command wrote them: only the replica lists, the
+   * tablets being equal ranges with ids 0..n-1. (State formats 1 and 2 wrote placements so too.)
    */
-  private static void writeNewPlacements(DataOutputStream out, Map<UUID, TablePlacement> placements)
-      throws IOException {
-    out.writeInt(placements.size());
-    for (Map.Entry<UUID, TablePlacement> e : placements.entrySet()) {
-      TablePlacement p = e.getValue();
-      if (!p.equals(TablePlacement.equalRanges(p.replicas()))) {
-        throw new IllegalArgumentException("a new table's tablets are equal ranges; table " + e.getKey() + " has " + p);
-      }
-      UuidBytes.write(out, e.getKey());
-      out.writeInt(p.tabletCount());
-      for (List<String> replicas : p.replicas()) {
-        writeStrings(out, replicas);
-      }
-    }
-  }
-
   private static Map<UUID, TablePlacement> readNewPlacements(DataInputStream in) throws IOException {
     int n = count(in);
     Map<UUID, TablePlacement> out = new LinkedHashMap<>();

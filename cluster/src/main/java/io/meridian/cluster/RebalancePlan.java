@@ -18,11 +18,13 @@ import java.util.function.ToIntFunction;
  *   <li>a replica on a node that is leaving (or no longer a member) moves to an active node;
  *   <li>a tablet with more replicas than its keyspace asks for (an interrupted move) drops one;
  *       one with fewer (placed when the cluster had fewer nodes) gains one;
- *   <li>replica counts per node are evened out, per table and then over all tables together
- *       (most loaded node to least loaded, never changing a count by more than needed), moving
- *       by preference a tablet that drivers' ring ({@link DriverRing}) routes to the receiving
- *       node and not to the giving one, so a table spread onto new nodes ends up where drivers
- *       send its requests;
+ *   <li>a tablet of a table placed by the token ring ({@link #followsRing}) that is not on the
+ *       replicas drivers pick for it ({@link TokenRing}) swaps one replica for one of those (the
+ *       splitter first cuts tablets that span two sections of the ring);
+ *   <li>replica counts per node are evened out for the other tables, per table and then over all
+ *       tables together (most loaded node to least loaded, never changing a count by more than
+ *       needed), moving by preference a tablet that drivers' ring routes to the receiving node
+ *       and not to the giving one;
  *   <li>preferred leaders (first replicas) are evened out the same way, by reordering only.
  * </ol>
  *
@@ -62,27 +64,36 @@ final class RebalancePlan {
    *     leaves alone a tablet without a live majority (it could not commit the change)
    */
   static Optional<Move> next(ClusterState state, ToIntFunction<UUID> replicationFactor, Predicate<String> live) {
-    return next(state, replicationFactor, live, 0);
-  }
-
-  /** @param tabletsPerTable the setting the drivers' ring is drawn with ({@link TablePlacement#tokensOf}) */
-  static Optional<Move> next(ClusterState state, ToIntFunction<UUID> replicationFactor, Predicate<String> live,
-                             int tabletsPerTable) {
-    List<String> active = state.activeNodes().stream().map(NodeRecord::peerId).toList();
+    List<NodeRecord> members = state.activeNodes();
+    List<String> active = members.stream().map(NodeRecord::peerId).toList();
     if (active.isEmpty()) {
       return Optional.empty();
     }
-    DriverRing ring = new DriverRing(active, tabletsPerTable);
+    TokenRing ring = new TokenRing(members);
+    boolean ringKnown = members.stream().noneMatch(n -> n.tokens().isEmpty());
+    Predicate<UUID> onRing = table -> ringKnown
+        && followsRing(table, replicationFactor.applyAsInt(table), active.size());
     Map<String, Integer> global = counts(state, active, null, false);
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
-      Optional<Move> m = repair(e.getKey(), e.getValue(), active, global,
-          Math.min(Math.max(1, replicationFactor.applyAsInt(e.getKey())), active.size()), live);
+      int rf = Math.min(Math.max(1, replicationFactor.applyAsInt(e.getKey())), active.size());
+      Optional<Move> m = repair(e.getKey(), e.getValue(), active, global, rf, live,
+          onRing.test(e.getKey()) ? ring : null);
       if (m.isPresent()) {
         return m;
       }
     }
+    for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
+      if (onRing.test(e.getKey())) {
+        Optional<Move> m = followRing(e.getKey(), e.getValue(), ring, replicationFactor.applyAsInt(e.getKey()), live);
+        if (m.isPresent()) {
+          return m;
+        }
+      }
+    }
     for (boolean leaders : new boolean[] {false, true}) {
-      for (UUID table : state.placements().keySet()) {
+      // Replicas of tables on the ring stay where the ring puts them; only their leaders move.
+      List<UUID> tables = state.placements().keySet().stream().filter(t -> leaders || !onRing.test(t)).toList();
+      for (UUID table : tables) {
         Optional<Move> m = even(state, active, table, leaders, counts(state, active, table, leaders),
             counts(state, active, null, leaders), false, live, ring, replicationFactor.applyAsInt(table));
         if (m.isPresent()) {
@@ -90,7 +101,7 @@ final class RebalancePlan {
         }
       }
       Map<String, Integer> all = counts(state, active, null, leaders);
-      for (UUID table : state.placements().keySet()) {
+      for (UUID table : tables) {
         Optional<Move> m = even(state, active, table, leaders, all, counts(state, active, table, leaders), true, live,
             ring, replicationFactor.applyAsInt(table));
         if (m.isPresent()) {
@@ -101,16 +112,58 @@ final class RebalancePlan {
     return Optional.empty();
   }
 
-  /** Replicas on non-active nodes, and replica counts off the replication factor. */
+  /**
+   * Whether a table's tablets are kept where the token ring says: a table at the ring's factor
+   * on more nodes than that ({@link TablePlacement#onRing}), except the batch log, which has a
+   * tablet per node so every node replays a share of it.
+   */
+  static boolean followsRing(UUID table, int replicationFactor, int activeNodes) {
+    return !BatchLog.TABLE_ID.equals(table) && TablePlacement.onRing(activeNodes, replicationFactor);
+  }
+
+  /**
+   * The first tablet (with a live majority and the right replica count, within one section of the
+   * ring) not on the replicas the ring names for it: one of its replicas the ring does not name, the last in its list so the
+   * preferred leader stays if it can, gives way to a live node the ring names.
+   */
+  private static Optional<Move> followRing(UUID table, TablePlacement p, TokenRing ring, int replicationFactor,
+                                           Predicate<String> live) {
+    for (int i = 0; i < p.tabletCount(); i++) {
+      List<String> current = p.replicas().get(i);
+      List<String> wanted = ring.replicas(p.range(i), replicationFactor);
+      if (current.size() != wanted.size() || current.containsAll(wanted) || !hasLiveMajority(current, live)
+          || ring.boundaryInside(p.range(i), replicationFactor).isPresent()) {
+        continue; // a tablet spanning two sections waits for the splitter to cut it
+      }
+      Optional<String> add = wanted.stream().filter(n -> !current.contains(n) && live.test(n)).findFirst();
+      int drop = current.size() - 1;
+      while (drop >= 0 && wanted.contains(current.get(drop))) {
+        drop--;
+      }
+      if (add.isPresent() && drop >= 0) {
+        List<String> target = new ArrayList<>(current);
+        target.set(drop, add.get());
+        return Optional.of(new Move(table, p.tablet(i).id(), current, target));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Replicas on non-active nodes, and replica counts off the replication factor. With a
+   * {@code ring} (the table follows it), a replica goes by preference to a node the ring names.
+   */
   private static Optional<Move> repair(UUID table, TablePlacement p, List<String> active, Map<String, Integer> global,
-                                       int rf, Predicate<String> live) {
+                                       int rf, Predicate<String> live, TokenRing ring) {
     Map<String, Integer> tableLoad = tableCounts(p, active, false);
     for (int i = 0; i < p.tabletCount(); i++) {
       List<String> current = p.replicas().get(i);
       if (!hasLiveMajority(current, live)) {
         continue;
       }
-      Comparator<String> leastLoaded = Comparator.<String>comparingInt(tableLoad::get)
+      List<String> wanted = ring == null ? List.of() : ring.replicas(p.range(i), rf);
+      Comparator<String> leastLoaded = Comparator.<String>comparingInt(n -> wanted.contains(n) ? 0 : 1)
+          .thenComparingInt(tableLoad::get)
           .thenComparingInt(global::get).thenComparingInt(active::indexOf);
       Optional<String> candidate = active.stream().filter(n -> !current.contains(n) && live.test(n)).min(leastLoaded);
       for (int r = 0; r < current.size(); r++) {
@@ -150,7 +203,7 @@ final class RebalancePlan {
    */
   private static Optional<Move> even(ClusterState state, List<String> active, UUID table, boolean leaders,
                                      Map<String, Integer> load, Map<String, Integer> tieBreak, boolean keepTableEven,
-                                     Predicate<String> live, DriverRing ring, int replicationFactor) {
+                                     Predicate<String> live, TokenRing ring, int replicationFactor) {
     Comparator<String> byLoad = Comparator.<String>comparingInt(load::get).thenComparingInt(tieBreak::get)
         .thenComparingInt(active::indexOf);
     Optional<String> lowLive = active.stream().filter(live).min(byLoad);

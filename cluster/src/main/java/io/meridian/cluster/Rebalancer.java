@@ -96,8 +96,7 @@ final class Rebalancer implements AutoCloseable {
     int moves = 0;
     while (!closed && node.isMetadataLeader() && moves < MOVES_PER_PASS_MAX) {
       ClusterState state = node.state();
-      Optional<RebalancePlan.Move> next = RebalancePlan.next(state, replicationFactors(state), node::isUp,
-          node.settings().tabletsPerTable());
+      Optional<RebalancePlan.Move> next = RebalancePlan.next(state, replicationFactors(state), node::isUp);
       if (next.isEmpty()) {
         break;
       }
@@ -118,7 +117,11 @@ final class Rebalancer implements AutoCloseable {
         }
       }
     }
-    return table -> rf.getOrDefault(table, state.placements().get(table).replicas().get(0).size());
+    return table -> {
+      Integer factor = rf.get(table);
+      TablePlacement p = state.placements().get(table);
+      return factor != null ? factor : p == null ? 1 : p.replicas().get(0).size();
+    };
   }
 
   private void move(ClusterState state, RebalancePlan.Move move) {

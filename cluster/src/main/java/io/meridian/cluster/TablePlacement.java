@@ -16,11 +16,11 @@ import java.util.Set;
  *
  * <p>A tablet's {@link Tablet#id} names its Raft group and never changes while the tablet lives;
  * its position in the list does change when a tablet before it splits. Commands that act on a
- * tablet therefore name its id. A new table's tablets are ids {@code 0..n-1} over equal ranges;
+ * tablet therefore name its id. A new table's tablets are ids {@code 0..n-1};
  * a split gives both halves fresh ids from {@code nextTabletId}.
  *
  * @param baseTabletCount the tablet count the table was created with: the local store keeps the
- *     table in that many tablets of its own, and drivers see the token ring drawn from it
+ *     table in that many tablets of its own, and tablets with lower ids started with the table
  */
 public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int nextTabletId) {
   /** One tablet: its group's id, the last token it owns, and its replicas (first: preferred leader). */
@@ -153,66 +153,86 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
   }
 
   /**
-   * The replication factor the drivers' ring is drawn for when the ring cannot name every factor's
-   * replicas at once (see {@link #replicaSetStep}): 3, the factor of nearly every production
-   * keyspace. Every node draws the same ring, so this is a constant, not a per-node setting.
+   * The replication factor the drivers' ring is drawn for ({@link TokenRing}): 3, the factor of
+   * nearly every production keyspace. Every node draws the same ring, so this is a constant, not a
+   * per-node setting.
    */
   public static final int RING_REPLICATION_FACTOR = 3;
 
   /**
-   * Tablet i is led by node i mod N; its other replicas are the leaders of the tablets after it,
-   * walking on (and wrapping around) until {@code replicationFactor} distinct nodes are found. That
-   * is how a driver walks the ring drawn by {@link #tokensOf}, so both name the same replicas; data
-   * and leadership spread evenly. The factor is capped at the node count; a table gets at least one
-   * tablet per node (so {@code tabletsPerTable} 0 gives exactly one per node), except on a cluster
-   * of no more nodes than the factor, or one whose nodes divide into replica sets: see
-   * {@link #spread(List, int, int, int)}.
-   */
-  public static TablePlacement spread(List<NodeRecord> nodes, int tabletsPerTable, int replicationFactor) {
-    return spread(nodes, tabletsPerTable, replicationFactor, 0);
-  }
-
-  /**
-   * As {@link #spread(List, int, int)}, with two exceptions that give a table fewer tablets, so
-   * each node holds fewer of its Raft groups and each group's log entries carry more writes (one
-   * tablet did twice the inserts of three on 3 nodes, see benchmarks.md):
+   * A new table's tablets on {@code nodes} (the active members, with their tokens).
    *
    * <ul>
-   *   <li>When every node holds a replica of every tablet (the factor is at least the node count)
-   *       the table gets exactly {@code tabletsPerTable} tablets, and 0 means one. More tablets
-   *       would not spread the data, which is on every node anyway.
-   *   <li>When the factor is {@link #RING_REPLICATION_FACTOR} and the nodes divide into replica
-   *       sets ({@link #replicaSetStep}; 6 nodes at RF 3 make two sets of three), tablet i is on
-   *       replica set i mod S, and 0 means one tablet per set. Each node then holds the table's
-   *       data in as few groups as an even spread allows, as on a cluster of the factor's size, so
-   *       adding a set of nodes adds a set's throughput. (Fewer distinct sets also make it less
-   *       likely that nodes failing together take a majority of some tablet.)
+   *   <li>A table at {@link #RING_REPLICATION_FACTOR} on more nodes than that follows the token
+   *       ring ({@link #onRing}): a tablet per {@link TokenRing#sections section}, each on the
+   *       replicas drivers pick for it, so every driver request goes straight to a replica. With
+   *       complete runs of tokens that is a tablet per replica set of three nodes, and each node
+   *       holds the table in one Raft group, as on a 3-node cluster: a group's log entries then
+   *       carry more writes than with a tablet per node (one tablet did twice the inserts of three
+   *       on 3 nodes, see benchmarks.md). {@code tabletsPerTable} above the section count cuts
+   *       each section into equal parts.
+   *   <li>A table every node holds (the factor is at least the node count) gets exactly
+   *       {@code tabletsPerTable} tablets, and 0 means one: more would not spread data that is on
+   *       every node anyway.
+   *   <li>Any other table gets a tablet per node ({@link #perNode}); drivers' ring, drawn for
+   *       another factor, routes some of its requests to a node that forwards them.
    * </ul>
    *
-   * In both cases the first leader is node {@code firstLeader}'s place in the set, so successive
-   * tables start their leaders on different nodes. A table that later finds more nodes than that is
-   * split until it has {@link #tabletsToSpread} tablets ({@link TabletSplitter}).
+   * The first leaders start at {@code firstLeader}'s place in each replica list, so successive
+   * tables start their leaders on different nodes.
    */
   public static TablePlacement spread(List<NodeRecord> nodes, int tabletsPerTable, int replicationFactor,
                                       int firstLeader) {
     if (nodes.isEmpty()) {
       throw new IllegalStateException("the cluster has no nodes");
     }
+    int rf = Math.max(1, Math.min(replicationFactor, nodes.size()));
+    if (!onRing(nodes.size(), rf)) {
+      return perNode(nodes, tabletsPerTable, replicationFactor, firstLeader);
+    }
+    List<TokenRing.Section> sections = new TokenRing(nodes).sections(rf);
+    int parts = (Math.max(tabletsPerTable, 1) + sections.size() - 1) / sections.size();
+    List<Tablet> tablets = new ArrayList<>();
+    long start = Long.MIN_VALUE;
+    for (TokenRing.Section s : sections) {
+      long step = Long.divideUnsigned(s.lastToken() - start, parts);
+      for (int part = 0; part < parts; part++) {
+        long last = part == parts - 1 ? s.lastToken() : start + step * (part + 1);
+        List<String> replicas = new ArrayList<>(s.replicas());
+        java.util.Collections.rotate(replicas, -Math.floorMod(firstLeader + tablets.size(), rf));
+        tablets.add(new Tablet(tablets.size(), last, replicas));
+      }
+      start = s.lastToken();
+    }
+    return new TablePlacement(tablets, tablets.size(), tablets.size());
+  }
+
+  /** As {@link #spread(List, int, int, int)}, the first leaders starting at each list's head. */
+  public static TablePlacement spread(List<NodeRecord> nodes, int tabletsPerTable, int replicationFactor) {
+    return spread(nodes, tabletsPerTable, replicationFactor, 0);
+  }
+
+  /**
+   * Whether a table of this factor on this many nodes is placed by the token ring (and kept there
+   * by the splitter and the rebalancer): the ring is drawn for {@link #RING_REPLICATION_FACTOR}
+   * only, and with no more nodes than that every node holds every tablet anyway.
+   */
+  public static boolean onRing(int nodeCount, int replicationFactor) {
+    int rf = Math.max(1, Math.min(replicationFactor, nodeCount));
+    return rf == RING_REPLICATION_FACTOR && nodeCount > rf;
+  }
+
+  /**
+   * Tablet i is led by node i mod N; its other replicas are the leaders of the tablets after it,
+   * walking on (and wrapping around) until {@code replicationFactor} distinct nodes are found: data
+   * and leadership spread evenly. The factor is capped at the node count; a table gets at least one
+   * tablet per node (so {@code tabletsPerTable} 0 gives exactly one per node), except when every
+   * node holds every tablet: then exactly {@code tabletsPerTable}, and 0 means one.
+   */
+  static TablePlacement perNode(List<NodeRecord> nodes, int tabletsPerTable, int replicationFactor,
+                                int firstLeader) {
     int n = nodes.size();
     int rf = Math.max(1, Math.min(replicationFactor, n));
-    if (onReplicaSets(n, rf)) {
-      ReplicaSets sets = new ReplicaSets(n, rf, tabletsPerTable);
-      List<List<String>> replicas = new ArrayList<>(sets.tablets());
-      for (int i = 0; i < sets.tablets(); i++) {
-        int rotation = Math.floorMod(firstLeader + i / sets.count(), rf);
-        List<String> peers = new ArrayList<>(rf);
-        for (int k = 0; k < rf; k++) {
-          peers.add(nodes.get(sets.node(i, (k + rotation) % rf)).peerId());
-        }
-        replicas.add(peers);
-      }
-      return equalRanges(replicas);
-    }
     boolean everywhere = rf == n;
     int tablets = everywhere ? Math.max(tabletsPerTable, 1) : Math.max(tabletsPerTable, n);
     int offset = everywhere ? Math.floorMod(firstLeader, n) : 0;
@@ -233,97 +253,12 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
   }
 
   /**
-   * How many tablets a table of this factor needs to spread evenly over {@code nodeCount} nodes:
-   * one per replica set when the nodes divide into sets, else one per node (1 when every node holds
-   * the table).
+   * How many tablets a table placed per node ({@link #perNode}) needs to spread evenly over
+   * {@code nodeCount} nodes: one per node, or 1 when every node holds the table. (A table on the
+   * ring needs a tablet per section instead; the splitter cuts it at the ring's boundaries.)
    */
   public static int tabletsToSpread(int nodeCount, int replicationFactor) {
     int rf = Math.max(1, Math.min(replicationFactor, nodeCount));
-    if (rf == nodeCount) {
-      return 1;
-    }
-    return onReplicaSets(nodeCount, rf) ? new ReplicaSets(nodeCount, rf, 0).count() : nodeCount;
-  }
-
-  /**
-   * The stride between replica sets, or 0 when the nodes do not divide into them. Sets of
-   * {@code rf} consecutive nodes starting every {@code g = gcd(N, rf)} nodes cover each node
-   * {@code rf / g} times with {@code N / g} sets: the fewest tablets that spread a table evenly.
-   * With {@code g = 1} that is a tablet per node, the ordinary ring; with {@code rf >= N} every node
-   * holds everything.
-   */
-  static int replicaSetStep(int nodeCount, int replicationFactor) {
-    int rf = Math.max(1, Math.min(replicationFactor, nodeCount));
-    int g = gcd(nodeCount, rf);
-    return g > 1 && nodeCount > rf ? g : 0;
-  }
-
-  /**
-   * Whether a table of this (capped) factor goes on replica sets: the ring drivers see is drawn for
-   * one factor only, {@link #RING_REPLICATION_FACTOR}, so tables of other factors keep a tablet
-   * per node, which the ordinary ring names for every factor.
-   */
-  private static boolean onReplicaSets(int nodeCount, int rf) {
-    return rf == Math.min(RING_REPLICATION_FACTOR, nodeCount) && replicaSetStep(nodeCount, rf) > 0;
-  }
-
-  /**
-   * The replica sets of {@code nodeCount} nodes for factor {@code rf} (which must divide into
-   * sets, see {@link #onReplicaSets}) and the tablets a new table gets on them: a whole number per
-   * set, at least as many as asked, tablet i on set i mod {@link #count}. The placement and the
-   * ring drivers are shown both read replicas from {@link #node}, so they cannot disagree.
-   */
-  private record ReplicaSets(int nodeCount, int rf, int step, int count, int tablets) {
-    ReplicaSets(int nodeCount, int rf, int tabletsPerTable) {
-      this(nodeCount, rf, replicaSetStep(nodeCount, rf), nodeCount / replicaSetStep(nodeCount, rf),
-          roundUp(Math.max(tabletsPerTable, 1), nodeCount / replicaSetStep(nodeCount, rf)));
-    }
-
-    /** The node index of tablet {@code tablet}'s {@code k}-th replica in set order. */
-    int node(int tablet, int k) {
-      return ((tablet % count) * step + k) % nodeCount;
-    }
-
-    private static int roundUp(int n, int multiple) {
-      return (n + multiple - 1) / multiple * multiple;
-    }
-  }
-
-  private static int gcd(int a, int b) {
-    return b == 0 ? a : gcd(b, a % b);
-  }
-
-  /**
-   * The tokens node {@code nodeIndex} shows drivers, so a driver's ring (a token belongs to the
-   * node with the next token up, its replicas follow on the ring) names the same replicas as the
-   * placement. Ordinarily that is the last token of every tablet it leads under {@link #spread};
-   * with more nodes than tablets the ring is drawn as if there were one tablet per node. When the
-   * nodes divide into replica sets for {@link #RING_REPLICATION_FACTOR}, each tablet's replicas
-   * show the last tokens of its range, one each in set order, so the walk from any other token of
-   * the range names exactly that set (the last {@code rf - 1} tokens of each tablet route to a
-   * mix, which a driver's request survives: any node forwards).
-   */
-  public static List<String> tokensOf(int nodeIndex, int nodeCount, int tabletsPerTable) {
-    int rf = Math.min(RING_REPLICATION_FACTOR, nodeCount);
-    if (onReplicaSets(nodeCount, rf)) {
-      ReplicaSets sets = new ReplicaSets(nodeCount, rf, tabletsPerTable);
-      List<TokenRange> split = TabletRanges.split(sets.tablets());
-      List<String> tokens = new ArrayList<>();
-      for (int i = 0; i < sets.tablets(); i++) {
-        for (int k = 0; k < rf; k++) {
-          if (sets.node(i, k) == nodeIndex) {
-            tokens.add(Long.toString(split.get(i).end() - (rf - 1 - k)));
-          }
-        }
-      }
-      return tokens;
-    }
-    int ranges = Math.max(tabletsPerTable, nodeCount);
-    List<TokenRange> split = TabletRanges.split(ranges);
-    List<String> tokens = new ArrayList<>();
-    for (int i = nodeIndex; i < ranges; i += nodeCount) {
-      tokens.add(Long.toString(split.get(i).end()));
-    }
-    return tokens;
+    return rf == nodeCount ? 1 : nodeCount;
   }
 }

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Splits the tablets this node leads once their range holds more than
- * {@link ClusterSettings#tabletSplitBytes} (the local store's estimate), or while their table has
- * fewer tablets than it needs to spread over the cluster's nodes ({@link #tooFewToSpread}),
- * one at a time:
+ * {@link ClusterSettings#tabletSplitBytes} (the local store's estimate), where one spans two
+ * sections of the token ring its table follows ({@link TokenRing#boundaryInside}), or while a
+ * table placed per node has fewer tablets than it needs to spread over the cluster's nodes
+ * ({@link #tooFewToSpread}), one at a time:
  *
  * <ol>
  *   <li>the tablet's group seals itself at the middle token of its range (a log entry, see
@@ -56,6 +57,8 @@ final class TabletSplitter implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private volatile boolean closed;
   private volatile long splitsDone;
+  private byte[] factorsSchema; // the schema factors was read from (states share it until it changes)
+  private java.util.function.ToIntFunction<UUID> factors;
 
   TabletSplitter(ClusterNode node) {
     this.node = node;
@@ -85,20 +88,18 @@ final class TabletSplitter implements AutoCloseable {
   synchronized int check() {
     ClusterState state = node.state();
     int activeNodes = state.activeNodes().size();
-    java.util.function.ToIntFunction<UUID> replicationFactors = null; // read from the schema only when needed
+    java.util.function.ToIntFunction<UUID> replicationFactors = replicationFactors(state);
+    TokenRing ring = new TokenRing(state.activeNodes());
+    boolean ringKnown = state.activeNodes().stream().noneMatch(n -> n.tokens().isEmpty());
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
       UUID tableId = e.getKey();
       if (tableId.equals(BatchLog.TABLE_ID)) {
         continue; // small, and written by every coordinator: not worth splitting
       }
       TablePlacement p = e.getValue();
-      boolean spreadBySplitting = false;
-      if (p.tabletCount() < activeNodes) {
-        if (replicationFactors == null) {
-          replicationFactors = Rebalancer.replicationFactors(state);
-        }
-        spreadBySplitting = tooFewToSpread(p, replicationFactors.applyAsInt(tableId), activeNodes);
-      }
+      int rf = Math.min(replicationFactors.applyAsInt(tableId), activeNodes);
+      boolean onRing = ringKnown && RebalancePlan.followsRing(tableId, rf, activeNodes);
+      boolean spreadBySplitting = !onRing && p.tabletCount() < activeNodes && tooFewToSpread(p, rf, activeNodes);
       for (int at = 0; at < p.tabletCount() && !closed; at++) {
         TablePlacement.Tablet t = p.tablet(at);
         TabletStateMachine replica = node.ledTabletStateMachine(tableId, t.id());
@@ -110,6 +111,9 @@ final class TabletSplitter implements AutoCloseable {
         Long token = status.sealedSplitToken();
         if (token == null && status.approximateBytes() > node.settings().tabletSplitBytes()) {
           token = middle(range);
+        }
+        if (token == null && onRing) {
+          token = ring.boundaryInside(range, rf).orElse(null);
         }
         if (token == null && spreadBySplitting && widest(p, at)) {
           token = middle(range);
@@ -125,9 +129,18 @@ final class TabletSplitter implements AutoCloseable {
     return 0;
   }
 
+  /** The tables' replication factors, read from the schema again only when it changed. */
+  private java.util.function.ToIntFunction<UUID> replicationFactors(ClusterState state) {
+    if (factors == null || factorsSchema != state.schema()) {
+      factors = Rebalancer.replicationFactors(state);
+      factorsSchema = state.schema();
+    }
+    return factors;
+  }
+
   /**
-   * A table created when every node held all of it, or on fewer replica sets, may have fewer
-   * tablets than it needs on today's nodes (see {@link TablePlacement#tabletsToSpread}); such a
+   * A table placed per node and created when every node held all of it may have fewer tablets
+   * than it needs on today's nodes (see {@link TablePlacement#tabletsToSpread}); such a
    * table is split, widest tablet first, until it has that many, so the rebalancer can spread it
    * over the new nodes. (Its keyspace's factor, not its replica count: a table whose factor grows
    * with the cluster gains a replica instead.)

@@ -78,7 +78,8 @@ class MetadataCodecProperties {
 
   @Provide
   Arbitrary<List<NodeRecord>> nodeLists() {
-    return nodes().list().ofMaxSize(6);
+    // Members in a state carry their tokens (a join's record does not).
+    return nodes().flatMap(n -> Arbitraries.longs().list().ofMaxSize(3).map(n::withTokens)).list().ofMaxSize(6);
   }
 
   @Provide

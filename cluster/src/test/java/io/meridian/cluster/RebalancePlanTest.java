@@ -22,15 +22,11 @@ class RebalancePlanTest {
   private static final UUID T2 = new UUID(2, 2);
 
   private static NodeRecord node(int i) {
-    return new NodeRecord(new UUID(0, i), "n" + i, "h" + i + ":7000", "h" + i, 9042, "dc1", "r1");
+    return Members.node(i);
   }
 
   private static List<NodeRecord> nodes(int n) {
-    List<NodeRecord> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.add(node(i));
-    }
-    return out;
+    return Members.joined(n);
   }
 
   private static ClusterState state(List<NodeRecord> members, Map<UUID, TablePlacement> placements) {
@@ -101,22 +97,50 @@ class RebalancePlanTest {
   }
 
   /**
-   * Three nodes become six: a table at RF 3 split in two (as the splitter does) has its halves on
-   * the first three nodes; the moves that even it out put one half on the new nodes, the half the
-   * drivers' ring of six nodes routes there, so drivers reach a replica directly afterwards.
+   * Three nodes become six: the splitter cuts the table's one tablet where the new nodes' run of
+   * tokens begins, and the moves put the upper half on the new nodes, where drivers route it. No
+   * tablet moves before it is cut (it would move back afterwards).
    */
   @Test
   void aTableSpreadOntoNewNodesEndsWhereTheDriversRingRoutesIt() {
     TablePlacement one = TablePlacement.spread(nodes(3), 0, 3);
-    ClusterState[] s = {state(nodes(6), Map.of(T1, one.split(0, 0L)))};
+    List<NodeRecord> six = nodes(6);
+    TokenRing ring = new TokenRing(six);
+    assertEquals(Optional.empty(), RebalancePlan.next(state(six, Map.of(T1, one)), t -> 3).filter(m ->
+        !m.added().isEmpty()), "an uncut tablet spanning two replica sets stays");
+    long cut = ring.boundaryInside(one.range(0), 3).orElseThrow();
+    assertEquals(TokenRing.FIRST_RUN_END, cut);
+    ClusterState[] s = {state(six, Map.of(T1, one.split(0, cut)))};
     int moves = runToEnd(s, 3);
     TablePlacement p = s[0].placements().get(T1);
-    DriverRing ring = new DriverRing(nodes(6).stream().map(NodeRecord::peerId).toList(), 0);
     for (int i = 0; i < p.tabletCount(); i++) {
       assertEquals(Set.copyOf(ring.replicas(p.range(i), 3)), Set.copyOf(p.replicas().get(i)), "tablet " + i + ": " + p);
     }
     assertEquals(Set.of("n3", "n4", "n5"), Set.copyOf(p.replicas().get(1)), "the upper half moved: " + p);
+    assertEquals(Set.of("n0", "n1", "n2"), Set.copyOf(p.replicas().get(0)), "the lower half stayed: " + p);
     assertTrue(moves <= 5, "three replica moves and leader reorders: " + moves);
+  }
+
+  /**
+   * A fourth node: the upper half of the table moves one replica to it, as the ring says, and
+   * a decommissioned node's replicas go where the ring without it says.
+   */
+  @Test
+  void aSingleNewNodeTakesOneReplicaOfTheHalfTheRingGivesIt() {
+    TablePlacement one = TablePlacement.spread(nodes(3), 0, 3);
+    ClusterState[] s = {state(nodes(4), Map.of(T1, one.split(0, TokenRing.FIRST_RUN_END)))};
+    runToEnd(s, 3);
+    TablePlacement p = s[0].placements().get(T1);
+    assertEquals(List.of(Set.of("n0", "n1", "n2"), Set.of("n3", "n0", "n1")),
+        p.replicas().stream().map(Set::copyOf).toList());
+    s[0] = s[0].withLeaving("n1");
+    runToEnd(s, 3);
+    TokenRing without = new TokenRing(s[0].activeNodes());
+    p = s[0].placements().get(T1);
+    for (int i = 0; i < p.tabletCount(); i++) {
+      assertEquals(Set.copyOf(without.replicas(p.range(i), 3)), Set.copyOf(p.replicas().get(i)), "tablet " + i + ": " + p);
+      assertFalse(p.replicas().get(i).contains("n1"), p.toString());
+    }
   }
 
   @Test
@@ -231,6 +255,8 @@ class RebalancePlanTest {
     for (byte format = 1; format <= 2; format++) {
       MetadataCodec.IndexedState back = MetadataCodec.decodeState(oldFormatState(s, 7, format));
       assertEquals(format == 1 ? Set.of() : Set.of("n1"), back.state().leaving());
+      // Their members get the tokens joining in order gives, the ones these members have.
+      assertEquals(List.of(List.of(-3L), List.of(-2L)), back.state().nodes().stream().map(NodeRecord::tokens).toList());
       assertEquals(s.nodes(), back.state().nodes());
       assertEquals(s.placements(), back.state().placements());
       assertEquals(7, back.appliedIndex());

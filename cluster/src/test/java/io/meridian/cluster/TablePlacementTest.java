@@ -15,11 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class TablePlacementTest {
   private static List<NodeRecord> nodes(int n) {
-    List<NodeRecord> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.add(new NodeRecord(UUID.randomUUID(), "n" + i, "h" + i + ":7000", "h" + i, 9042, "dc", "r"));
-    }
-    return out;
+    return Members.joined(n);
   }
 
   @Test
@@ -37,10 +33,7 @@ class TablePlacementTest {
   void zeroTabletsPerTableMeansOnePerNodeEachLeadingOneWhenNotEveryNodeIsAReplica() {
     TablePlacement p = TablePlacement.spread(nodes(3), 0, 2);
     assertEquals(List.of(List.of("n0", "n1"), List.of("n1", "n2"), List.of("n2", "n0")), p.replicas());
-    for (int j = 0; j < 3; j++) {
-      assertEquals(List.of(Long.toString(TabletRanges.split(3).get(j).end())), TablePlacement.tokensOf(j, 3, 0));
-    }
-    // A count below the node count is raised to it: drivers' rings have a range per node.
+    // A count below the node count is raised to it.
     assertEquals(3, TablePlacement.spread(nodes(3), 1, 2).tabletCount());
   }
 
@@ -60,9 +53,9 @@ class TablePlacementTest {
 
   @Test
   void aTableWithFewerTabletsThanNodesIsSplitWidestFirstOnceNotEveryNodeHoldsIt() {
-    TablePlacement one = TablePlacement.spread(nodes(3), 0, 3);
-    assertTrue(TabletSplitter.tooFewToSpread(one, 3, 4), "4 nodes, RF 3, 1 tablet");
-    assertTrue(!TabletSplitter.tooFewToSpread(one, 3, 3), "3 nodes all hold it");
+    TablePlacement one = TablePlacement.spread(nodes(2), 0, 2);
+    assertTrue(TabletSplitter.tooFewToSpread(one, 2, 3), "3 nodes, RF 2, 1 tablet");
+    assertTrue(!TabletSplitter.tooFewToSpread(one, 2, 2), "2 nodes both hold it");
     assertTrue(!TabletSplitter.tooFewToSpread(one, 5, 4), "RF 5 on 4 nodes: it gains a replica, not tablets");
     assertTrue(TabletSplitter.widest(one, 0));
     TablePlacement two = one.split(0, 0L);
@@ -80,30 +73,31 @@ class TablePlacementTest {
 
   /**
    * A driver puts a token on the node with the next token up (wrapping) and the replicas on the
-   * following distinct nodes; with the tokens the nodes show, that must name the placement's
-   * replicas for every tablet, whatever the node count, except for a table whose factor is not the
-   * one the ring is drawn for on nodes that divide into replica sets (checked below to be even).
+   * following distinct nodes; with the tokens the nodes were given when they joined, that names
+   * the placement's replicas for any key of a table at the ring's factor, whatever the node count
+   * and tablet count (and for every table when every node holds it).
    */
   @Test
-  void theRingDrivenByTheShownTokensNamesThePlacementsReplicas() {
-    for (int n = 1; n <= 10; n++) {
+  void theRingOfTheMembersTokensNamesThePlacementsReplicas() {
+    java.util.Random random = new java.util.Random(11);
+    for (int n = 1; n <= 13; n++) {
+      List<NodeRecord> nodes = nodes(n);
+      TokenRing ring = new TokenRing(nodes);
       for (int configured : new int[] {0, 8}) {
-        List<NodeRecord> nodes = nodes(n);
-        List<String> peers = nodes.stream().map(NodeRecord::peerId).toList();
-        DriverRing ring = new DriverRing(peers, configured);
-        boolean replicaSetRing = TablePlacement.replicaSetStep(n, TablePlacement.RING_REPLICATION_FACTOR) > 0;
         for (int rfWanted = 1; rfWanted <= 4; rfWanted++) {
           int rf = Math.min(rfWanted, n);
           TablePlacement p = TablePlacement.spread(nodes, configured, rfWanted);
           String where = n + " nodes, RF " + rfWanted + ", " + configured + " configured";
-          assertTrue(p.tabletCount() >= TablePlacement.tabletsToSpread(n, rfWanted), where);
-          if (replicaSetRing && rf != TablePlacement.RING_REPLICATION_FACTOR) {
-            continue;
+          assertTrue(p.tabletCount() >= Math.max(1, configured), where);
+          if (rf != n && !TablePlacement.onRing(n, rf)) {
+            continue; // a tablet per node; the ring is drawn for factor 3
           }
-          for (int i = 0; i < p.tabletCount(); i++) {
-            long token = p.range(i).end() - rf; // a key inside tablet i, below the tokens its replicas show
-            assertEquals(Set.copyOf(p.replicas().get(i)), Set.copyOf(ring.replicas(token, rf)), where + ", tablet " + i);
-            assertEquals(Set.copyOf(p.replicas().get(i)), Set.copyOf(ring.replicas(p.range(i), rf)), where + ", tablet " + i);
+          for (int k = 0; k < 2_000; k++) {
+            long token = random.nextLong();
+            if (token != Long.MIN_VALUE) {
+              assertEquals(Set.copyOf(p.tabletFor(token).replicas()), Set.copyOf(ring.replicas(token, rf)),
+                  where + ", token " + token + ": " + p);
+            }
           }
         }
       }
@@ -112,49 +106,76 @@ class TablePlacementTest {
 
   /** With the default count, every node holds the same number of each table's replicas and leaders. */
   @Test
-  void everyNodeHoldsAnEqualShareOfATableWhateverTheNodeCountAndFactor() {
+  void everyNodeHoldsAnEqualShareOfATablePlacedPerNode() {
     for (int n = 1; n <= 12; n++) {
       for (int rf = 1; rf <= 5; rf++) {
+        if (TablePlacement.onRing(n, rf)) {
+          continue;
+        }
         TablePlacement p = TablePlacement.spread(nodes(n), 0, rf);
         assertEquals(TablePlacement.tabletsToSpread(n, rf), p.tabletCount(), n + " nodes, RF " + rf);
-        Map<String, Integer> held = new HashMap<>();
-        Map<String, Integer> led = new HashMap<>();
-        for (List<String> replicas : p.replicas()) {
-          assertEquals(Math.min(rf, n), Set.copyOf(replicas).size(), n + " nodes, RF " + rf + ": " + p);
-          replicas.forEach(peer -> held.merge(peer, 1, Integer::sum));
-          led.merge(replicas.get(0), 1, Integer::sum);
-        }
-        assertEquals(n, held.size(), "every node holds some: " + p);
-        assertEquals(1, Set.copyOf(held.values()).size(), n + " nodes, RF " + rf + ", held " + held);
-        assertTrue(led.values().stream().allMatch(c -> c == 1), n + " nodes, RF " + rf + ", led " + led);
+        assertEqualShares(p, n, Math.min(rf, n));
       }
     }
+  }
+
+  /** On 6, 9 and 12 nodes a table at factor 3 is a tablet per replica set: each node holds and leads one. */
+  @Test
+  void completeRunsOfTokensMakeATabletPerReplicaSet() {
+    for (int n : new int[] {6, 9, 12}) {
+      TablePlacement p = TablePlacement.spread(nodes(n), 0, 3);
+      assertEquals(n / 3, p.tabletCount(), n + " nodes: " + p);
+      assertEqualShares(p, n, 3);
+    }
+  }
+
+  private static void assertEqualShares(TablePlacement p, int n, int rf) {
+    Map<String, Integer> held = new HashMap<>();
+    Map<String, Integer> led = new HashMap<>();
+    for (List<String> replicas : p.replicas()) {
+      assertEquals(rf, Set.copyOf(replicas).size(), n + " nodes, RF " + rf + ": " + p);
+      replicas.forEach(peer -> held.merge(peer, 1, Integer::sum));
+      led.merge(replicas.get(0), 1, Integer::sum);
+    }
+    assertEquals(n, held.size(), "every node holds some: " + p);
+    assertEquals(1, Set.copyOf(held.values()).size(), n + " nodes, RF " + rf + ", held " + held);
+    assertTrue(led.values().stream().allMatch(c -> c == 1), n + " nodes, RF " + rf + ", led " + led);
   }
 
   @Test
   void sixNodesAtFactorThreeMakeTwoReplicaSetsOfATabletEach() {
     TablePlacement p = TablePlacement.spread(nodes(6), 0, 3);
-    assertEquals(List.of(List.of("n0", "n1", "n2"), List.of("n3", "n4", "n5")), p.replicas());
+    assertEquals(List.of(List.of("n0", "n1", "n2"), List.of("n4", "n5", "n3")), p.replicas());
+    assertEquals(List.of(TokenRing.FIRST_RUN_END, Long.MAX_VALUE),
+        p.tablets().stream().map(TablePlacement.Tablet::lastToken).toList());
     // The next table starts its leaders one place further in each set.
-    assertEquals(List.of(List.of("n1", "n2", "n0"), List.of("n4", "n5", "n3")),
+    assertEquals(List.of(List.of("n1", "n2", "n0"), List.of("n5", "n3", "n4")),
         TablePlacement.spread(nodes(6), 0, 3, 1).replicas());
-    // A count that is not a whole number per set is rounded up; tablets alternate between sets.
-    assertEquals(List.of(List.of("n0", "n1", "n2"), List.of("n3", "n4", "n5"), List.of("n1", "n2", "n0"),
-        List.of("n4", "n5", "n3")), TablePlacement.spread(nodes(6), 3, 3).replicas());
-    // Each node shows the last tokens of its set's tablets, in set order.
-    long middle = TabletRanges.split(2).get(0).end();
-    assertEquals(List.of(Long.toString(middle - 2)), TablePlacement.tokensOf(0, 6, 0));
-    assertEquals(List.of(Long.toString(middle)), TablePlacement.tokensOf(2, 6, 0));
-    assertEquals(List.of(Long.toString(Long.MAX_VALUE - 1)), TablePlacement.tokensOf(4, 6, 0));
-    // Other factors keep a tablet per node; 9 nodes make three sets, 12 four.
+    // A count that is not a whole number per set is rounded up; each set's range is cut evenly.
+    TablePlacement four = TablePlacement.spread(nodes(6), 3, 3);
+    assertEquals(List.of(Set.of("n0", "n1", "n2"), Set.of("n0", "n1", "n2"), Set.of("n3", "n4", "n5"),
+        Set.of("n3", "n4", "n5")), four.replicas().stream().map(Set::copyOf).toList());
+    assertEquals(TokenRing.FIRST_RUN_END, four.tablet(1).lastToken());
+    // Other factors keep a tablet per node.
     assertEquals(6, TablePlacement.spread(nodes(6), 0, 2).tabletCount());
-    assertEquals(3, TablePlacement.spread(nodes(9), 0, 3).tabletCount());
-    assertEquals(4, TablePlacement.tabletsToSpread(12, 3));
-    assertEquals(7, TablePlacement.tabletsToSpread(7, 3));
-    // A table on one set of three is split once the cluster has six nodes, into two.
-    TablePlacement one = TablePlacement.spread(nodes(3), 0, 3);
-    assertTrue(TabletSplitter.tooFewToSpread(one, 3, 6));
-    assertTrue(!TabletSplitter.tooFewToSpread(one.split(0, 0L), 3, 6));
+    assertEquals(1, TablePlacement.spread(nodes(6), 0, 6).tabletCount());
+  }
+
+  /**
+   * A fourth node takes the middle of the only stretch between runs: the lower half of the ring
+   * is then on it and two of the first three, the rest on the first three, until two more nodes
+   * complete its run.
+   */
+  @Test
+  void nodesJoiningOneByOneStartARunThenCompleteIt() {
+    TablePlacement four = TablePlacement.spread(nodes(4), 0, 3);
+    assertEquals(List.of(Set.of("n0", "n1", "n2"), Set.of("n3", "n0", "n1")),
+        four.replicas().stream().map(Set::copyOf).toList());
+    TablePlacement five = TablePlacement.spread(nodes(5), 0, 3);
+    assertEquals(List.of(Set.of("n0", "n1", "n2"), Set.of("n3", "n4", "n0")),
+        five.replicas().stream().map(Set::copyOf).toList());
+    assertEquals(four.tablets().stream().map(TablePlacement.Tablet::lastToken).toList(),
+        five.tablets().stream().map(TablePlacement.Tablet::lastToken).toList(), "the same two ranges");
   }
 
   @Test
@@ -166,7 +187,7 @@ class TablePlacementTest {
     assertEquals(4, s.tabletCount());
     assertEquals(List.of(0, 3, 4, 2), s.tablets().stream().map(TablePlacement.Tablet::id).toList());
     assertEquals(5, s.nextTabletId());
-    assertEquals(3, s.baseTabletCount(), "the local store and the drivers' ring keep the table's first split");
+    assertEquals(3, s.baseTabletCount(), "the local store keeps the table's first split");
     assertEquals(p.replicas().get(1), s.tablet(1).replicas());
     assertEquals(p.replicas().get(1), s.tablet(2).replicas());
     assertEquals(new io.meridian.storage.TokenRange(p.range(1).start(), mid), s.range(1));

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A table on three nodes at RF 3 starts as one tablet (every node holds all of it, so more tablets
- * would only add Raft groups); when a fourth node joins, the table splits until it has a tablet
- * per node and the new node receives some of them, with every row still there exactly once.
+ * would only add Raft groups); when a fourth node joins, its token begins a new section of the
+ * ring, the table splits there and the upper half moves a replica to the new node, as the ring
+ * says, with every row still there exactly once.
  */
 class TabletSpreadTest {
   private static final int ROWS = 400;
@@ -95,14 +96,15 @@ class TabletSpreadTest {
       Thread.sleep(200);
     }
     TablePlacement spread = first.node.state().placements().get(tableId);
-    assertEquals(4, spread.tabletCount(), "split until there is a tablet per node, then no further: " + spread);
+    assertEquals(2, spread.tabletCount(), "split once, where the new node's section begins: " + spread);
+    assertEquals(TokenRing.FIRST_RUN_END, spread.tablet(0).lastToken(), spread.toString());
     assertTrue(spread.tablets().stream().allMatch(t -> t.replicas().size() == 3), "halves keep 3 replicas: " + spread);
-    assertTrue(spread.tablets().stream().anyMatch(t -> t.replicas().contains(newPeer)),
-        "the new node holds some of the table: " + spread);
-    for (int at = 0; at < spread.tabletCount(); at++) {
-      long width = spread.range(at).end() - spread.range(at).start();
-      assertTrue(Math.abs(width - (1L << 62)) <= 2, "split widest first, into quarters of the ring: " + spread);
+    TokenRing ring = new TokenRing(first.node.state().activeNodes());
+    for (int at = 0; at < 2; at++) {
+      assertEquals(Set.copyOf(ring.replicas(spread.range(at), 3)), Set.copyOf(spread.tablet(at).replicas()),
+          "each half on the replicas drivers pick for it: " + spread);
     }
+    assertTrue(spread.tablet(1).replicas().contains(newPeer), "the new node holds the upper half: " + spread);
 
     // Every row exactly once, through the new node, at both levels.
     try (ClusterStorageEngine r = new ClusterStorageEngine(joining.node, joining.engine)) {
@@ -121,9 +123,9 @@ class TabletSpreadTest {
     }
   }
 
-  /** Split to four, no move under way (each tablet back to 3 replicas), and some on the new node. */
+  /** Split, no move under way (each tablet back to 3 replicas), and some on the new node. */
   private static boolean settled(TablePlacement p, String newPeer) {
-    return p.tabletCount() >= 4 && p.tablets().stream().allMatch(t -> t.replicas().size() == 3)
+    return p.tabletCount() >= 2 && p.tablets().stream().allMatch(t -> t.replicas().size() == 3)
         && p.tablets().stream().anyMatch(t -> t.replicas().contains(newPeer));
   }
 

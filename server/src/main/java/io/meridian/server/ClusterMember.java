@@ -7,7 +7,6 @@ import io.meridian.cluster.ClusterSettings;
 import io.meridian.cluster.ClusterState;
 import io.meridian.cluster.ClusterStorageEngine;
 import io.meridian.cluster.NodeRecord;
-import io.meridian.cluster.TablePlacement;
 import io.meridian.protocol.ServerEvents;
 import io.meridian.schema.SchemaChange;
 import io.meridian.schema.SchemaManager;
@@ -41,15 +40,12 @@ final class ClusterMember implements AutoCloseable {
   private final ClusterNode node;
   private final ClusterStorageEngine storage;
   private final String clusterName;
-  private final int tabletsPerTable;
   private final int gossipGeneration;
 
-  private ClusterMember(ClusterNode node, ClusterStorageEngine storage, String clusterName, int tabletsPerTable,
-                        int gossipGeneration) {
+  private ClusterMember(ClusterNode node, ClusterStorageEngine storage, String clusterName, int gossipGeneration) {
     this.node = node;
     this.storage = storage;
     this.clusterName = clusterName;
-    this.tabletsPerTable = tabletsPerTable;
     this.gossipGeneration = gossipGeneration;
   }
 
@@ -96,7 +92,7 @@ final class ClusterMember implements AutoCloseable {
     ClusterNode node = ClusterNode.start(settings, local, schema, listener, config.get(ServerConfigKeys.PORT),
         io.meridian.index.SchemaIndexing::of);
     return new ClusterMember(node, new ClusterStorageEngine(node, local), config.get(ServerConfigKeys.CLUSTER_NAME),
-        config.get(ServerConfigKeys.TABLETS_PER_TABLE), gossipGeneration);
+        gossipGeneration);
   }
 
   /** Most bytes of trace sessions one node sends another for a system_traces read (the newest fit). */
@@ -175,9 +171,10 @@ final class ClusterMember implements AutoCloseable {
       throw new IllegalStateException("member address " + n.cqlAddress() + " does not resolve", e);
     }
     int raftPort = Integer.parseInt(n.raftAddress().substring(n.raftAddress().lastIndexOf(':') + 1));
-    int index = state.nodes().indexOf(n);
+    LinkedHashSet<String> tokens = new LinkedHashSet<>();
+    n.tokens().forEach(t -> tokens.add(Long.toString(t)));
     return new NodeInfo(n.hostId(), clusterName, n.dataCenter(), n.rack(), address, raftPort, address, raftPort,
-        address, n.cqlPort(), new LinkedHashSet<>(TablePlacement.tokensOf(index, state.nodes().size(), tabletsPerTable)),
+        address, n.cqlPort(), tokens,
         gossipGeneration, NodeInfo.RELEASE_VERSION);
   }
 

@@ -41,7 +41,8 @@ public final class ServerConfigKeys {
   public static final ConfigKey<Integer> TABLETS_PER_TABLE = ConfigKey.intKey(
       "storage.tablets-per-table", 0, 0, 4096,
       "token-range tablets a new table is split into; 0: 8 on a single node; on a cluster one per node,"
-          + " one per replica set of 3 nodes (RF 3 on 6, 9 ... nodes), or one while every node holds the table");
+          + " at RF 3 one per section of the token ring (a replica set of 3 nodes), or one while every node holds"
+          + " the table");
 
   public static final ConfigKey<Long> BLOCK_CACHE_BYTES = ConfigKey.longKey(
       "storage.block-cache-bytes", 256L * 1024 * 1024, 1024 * 1024, 1L << 40, "RocksDB block cache size");

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
  * per set (each node holds one of its Raft groups, as on a 3-node cluster), and the token ring the
  * nodes show makes the real Java driver pick a key's replicas from exactly its tablet's set. A
  * 3-node cluster grown to six gets there too: its table splits in two and one half moves to the
- * new nodes, the half the drivers' new ring routes there. A keyspace of another factor keeps a
- * tablet per node.
+ * new nodes, the half the new nodes' tokens claim. The first nodes' tokens do not change, so a
+ * driver session open since the cluster had three nodes routes right too. A keyspace of another
+ * factor keeps a tablet per node.
  */
 class ReplicaSetsIT {
   private static final int KEYS = 300;
@@ -66,33 +67,12 @@ class ReplicaSetsIT {
       session.execute("CREATE TABLE two.t (k int PRIMARY KEY, v text)");
       assertEquals(6, placement(cluster, "two", "t").tabletCount(), "factor 2 keeps a tablet per node");
 
-      // The token map of a driver that connects now, built from the tokens in system.local and
-      // system.peers of six nodes. (A session open since three nodes keeps their old tokens: the
-      // Java driver reads only a new node's row on NEW_NODE; see cluster.md.)
-      Map<InetSocketAddress, String> peerOfAddress = new HashMap<>();
-      for (TestCluster.Member m : cluster.members()) {
-        peerOfAddress.put(new InetSocketAddress(m.host, m.cqlPort), NodeRecord.peerIdFor(m.raftAddress()));
-      }
+      // The session open since three nodes learnt only each new node's own row when it joined
+      // (the Java driver reads no more on NEW_NODE); a session that connects now reads them all.
+      // Both token maps name each key's tablet's replicas.
+      assertRoutesToTablets(cluster, session, "the session open since three nodes");
       try (CqlSession fresh = cluster.session(4)) {
-        TestCluster.await(() -> fresh.getMetadata().getNodes().size() == 6
-            && fresh.getMetadata().getTokenMap().map(t -> t.getTokenRanges().size() == 6).orElse(false),
-            "the driver knows six nodes and their tokens");
-        TokenMap tokens = fresh.getMetadata().getTokenMap().orElseThrow();
-        for (String table : List.of("grown", "born")) {
-          TablePlacement sets = placement(cluster, "three", table);
-          Set<Set<String>> routedTo = new HashSet<>();
-          for (int k = 0; k < KEYS; k++) {
-            ByteBuffer key = ByteBuffer.allocate(4).putInt(0, k);
-            long token = ((Murmur3Token) tokens.newToken(key)).getValue();
-            Set<String> routed = new HashSet<>();
-            for (Node n : tokens.getReplicas(CqlIdentifier.fromCql("three"), key)) {
-              routed.add(peerOfAddress.get((InetSocketAddress) n.getEndPoint().resolve()));
-            }
-            assertEquals(Set.copyOf(sets.tabletFor(token).replicas()), routed, table + ": replicas of key " + k);
-            routedTo.add(routed);
-          }
-          assertEquals(2, routedTo.size(), table + ": keys reach both sets");
-        }
+        assertRoutesToTablets(cluster, fresh, "a session opened on six nodes");
       }
 
       // Every row written on three nodes reads back through every node at QUORUM after the moves.
@@ -105,6 +85,32 @@ class ReplicaSetsIT {
         assertEquals("v" + k, row == null ? null : row.getString("v"), "row " + k);
       }
       assertEquals(KEYS, session.execute("SELECT count(*) FROM three.grown").one().getLong(0));
+    }
+  }
+
+  private static void assertRoutesToTablets(TestCluster cluster, CqlSession session, String which) {
+    Map<InetSocketAddress, String> peerOfAddress = new HashMap<>();
+    for (TestCluster.Member m : cluster.members()) {
+      peerOfAddress.put(new InetSocketAddress(m.host, m.cqlPort), NodeRecord.peerIdFor(m.raftAddress()));
+    }
+    TestCluster.await(() -> session.getMetadata().getNodes().size() == 6
+        && session.getMetadata().getTokenMap().map(t -> t.getTokenRanges().size() == 6).orElse(false),
+        which + " knows six nodes and their tokens");
+    TokenMap tokens = session.getMetadata().getTokenMap().orElseThrow();
+    for (String table : List.of("grown", "born")) {
+      TablePlacement sets = placement(cluster, "three", table);
+      Set<Set<String>> routedTo = new HashSet<>();
+      for (int k = 0; k < KEYS; k++) {
+        ByteBuffer key = ByteBuffer.allocate(4).putInt(0, k);
+        long token = ((Murmur3Token) tokens.newToken(key)).getValue();
+        Set<String> routed = new HashSet<>();
+        for (Node n : tokens.getReplicas(CqlIdentifier.fromCql("three"), key)) {
+          routed.add(peerOfAddress.get((InetSocketAddress) n.getEndPoint().resolve()));
+        }
+        assertEquals(Set.copyOf(sets.tabletFor(token).replicas()), routed, which + ", " + table + ": key " + k);
+        routedTo.add(routed);
+      }
+      assertEquals(2, routedTo.size(), which + ", " + table + ": keys reach both sets");
     }
   }
 
