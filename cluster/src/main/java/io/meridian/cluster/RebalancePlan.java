@@ -204,15 +204,17 @@ final class RebalancePlan {
   private static Optional<Move> even(ClusterState state, List<String> active, UUID table, boolean leaders,
                                      Map<String, Integer> load, Map<String, Integer> tieBreak, boolean keepTableEven,
                                      Predicate<String> live, TokenRing ring, int replicationFactor) {
+    TablePlacement p = state.placements().get(table);
+    Map<String, Integer> own = tableCounts(p, active, leaders);
+    // Between equals, leadership goes to the node holding fewer of the table's replicas.
+    Map<String, Integer> held = leaders ? tableCounts(p, active, false) : own;
     Comparator<String> byLoad = Comparator.<String>comparingInt(load::get).thenComparingInt(tieBreak::get)
-        .thenComparingInt(active::indexOf);
+        .thenComparingInt(n -> leaders ? held.get(n) : 0).thenComparingInt(active::indexOf);
     Optional<String> lowLive = active.stream().filter(live).min(byLoad);
     if (lowLive.isEmpty()) {
       return Optional.empty();
     }
     String low = lowLive.get();
-    TablePlacement p = state.placements().get(table);
-    Map<String, Integer> own = tableCounts(p, active, leaders);
     // Most loaded first; a node whose tablets cannot move now (no live majority) yields to the next.
     for (String high : active.stream().sorted(byLoad.reversed()).toList()) {
       if (load.get(high) - load.get(low) <= 1) {

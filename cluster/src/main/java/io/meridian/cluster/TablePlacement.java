@@ -179,7 +179,9 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
    * </ul>
    *
    * The first leaders start at {@code firstLeader}'s place in each replica list, so successive
-   * tables start their leaders on different nodes.
+   * tables start their leaders on different nodes, except that a tablet on the ring is led by one
+   * of its replicas holding the fewest sections (on 4 nodes the two that hold half the table each
+   * lead one half, not the two that hold all of it).
    */
   public static TablePlacement spread(List<NodeRecord> nodes, int tabletsPerTable, int replicationFactor,
                                       int firstLeader) {
@@ -191,6 +193,8 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
       return perNode(nodes, tabletsPerTable, replicationFactor, firstLeader);
     }
     List<TokenRing.Section> sections = new TokenRing(nodes).sections(rf);
+    java.util.Map<String, Integer> sectionsHeld = new java.util.HashMap<>();
+    sections.forEach(s -> s.replicas().forEach(peer -> sectionsHeld.merge(peer, 1, Integer::sum)));
     int parts = (Math.max(tabletsPerTable, 1) + sections.size() - 1) / sections.size();
     List<Tablet> tablets = new ArrayList<>();
     long start = Long.MIN_VALUE;
@@ -200,6 +204,10 @@ public record TablePlacement(List<Tablet> tablets, int baseTabletCount, int next
         long last = part == parts - 1 ? s.lastToken() : start + step * (part + 1);
         List<String> replicas = new ArrayList<>(s.replicas());
         java.util.Collections.rotate(replicas, -Math.floorMod(firstLeader + tablets.size(), rf));
+        // Between complete runs some nodes hold two sections: lead from one that holds fewest.
+        String leader = replicas.stream().min(java.util.Comparator.comparingInt(sectionsHeld::get)).orElseThrow();
+        replicas.remove(leader);
+        replicas.add(0, leader);
         tablets.add(new Tablet(tablets.size(), last, replicas));
       }
       start = s.lastToken();

@@ -133,6 +133,9 @@ class RebalancePlanTest {
     TablePlacement p = s[0].placements().get(T1);
     assertEquals(List.of(Set.of("n0", "n1", "n2"), Set.of("n3", "n0", "n1")),
         p.replicas().stream().map(Set::copyOf).toList());
+    // n0 led both halves; evening the leaders gives one to n2, which holds one half only, not to
+    // n1, which holds both.
+    assertEquals(List.of("n2", "n0"), p.tablets().stream().map(t -> t.replicas().get(0)).toList());
     s[0] = s[0].withLeaving("n1");
     runToEnd(s, 3);
     TokenRing without = new TokenRing(s[0].activeNodes());

@@ -176,6 +176,9 @@ class TablePlacementTest {
         five.replicas().stream().map(Set::copyOf).toList());
     assertEquals(four.tablets().stream().map(TablePlacement.Tablet::lastToken).toList(),
         five.tablets().stream().map(TablePlacement.Tablet::lastToken).toList(), "the same two ranges");
+    // Leaders are nodes holding one half: those holding both would lead everything otherwise.
+    assertEquals(List.of("n2", "n3"), four.tablets().stream().map(t -> t.replicas().get(0)).toList());
+    assertTrue(five.tablets().stream().noneMatch(t -> t.replicas().get(0).equals("n0")), five.toString());
   }
 
   @Test
