@@ -70,9 +70,7 @@ final class RebalancePlan {
       return Optional.empty();
     }
     TokenRing ring = new TokenRing(members);
-    boolean ringKnown = members.stream().noneMatch(n -> n.tokens().isEmpty());
-    Predicate<UUID> onRing = table -> ringKnown
-        && followsRing(table, replicationFactor.applyAsInt(table), active.size());
+    Predicate<UUID> onRing = table -> followsRing(table, replicationFactor.applyAsInt(table), active.size());
     Map<String, Integer> global = counts(state, active, null, false);
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
       int rf = Math.min(Math.max(1, replicationFactor.applyAsInt(e.getKey())), active.size());
@@ -123,8 +121,9 @@ final class RebalancePlan {
 
   /**
    * The first tablet (with a live majority and the right replica count, within one section of the
-   * ring) not on the replicas the ring names for it: one of its replicas the ring does not name, the last in its list so the
-   * preferred leader stays if it can, gives way to a live node the ring names.
+   * ring) not on the replicas the ring names for it: one of its replicas the ring does not name,
+   * the last in its list so the preferred leader stays if it can, gives way to a live node the
+   * ring names.
    */
   private static Optional<Move> followRing(UUID table, TablePlacement p, TokenRing ring, int replicationFactor,
                                            Predicate<String> live) {

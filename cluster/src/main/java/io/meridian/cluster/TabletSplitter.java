@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * ({@link #tooFewToSpread}), one at a time:
  *
  * <ol>
- *   <li>the tablet's group seals itself at the middle token of its range (a log entry, see
+ *   <li>the tablet's group seals itself at the split token (the middle of its range, or where a
+ *       section of the ring begins; a log entry, see
  *       {@code MutationCodec.Seal}): every replica applies the entries before the seal and then
  *       refuses every read and write, so from then on its rows are exactly the log up to the seal;
  *   <li>each replica is asked, directly, whether it has applied the seal; the ones that confirm
@@ -90,7 +91,6 @@ final class TabletSplitter implements AutoCloseable {
     int activeNodes = state.activeNodes().size();
     java.util.function.ToIntFunction<UUID> replicationFactors = replicationFactors(state);
     TokenRing ring = new TokenRing(state.activeNodes());
-    boolean ringKnown = state.activeNodes().stream().noneMatch(n -> n.tokens().isEmpty());
     for (Map.Entry<UUID, TablePlacement> e : state.placements().entrySet()) {
       UUID tableId = e.getKey();
       if (tableId.equals(BatchLog.TABLE_ID)) {
@@ -98,7 +98,7 @@ final class TabletSplitter implements AutoCloseable {
       }
       TablePlacement p = e.getValue();
       int rf = Math.min(replicationFactors.applyAsInt(tableId), activeNodes);
-      boolean onRing = ringKnown && RebalancePlan.followsRing(tableId, rf, activeNodes);
+      boolean onRing = RebalancePlan.followsRing(tableId, rf, activeNodes);
       boolean spreadBySplitting = !onRing && p.tabletCount() < activeNodes && tooFewToSpread(p, rf, activeNodes);
       for (int at = 0; at < p.tabletCount() && !closed; at++) {
         TablePlacement.Tablet t = p.tablet(at);
