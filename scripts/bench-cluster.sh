@@ -78,6 +78,42 @@ cap_node_cpus() {
   done
   echo "bench-cluster: $i nodes capped at $CLUSTER_NODE_CPUS cores each" >&2
 }
+# Every 10 s, one line of where the machine's CPU went in the last 10 s, in cores: the host's busy
+# and stolen time, each node process and the load generator, and how many of each capped node's
+# CFS periods ran out of quota. Shows whether a run was limited by the nodes' caps, the load
+# generator or the host.
+sample_cpu() {
+  local out="$1" tck prev_host="" prev_procs="" prev_thr="" now host procs thr pid pidfile line
+  tck="$(getconf CLK_TCK)"
+  printf 'seconds\thost_busy\thost_steal\tnodes...\tload_generator\tthrottled_periods...\n' >"$out"
+  local start=$SECONDS
+  while sleep 10; do
+    host="$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8+$9, $9 }' /proc/stat)"
+    procs=""
+    for pidfile in "$MERIDIAN_CLUSTER_DIR"/node*/meridian.pid "${C5_CLUSTER_DIR:-/nonexistent}"/node*/cassandra.pid; do
+      [[ -f "$pidfile" ]] || continue
+      procs+="$(proc_ticks "$(cat "$pidfile")") "
+    done
+    procs+="$(proc_ticks "$(pgrep -f -n "$BENCH_JAR" || echo 0)")"
+    thr=""
+    for line in "$CGROUP_ROOT"/node*/cpu.stat; do
+      [[ -f "$line" ]] && thr+="$(awk '/^nr_throttled/ { print $2 }' "$line") "
+    done
+    if [[ -n "$prev_host" ]]; then
+      awk -v t="$tck" -v s="$((SECONDS - start))" -v h="$host" -v ph="$prev_host" -v p="$procs" -v pp="$prev_procs" \
+          -v r="$thr" -v pr="$prev_thr" 'BEGIN {
+        split(h, a, " "); split(ph, b, " "); line = s "\t" sprintf("%.2f\t%.2f", (a[1]-b[1])/t/10, (a[2]-b[2])/t/10)
+        n = split(p, c, " "); split(pp, d, " "); for (i = 1; i <= n; i++) line = line "\t" sprintf("%.2f", (c[i]-d[i])/t/10)
+        n = split(r, e, " "); split(pr, f, " "); for (i = 1; i <= n; i++) line = line "\t" (e[i]-f[i])
+        print line }' >>"$out"
+    fi
+    prev_host="$host" prev_procs="$procs" prev_thr="$thr"
+  done
+}
+# utime + stime of a process in clock ticks; 0 once it has gone.
+proc_ticks() {
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
 # Empty cgroups can be removed; their processes have exited by then.
 remove_cgroups() {
   [[ -d "$CGROUP_ROOT" ]] || return 0
@@ -87,12 +123,15 @@ if [[ -n "${CLUSTER_NODE_CPUS:-}" && ! -w /sys/fs/cgroup/cpu ]]; then
   echo "bench-cluster: CLUSTER_NODE_CPUS needs a writable cgroup v1 cpu controller at /sys/fs/cgroup/cpu" >&2
   exit 1
 fi
-trap '"$CLUSTER" stop >/dev/null 2>&1 || true; remove_cgroups' EXIT
+sampler=""
+trap '[[ -z "$sampler" ]] || kill "$sampler" 2>/dev/null; "$CLUSTER" stop >/dev/null 2>&1 || true; remove_cgroups' EXIT
 
 results="$OUT_DIR/results.md"
 for workload in $WORKLOADS; do
   "$CLUSTER" wipe >/dev/null 2>&1 || true
   "$CLUSTER" start "$NODES"
+  sample_cpu "$OUT_DIR/$workload-cpu.tsv" &
+  sampler=$!
   capper=""
   if [[ -n "${CLUSTER_NODE_CPUS:-}" ]]; then
     (sleep "${CLUSTER_NODE_CPUS_AFTER_S:-0}"; cap_node_cpus) &
@@ -107,6 +146,7 @@ for workload in $WORKLOADS; do
     | tee "$OUT_DIR/$workload.log" || echo "bench-cluster: $workload run reported errors (see $OUT_DIR/$workload.log)" >&2
   # A run shorter than the delay must not leave the cap to fall on the next workload's cluster.
   [[ -z "$capper" ]] || kill "$capper" 2>/dev/null || true
+  kill "$sampler" 2>/dev/null || true
   "$CLUSTER" stop
   remove_cgroups
   if [[ "$SYSTEM" == cassandra5 ]]; then
