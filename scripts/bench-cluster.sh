@@ -17,7 +17,7 @@
 #   BENCH_WORKLOADS      workloads                               (default "insert read mixed timeseries")
 #   BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONCURRENCY, BENCH_KEYS, BENCH_THREADS, BENCH_CONSISTENCY,
 #   BENCH_EXTRA_ARGS     as for scripts/bench-compare.sh (defaults 30, 10, 64, 100000, 2, LOCAL_ONE, none)
-#   BENCH_OUT_DIR        logs and results.md                     (default bench/target/cluster-<UTC timestamp>)
+#   BENCH_OUT_DIR        logs, results.md and <workload>-cpu.tsv (default bench/target/cluster-<UTC timestamp>)
 #   MERIDIAN_JAVA_OPTS   JVM options of each Meridian node       (default -Xms1g -Xmx2g)
 #   C5_HEAP              heap of each Cassandra node             (default 2g; other C5_* as for cassandra5-cluster.sh)
 #   CLUSTER_NODE_CPUS    cores each node may use, e.g. 0.25      (default: no limit). Each node's process
