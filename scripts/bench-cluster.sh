@@ -61,6 +61,14 @@ fi
 mkdir -p "$OUT_DIR"
 
 CGROUP_ROOT=/sys/fs/cgroup/cpu/meridian-bench-cluster
+# The pid files of the running cluster's nodes (of either cluster script), in node order.
+node_pidfiles() {
+  local pidfile
+  for pidfile in "$MERIDIAN_CLUSTER_DIR"/node*/meridian.pid "${C5_CLUSTER_DIR:-/nonexistent}"/node*/cassandra.pid; do
+    [[ -f "$pidfile" ]] && echo "$pidfile"
+  done
+  return 0
+}
 # Puts each running node (pid files of either cluster script) into a cgroup of its own capped at
 # CLUSTER_NODE_CPUS cores. cgroup.procs of cgroup v1 moves every thread of the process.
 cap_node_cpus() {
@@ -68,8 +76,8 @@ cap_node_cpus() {
   # A short period (10 ms) spreads the quota out: with the default 100 ms a node stalls for most
   # of each period once its share is used, up to 80 ms added to any round trip through it.
   quota="$(awk -v c="$CLUSTER_NODE_CPUS" -v p="$period_us" 'BEGIN { printf "%d", c * p }')"
-  for pidfile in "$MERIDIAN_CLUSTER_DIR"/node*/meridian.pid "${C5_CLUSTER_DIR:-/nonexistent}"/node*/cassandra.pid; do
-    [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null || continue
+  for pidfile in $(node_pidfiles); do
+    kill -0 "$(cat "$pidfile")" 2>/dev/null || continue
     i=$((i + 1))
     mkdir -p "$CGROUP_ROOT/node$i"
     echo "$period_us" >"$CGROUP_ROOT/node$i/cpu.cfs_period_us"
@@ -83,15 +91,14 @@ cap_node_cpus() {
 # CFS periods ran out of quota. Shows whether a run was limited by the nodes' caps, the load
 # generator or the host.
 sample_cpu() {
-  local out="$1" tck prev_host="" prev_procs="" prev_thr="" now host procs thr pid pidfile line
+  local out="$1" tck prev_host="" prev_procs="" prev_thr="" host procs thr pidfile line
   tck="$(getconf CLK_TCK)"
   printf 'seconds\thost_busy\thost_steal\tnodes...\tload_generator\tthrottled_periods...\n' >"$out"
   local start=$SECONDS
   while sleep 10; do
     host="$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8+$9, $9 }' /proc/stat)"
     procs=""
-    for pidfile in "$MERIDIAN_CLUSTER_DIR"/node*/meridian.pid "${C5_CLUSTER_DIR:-/nonexistent}"/node*/cassandra.pid; do
-      [[ -f "$pidfile" ]] || continue
+    for pidfile in $(node_pidfiles); do
       procs+="$(proc_ticks "$(cat "$pidfile")") "
     done
     procs+="$(proc_ticks "$(pgrep -f -n "$BENCH_JAR" || echo 0)")"
