@@ -540,6 +540,27 @@ class RocksStorageEngineTest {
     assertTrue(read(pk("p")).isPresent());
   }
 
+  @Test
+  void periodicPolicySyncsOnlyWhenSomethingWasWritten() throws InterruptedException {
+    engine.close();
+    engine = RocksStorageEngine.open(config().withCommitPolicy(io.meridian.storage.CommitPolicy.PERIODIC, 2), clock);
+    apply(rows(T, pk("p"), row(b(1), Cell.live("v", s("x"), 1))));
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (engine.periodicSyncsTotal() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    long afterWrite = engine.periodicSyncsTotal();
+    assertTrue(afterWrite >= 1, "the write was synced by a tick");
+    Thread.sleep(300); // about 150 ticks of 2 ms with nothing written
+    assertEquals(afterWrite, engine.periodicSyncsTotal(), "idle ticks sync nothing");
+    apply(rows(T, pk("q"), row(b(1), Cell.live("v", s("y"), 2))));
+    deadline = System.nanoTime() + 10_000_000_000L;
+    while (engine.periodicSyncsTotal() == afterWrite && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(afterWrite + 1, engine.periodicSyncsTotal(), "the next write is synced by one tick");
+  }
+
   /** Flips one byte of the stored row value with plain RocksDB, with the engine closed, then reopens. */
   private void corruptRow(PartitionKey k, byte[] clustering) throws Exception {
     engine.close();
