@@ -63,15 +63,7 @@ public final class MeridianNode implements AutoCloseable {
     LOG.info("Starting Meridian node {} with data in {}", hostId, dataDir);
 
     boolean clustered = !config.get(ServerConfigKeys.SEEDS).isBlank();
-    // On a cluster node the tablets' Raft logs are the commit log: an entry is fsynced there before
-    // it commits, and each tablet syncs storage before it lets its log forget entries. A second
-    // fsync per batch in storage would protect nothing more.
-    io.meridian.storage.CommitPolicy commitPolicy = clustered
-        ? io.meridian.storage.CommitPolicy.PERIODIC : config.get(ServerConfigKeys.COMMIT_POLICY);
-    StorageConfig storageConfig = StorageConfig.defaults(dataDir.resolve("rocksdb"))
-        .withCommitPolicy(commitPolicy, config.get(ServerConfigKeys.PERIODIC_SYNC_MS))
-        .withTabletsPerTable(singleNodeTablets(config.get(ServerConfigKeys.TABLETS_PER_TABLE)))
-        .withCaches(config.get(ServerConfigKeys.BLOCK_CACHE_BYTES), config.get(ServerConfigKeys.MEMTABLE_BYTES));
+    StorageConfig storageConfig = storageConfig(config, dataDir, clustered);
     RocksStorageEngine storage = RocksStorageEngine.open(storageConfig, clock);
     QueryProcessor processor = null;
     ClusterMember cluster = null;
@@ -172,6 +164,22 @@ public final class MeridianNode implements AutoCloseable {
     }
     storage.close();
     LOG.info("Meridian node stopped");
+  }
+
+  /**
+   * Storage settings of the node. On a cluster node the tablets' Raft logs are the commit log: an
+   * entry is fsynced there before it commits, and each tablet syncs storage before it lets its log
+   * forget entries. A second fsync per batch in storage would protect nothing more, so storage syncs
+   * in the background, every {@code cluster.storage-sync-ms}.
+   */
+  static StorageConfig storageConfig(ServerConfig config, Path dataDir, boolean clustered) {
+    io.meridian.storage.CommitPolicy commitPolicy = clustered
+        ? io.meridian.storage.CommitPolicy.PERIODIC : config.get(ServerConfigKeys.COMMIT_POLICY);
+    int syncMs = config.get(clustered ? ServerConfigKeys.CLUSTER_STORAGE_SYNC_MS : ServerConfigKeys.PERIODIC_SYNC_MS);
+    return StorageConfig.defaults(dataDir.resolve("rocksdb"))
+        .withCommitPolicy(commitPolicy, syncMs)
+        .withTabletsPerTable(singleNodeTablets(config.get(ServerConfigKeys.TABLETS_PER_TABLE)))
+        .withCaches(config.get(ServerConfigKeys.BLOCK_CACHE_BYTES), config.get(ServerConfigKeys.MEMTABLE_BYTES));
   }
 
   /**

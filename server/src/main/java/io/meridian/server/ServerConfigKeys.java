@@ -37,6 +37,15 @@ public final class ServerConfigKeys {
   public static final ConfigKey<Integer> PERIODIC_SYNC_MS = ConfigKey.intKey(
       "storage.periodic-sync-ms", 10, 1, 60_000, "fsync interval under the periodic commit policy");
 
+  /**
+   * A cluster node's storage holds nothing its tablets' Raft logs do not hold until storage is
+   * synced (a tablet syncs it before letting its log forget entries), so its background sync only
+   * bounds how much of the logs a restart after a power loss replays: it can be rare.
+   */
+  public static final ConfigKey<Integer> CLUSTER_STORAGE_SYNC_MS = ConfigKey.intKey(
+      "cluster.storage-sync-ms", 1000, 1, 60_000,
+      "how often a cluster node fsyncs its storage in the background; the Raft logs hold the writes meanwhile");
+
   /** 0 picks a count that suits the node's role; see {@link MeridianNode#singleNodeTablets}. */
   public static final ConfigKey<Integer> TABLETS_PER_TABLE = ConfigKey.intKey(
       "storage.tablets-per-table", 0, 0, 4096,
@@ -102,5 +111,5 @@ public final class ServerConfigKeys {
       LISTEN_ADDRESS, PORT, CLUSTER_NAME, FRAME_BYTES_MAX, CONNECTION_IN_FLIGHT_MAX, DATA_DIR,
       COMMIT_POLICY, PERIODIC_SYNC_MS, TABLETS_PER_TABLE, BLOCK_CACHE_BYTES, MEMTABLE_BYTES, QUERY_THREADS, QUERY_QUEUE_MAX,
       BATCH_WARN_BYTES, BATCH_FAIL_BYTES, UNLOGGED_BATCH_PARTITIONS_WARN, TRACE_SESSIONS_MAX,
-      SEEDS, RAFT_PORT, ELECTION_TIMEOUT_MS, TABLET_SPLIT_BYTES, DATA_CENTER, RACK);
+      SEEDS, RAFT_PORT, ELECTION_TIMEOUT_MS, CLUSTER_STORAGE_SYNC_MS, TABLET_SPLIT_BYTES, DATA_CENTER, RACK);
 }

@@ -88,6 +88,23 @@ class ServerConfigTest {
         () -> ServerConfig.load(null, Map.of("MERIDIAN_STORAGE_TABLETS_PER_TABLE", "-1"), Map.of()));
   }
 
+  @Test
+  void aClusterNodeSyncsStorageEveryClusterStorageSyncMsWhateverTheCommitPolicySays() {
+    Path dir = Path.of("data");
+    var defaults = ServerConfig.load(null, Map.of(), Map.of());
+    var single = MeridianNode.storageConfig(defaults, dir, false);
+    assertEquals(CommitPolicy.SYNC, single.commitPolicy());
+    var clustered = MeridianNode.storageConfig(defaults, dir, true);
+    assertEquals(CommitPolicy.PERIODIC, clustered.commitPolicy());
+    assertEquals(1000, clustered.periodicSyncMs());
+
+    var set = ServerConfig.load(null, Map.of("MERIDIAN_STORAGE_COMMIT_POLICY", "periodic",
+        "MERIDIAN_STORAGE_PERIODIC_SYNC_MS", "25", "MERIDIAN_CLUSTER_STORAGE_SYNC_MS", "200"), Map.of());
+    assertEquals(25, MeridianNode.storageConfig(set, dir, false).periodicSyncMs());
+    assertEquals(CommitPolicy.PERIODIC, MeridianNode.storageConfig(set, dir, false).commitPolicy());
+    assertEquals(200, MeridianNode.storageConfig(set, dir, true).periodicSyncMs());
+  }
+
   /** The shipped file says its values are the defaults; a default changed in code must change there too. */
   @Test
   void theShippedConfigurationFileHoldsTheDefaults() {
