@@ -27,7 +27,8 @@
 #                        is not limited.
 #   CLUSTER_NODE_CPUS_AFTER_S  seconds into each workload's run before the cap applies (default 0). The JIT
 #                        compiler needs most of a core for the first minutes (benchmarks.md), which a small
-#                        cap would stretch past any warm-up; set it below BENCH_WARMUP_S.
+#                        cap would stretch past any warm-up; set it below BENCH_WARMUP_S (300 of 480 s
+#                        lets six nodes finish compiling: the jit_nodes columns of <workload>-cpu.tsv show it).
 set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
@@ -93,7 +94,7 @@ cap_node_cpus() {
 sample_cpu() {
   local out="$1" tck prev_host="" prev_procs="" prev_thr="" host procs thr pidfile line
   tck="$(getconf CLK_TCK)"
-  printf 'seconds\thost_busy\thost_steal\tnodes...\tload_generator\tthrottled_periods...\n' >"$out"
+  printf 'seconds\thost_busy\thost_steal\tnodes...\tload_generator\tjit_nodes...\tthrottled_periods...\n' >"$out"
   local start=$SECONDS
   while sleep 10; do
     host="$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8+$9, $9 }' /proc/stat)"
@@ -102,6 +103,9 @@ sample_cpu() {
       procs+="$(proc_ticks "$(cat "$pidfile")") "
     done
     procs+="$(proc_ticks "$(pgrep -f -n "$BENCH_JAR" || echo 0)")"
+    for pidfile in $(node_pidfiles); do
+      procs+=" $(jit_ticks "$(cat "$pidfile")")"
+    done
     thr=""
     for line in "$CGROUP_ROOT"/node*/cpu.stat; do
       [[ -f "$line" ]] && thr+="$(awk '/^nr_throttled/ { print $2 }' "$line") "
@@ -110,7 +114,8 @@ sample_cpu() {
       awk -v t="$tck" -v s="$((SECONDS - start))" -v h="$host" -v ph="$prev_host" -v p="$procs" -v pp="$prev_procs" \
           -v r="$thr" -v pr="$prev_thr" 'BEGIN {
         split(h, a, " "); split(ph, b, " "); line = s "\t" sprintf("%.2f\t%.2f", (a[1]-b[1])/t/10, (a[2]-b[2])/t/10)
-        n = split(p, c, " "); split(pp, d, " "); for (i = 1; i <= n; i++) line = line "\t" sprintf("%.2f", (c[i]-d[i])/t/10)
+        # A compiler thread that exits takes its ticks with it: such a difference counts as 0.
+        n = split(p, c, " "); split(pp, d, " "); for (i = 1; i <= n; i++) line = line "\t" sprintf("%.2f", (c[i] > d[i] ? c[i]-d[i] : 0)/t/10)
         n = split(r, e, " "); split(pr, f, " "); for (i = 1; i <= n; i++) line = line "\t" (e[i]-f[i])
         print line }' >>"$out"
     fi
@@ -120,6 +125,20 @@ sample_cpu() {
 # utime + stime of a process in clock ticks; 0 once it has gone.
 proc_ticks() {
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+# utime + stime of a JVM's JIT compiler threads (C1, C2) in clock ticks. Builtins only: this runs
+# over every thread of every node every 10 s.
+jit_ticks() {
+  local task comm stat total=0
+  local -a f
+  for task in /proc/"$1"/task/*; do
+    read -r comm 2>/dev/null <"$task/comm" || continue
+    [[ "$comm" == C[12]" CompilerThre"* ]] || continue
+    read -r stat 2>/dev/null <"$task/stat" || continue
+    read -r -a f <<<"${stat##*) }"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
 }
 # Empty cgroups can be removed; their processes have exited by then.
 remove_cgroups() {
