@@ -150,7 +150,9 @@ if [[ -n "${CLUSTER_NODE_CPUS:-}" && ! -w /sys/fs/cgroup/cpu ]]; then
   exit 1
 fi
 sampler=""
-trap '[[ -z "$sampler" ]] || kill "$sampler" 2>/dev/null; "$CLUSTER" stop >/dev/null 2>&1 || true; remove_cgroups' EXIT
+# Under set -e a failing command ends the trap with its status: the sampler is gone already after
+# a complete run, so its kill must not fail the script.
+trap '[[ -z "$sampler" ]] || kill "$sampler" 2>/dev/null || true; "$CLUSTER" stop >/dev/null 2>&1 || true; remove_cgroups' EXIT
 
 results="$OUT_DIR/results.md"
 for workload in $WORKLOADS; do
